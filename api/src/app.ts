@@ -1,0 +1,214 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import { parse, specifiedRules, validate } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import pg from 'pg';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config/config.js';
+import { SecretBox } from './common/crypto/secret-box.js';
+import type { Logger } from './common/logger.js';
+import { initOrm, migrate } from './db/orm.js';
+import { PgListener } from './events/pg-listener.js';
+import { PgPubSub } from './events/pg-pubsub.js';
+import type { GqlContext } from './graphql/context.js';
+import { createFormatError } from './graphql/format-error.js';
+import { costLimitPlugin, depthLimitRule } from './graphql/limits.js';
+import { buildLanyardSchema } from './graphql/schema.js';
+import { authenticate } from './http/authenticate.js';
+import { createMetrics } from './http/metrics.js';
+import { mountStaticApps } from './http/static-apps.js';
+import { BossJobs } from './jobs/boss.js';
+import { createServices, type Services } from './services.js';
+
+export interface LanyardApi {
+  url: string;
+  port: number;
+  orm: MikroORM;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts one API process against `databaseUrl`: migrations, jobs, LISTEN, GraphQL over
+ * HTTP and WebSocket, health and metrics, the SPAs. Used by main.ts and by the tests.
+ */
+export async function startApi(config: Config, databaseUrl: string, secretKeyHex: string, logger: Logger): Promise<LanyardApi> {
+  const secrets = SecretBox.fromHex(secretKeyHex);
+  const orm = await initOrm(databaseUrl);
+  const applied = await migrate(orm);
+  if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'lanyard-api' });
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'pool error'));
+  const listener = new PgListener(databaseUrl, logger);
+  await listener.start();
+  const pubSub = new PgPubSub(pool, listener, logger);
+  const jobs = new BossJobs(databaseUrl, orm, secrets, logger);
+  await jobs.start({ work: true });
+
+  const services = createServices(config, secrets, jobs);
+  const metrics = createMetrics();
+  const schema = await buildLanyardSchema({
+    pubSub,
+    onHookError: (err) => logger.error({ err }, 'after-commit hook failed'),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { ctx?: GqlContext }>(
+    {
+      schema,
+      onSubscribe: (_ctx, _id, payload) => {
+        const errors = validate(schema, parse(payload.query), [...specifiedRules, depthLimitRule(config.graphql.maxDepth)]);
+        if (errors.length) return errors;
+        return undefined;
+      },
+      context: async (ctx) => {
+        const em = orm.em.fork();
+        const req = ctx.extra.request;
+        const params = ctx.connectionParams ?? {};
+        const headers = { ...req.headers };
+        if (typeof params.authorization === 'string') headers.authorization = params.authorization;
+        else if (req.headers.origin && !sameOrigin(req.headers.origin, config.publicUrl, req.headers.host)) {
+          delete headers.cookie; // cookies only from our own pages (cross-site WebSocket hijacking)
+        }
+        const auth = await authenticate(em, services.auth, headers, { requireCsrf: false });
+        return baseContext(em, services, auth.actor, false, req.socket.remoteAddress ?? null, req.headers['user-agent'] ?? null);
+      },
+    },
+    wsServer,
+  );
+
+  const metricsPlugin: ApolloServerPlugin<GqlContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, errors }) {
+          metrics.graphqlOperations.inc({ type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
+        },
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GqlContext>({
+    schema,
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger, config.production),
+    validationRules: [depthLimitRule(config.graphql.maxDepth)],
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(() => schema, config.graphql.maxCost),
+      metricsPlugin,
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const end = metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: routeLabel(req.path), status: String(res.statusCode) }));
+    next();
+  });
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await Promise.race([pool.query('select 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const em = orm.em.fork();
+        const auth = await authenticate(em, services.auth, req.headers, { requireCsrf: true });
+        return {
+          ...baseContext(em, services, auth.actor, auth.csrfFailed, req.ip ?? null, req.get('user-agent') ?? null),
+          req,
+          res,
+        };
+      },
+    }),
+  );
+  mountStaticApps(app);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  logger.info({ port }, 'API listening');
+
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    orm,
+    services,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await apollo.stop();
+      await closeServer(httpServer);
+      await jobs.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
+      await listener.stop();
+      await pool.end();
+      await orm.close(true);
+    },
+  };
+}
+
+function baseContext(
+  em: GqlContext['em'],
+  services: Services,
+  actor: GqlContext['actor'],
+  csrfFailed: boolean,
+  ip: string | null,
+  userAgent: string | null,
+): GqlContext {
+  return { em, actor, csrfFailed, ip, userAgent, req: null, res: null, services, tx: null, audit: {} };
+}
+
+function sameOrigin(origin: string, publicUrl: string, host: string | undefined): boolean {
+  try {
+    const o = new URL(origin);
+    return o.origin === new URL(publicUrl).origin || o.host === host;
+  } catch {
+    return false;
+  }
+}
+
+function routeLabel(path: string): string {
+  if (path.startsWith('/graphql')) return '/graphql';
+  if (path.startsWith('/admin')) return '/admin';
+  if (path.startsWith('/portal')) return '/portal';
+  if (path.startsWith('/webhooks')) return '/webhooks';
+  return ['/healthz', '/metrics', '/'].includes(path) ? path : 'other';
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The one typed configuration object. Every environment variable Lanyard reads is parsed here, and
+ * every problem is reported at once so an operator can fix them all in one go.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  /** Unset: an embedded PostgreSQL under `dataDir` is started. */
+  databaseUrl: string | null;
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** 32-byte key as 64 hex chars; null only in embedded mode, where it is generated under `dataDir`. */
+  secretKeyHex: string | null;
+  smtpUrl: string | null;
+  radiusAuthPort: number;
+  radiusAcctPort: number;
+  logLevel: LogLevel;
+  production: boolean;
+  dataDir: string;
+  graphql: { introspection: boolean; maxDepth: number; maxCost: number };
+  /** How long an admin session (cookie or Bearer token) lives. */
+  sessionTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const production = str('NODE_ENV') === 'production';
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const port = int('PORT', 4000, 0, 65535);
+  const host = str('HOST') ?? '0.0.0.0';
+  const publicUrlRaw = str('PUBLIC_URL') ?? `http://localhost:${port}`;
+  let publicUrl = publicUrlRaw.replace(/\/+$/, '');
+  try {
+    const u = new URL(publicUrlRaw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    problems.push(`PUBLIC_URL must be an absolute http(s) URL (got "${publicUrlRaw}")`);
+    publicUrl = `http://localhost:${port}`;
+  }
+
+  const secretKeyHex = str('LANYARD_SECRET_KEY');
+  if (secretKeyHex !== null && !/^[0-9a-fA-F]{64}$/.test(secretKeyHex)) {
+    problems.push('LANYARD_SECRET_KEY must be 64 hex characters (32 bytes): create one with `openssl rand -hex 32`');
+  }
+  if (secretKeyHex === null && databaseUrl !== null) {
+    problems.push(
+      'LANYARD_SECRET_KEY is required when DATABASE_URL is set (every replica must share it): `openssl rand -hex 32`',
+    );
+  }
+
+  const smtpUrl = str('SMTP_URL');
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
+    problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465');
+  }
+
+  const logLevelRaw = (str('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
+  }
+
+  const config: Config = {
+    databaseUrl,
+    port,
+    host,
+    publicUrl,
+    secretKeyHex: secretKeyHex?.toLowerCase() ?? null,
+    smtpUrl,
+    radiusAuthPort: int('RADIUS_AUTH_PORT', 1812, 0, 65535),
+    radiusAcctPort: int('RADIUS_ACCT_PORT', 1813, 0, 65535),
+    logLevel: LOG_LEVELS.includes(logLevelRaw as LogLevel) ? (logLevelRaw as LogLevel) : 'info',
+    production,
+    dataDir: str('LANYARD_DATA_DIR') ?? `${cwd}/.lanyard`,
+    graphql: {
+      introspection: bool('GRAPHQL_INTROSPECTION', !production),
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxCost: int('GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
+    },
+    sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

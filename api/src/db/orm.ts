@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { ALL_ENTITIES } from '../entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export function ormOptions(clientUrl: string, extra: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl,
+    entities: ALL_ENTITIES,
+    discovery: { requireEntitiesArray: true, disableDynamicFileAccess: true },
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    pool: { min: 0, max: 10 },
+    debug: false,
+    ...extra,
+  });
+}
+
+export async function initOrm(clientUrl: string, extra: Partial<Options> = {}): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, extra));
+}
+
+/** Applies pending migrations (never schema auto-sync). */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,159 @@
+import { IANAZone } from 'luxon';
+import { canSeeLocation, requireStaff, type Actor } from '../../auth/actor.js';
+import { Permission } from '../../auth/permissions.js';
+import { DomainError, ErrorCode, forbidden, notFound, Problems } from '../../common/errors.js';
+import type { Tx } from '../../common/tx.js';
+import { Location, NasClient } from '../../entities/index.js';
+import { notifyConfigChanged } from '../../events/notify.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobQueue } from '../../jobs/job-queue.js';
+
+export interface LocationFields {
+  name?: string;
+  slug?: string;
+  timezone?: string;
+  ssids?: string[];
+  defaultVlanId?: number | null;
+  vlanPoolStart?: number | null;
+  vlanPoolEnd?: number | null;
+  branding?: {
+    logoUrl?: string | null;
+    primaryColor?: string | null;
+    accentColor?: string | null;
+    welcomeText?: string | null;
+  } | null;
+}
+
+const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
+export const isVlanId = (v: number): boolean => Number.isInteger(v) && v >= 1 && v <= 4094;
+
+/** Checks every field that is present; whole-object rules (pool order) use the merged result. */
+export function validateLocationFields(input: LocationFields, merged: LocationFields): void {
+  const p = new Problems();
+  if (input.name !== undefined && (input.name.trim().length === 0 || input.name.length > 200)) {
+    p.add('name', 'INVALID_NAME', 'must be 1–200 characters');
+  }
+  if (input.slug !== undefined && !SLUG_RE.test(input.slug)) {
+    p.add('slug', 'INVALID_SLUG', 'use lower-case letters, digits and dashes (1–63), e.g. "soho-london"');
+  }
+  if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) {
+    p.add('timezone', 'INVALID_TIMEZONE', `"${input.timezone}" is not an IANA time zone such as Europe/London`);
+  }
+  if (input.ssids !== undefined) {
+    const seen = new Set<string>();
+    for (const ssid of input.ssids) {
+      const bytes = Buffer.byteLength(ssid, 'utf8');
+      if (bytes < 1 || bytes > 32) p.add('ssids', 'INVALID_SSID', `SSID "${ssid}" must be 1–32 bytes`);
+      if (seen.has(ssid)) p.add('ssids', 'DUPLICATE_SSID', `SSID "${ssid}" is listed twice`);
+      seen.add(ssid);
+    }
+    if (input.ssids.length > 16) p.add('ssids', 'TOO_MANY_SSIDS', 'at most 16 SSIDs per location');
+  }
+  for (const field of ['defaultVlanId', 'vlanPoolStart', 'vlanPoolEnd'] as const) {
+    const v = input[field];
+    if (v !== undefined && v !== null && !isVlanId(v)) p.add(field, 'INVALID_VLAN', 'must be 1–4094');
+  }
+  const { vlanPoolStart: start, vlanPoolEnd: end } = merged;
+  if ((start == null) !== (end == null)) {
+    p.add('vlanPoolStart', 'INCOMPLETE_VLAN_POOL', 'give both ends of the VLAN pool, or neither');
+  } else if (start != null && end != null && start > end) {
+    p.add('vlanPoolEnd', 'INVALID_VLAN_POOL', 'the pool end must not be below its start');
+  }
+  const b = input.branding;
+  if (b) {
+    for (const k of ['primaryColor', 'accentColor'] as const) {
+      if (b[k] != null && !COLOR_RE.test(b[k]!)) p.add(`branding.${k}`, 'INVALID_COLOR', 'use #rrggbb');
+    }
+    if (b.logoUrl != null && !/^https?:\/\/\S+$/.test(b.logoUrl)) {
+      p.add('branding.logoUrl', 'INVALID_URL', 'must be an http(s) URL');
+    }
+    if (b.welcomeText != null && b.welcomeText.length > 1000) {
+      p.add('branding.welcomeText', 'TOO_LONG', 'at most 1000 characters');
+    }
+  }
+  p.throwIfAny();
+}
+
+export class LocationService {
+  constructor(private readonly jobs: JobQueue) {}
+
+  async list(em: EntityManager, actor: Actor): Promise<Location[]> {
+    const staff = requireStaff(actor, Permission.LocationRead);
+    const where = staff.locationIds === null ? {} : { id: { $in: [...staff.locationIds] } };
+    return em.find(Location, where, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  async get(em: EntityManager, actor: Actor, id: string): Promise<Location> {
+    requireStaff(actor, Permission.LocationRead);
+    const location = await em.findOne(Location, { id });
+    if (!location || !canSeeLocation(actor, location.id)) throw notFound('Location', id);
+    return location;
+  }
+
+  async create(tx: Tx, input: Required<Pick<LocationFields, 'name' | 'slug' | 'timezone'>> & LocationFields) {
+    const staff = requireStaff(tx.actor, Permission.LocationWrite);
+    if (staff.locationIds !== null) throw forbidden('Location managers cannot create locations');
+    const fields = { ssids: [], ...input, name: input.name.trim() };
+    validateLocationFields(fields, fields);
+    await this.assertSlugFree(tx.em, fields.slug);
+    const location = tx.em.create(Location, {
+      name: fields.name,
+      slug: fields.slug,
+      timezone: fields.timezone,
+      ssids: fields.ssids ?? [],
+      defaultVlanId: fields.defaultVlanId ?? null,
+      vlanPoolStart: fields.vlanPoolStart ?? null,
+      vlanPoolEnd: fields.vlanPoolEnd ?? null,
+      branding: fields.branding ?? {},
+    });
+    await tx.em.flush();
+    await notifyConfigChanged(tx.em, 'LOCATION', location.id, 'CREATED');
+    return location;
+  }
+
+  async update(tx: Tx, id: string, input: LocationFields): Promise<Location> {
+    requireStaff(tx.actor, Permission.LocationWrite);
+    const location = await this.get(tx.em, tx.actor, id);
+    const merged: LocationFields = { ...location, ...stripUndefined(input) };
+    validateLocationFields(input, merged);
+    if (input.slug !== undefined && input.slug !== location.slug) await this.assertSlugFree(tx.em, input.slug);
+    const ssidsChanged = input.ssids !== undefined && input.ssids.join('\n') !== location.ssids.join('\n');
+    const { branding, ...rest } = stripUndefined(input);
+    tx.em.assign(location, rest);
+    if (branding !== undefined) location.branding = { ...location.branding, ...(branding ?? {}) };
+    if (input.name !== undefined) location.name = input.name.trim();
+    await tx.em.flush();
+    await notifyConfigChanged(tx.em, 'LOCATION', location.id, 'UPDATED');
+    // New SSIDs need PMKs for every member (unbound PPSK); the job finds what is missing.
+    if (ssidsChanged) tx.afterCommit(() => this.jobs.backfillPmks());
+    return location;
+  }
+
+  async delete(tx: Tx, id: string): Promise<string> {
+    const staff = requireStaff(tx.actor, Permission.LocationWrite);
+    if (staff.locationIds !== null) throw forbidden('Location managers cannot delete locations');
+    const location = await this.get(tx.em, tx.actor, id);
+    const nasCount = await tx.em.count(NasClient, { location });
+    if (nasCount > 0) {
+      throw new DomainError(ErrorCode.CONFLICT, `Remove the ${nasCount} access point(s) of this location first`, {
+        nasClients: nasCount,
+      });
+    }
+    tx.em.remove(location);
+    await tx.em.flush();
+    await notifyConfigChanged(tx.em, 'LOCATION', id, 'DELETED');
+    return id;
+  }
+
+  private async assertSlugFree(em: EntityManager, slug: string): Promise<void> {
+    if (await em.count(Location, { slug })) {
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `The slug "${slug}" is taken`, { field: 'slug' });
+    }
+  }
+}
+
+export function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

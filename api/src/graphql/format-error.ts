@@ -1,0 +1,43 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+
+/**
+ * The one place where errors become GraphQL errors. Domain errors keep their code and details;
+ * GraphQL's own errors (syntax, validation, unknown argument) pass through with their code; anything
+ * else is logged and reported as INTERNAL_SERVER_ERROR without internals or stack traces.
+ */
+export function createFormatError(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: original.code, ...original.details },
+      };
+    }
+    if (original instanceof UniqueConstraintViolationException) {
+      return { message: 'This already exists', path: formatted.path, extensions: { code: ErrorCode.ALREADY_EXISTS } };
+    }
+    if (original instanceof NotFoundError) {
+      return { message: 'Not found', path: formatted.path, extensions: { code: ErrorCode.NOT_FOUND } };
+    }
+    const code = formatted.extensions?.code;
+    const isGraphqlLevel =
+      typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && !(original instanceof Error && original.constructor === Error && formatted.path);
+    if (isGraphqlLevel) {
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unhandled GraphQL error');
+    return {
+      message: production ? 'Internal server error' : `Internal server error: ${(original as Error)?.message ?? 'unknown'}`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

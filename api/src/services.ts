@@ -1,0 +1,31 @@
+import type { Config } from './config/config.js';
+import type { SecretBox } from './common/crypto/secret-box.js';
+import { AccessGrantService } from './features/access-grants/access-grant.service.js';
+import { AdminUserService } from './features/admins/admin-user.service.js';
+import { ApiKeyService } from './features/api-keys/api-key.service.js';
+import { AuditService } from './features/audit/audit.service.js';
+import { AuthService } from './features/auth/auth.service.js';
+import { GroupService } from './features/groups/group.service.js';
+import { LocationService } from './features/locations/location.service.js';
+import { MemberCredentials } from './features/members/member-credentials.js';
+import { MemberService } from './features/members/member.service.js';
+import { NasClientService } from './features/nas-clients/nas-client.service.js';
+import type { JobQueue } from './jobs/job-queue.js';
+
+/** The application's services, wired once per process. */
+export function createServices(config: Config, secrets: SecretBox, jobs: JobQueue) {
+  const members = new MemberService(new MemberCredentials(secrets), jobs);
+  return {
+    config,
+    auth: new AuthService(secrets, config.sessionTtlHours),
+    admins: new AdminUserService(),
+    apiKeys: new ApiKeyService(),
+    audit: new AuditService(),
+    locations: new LocationService(jobs),
+    nasClients: new NasClientService(secrets),
+    groups: new GroupService(),
+    members,
+    grants: new AccessGrantService(members),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
