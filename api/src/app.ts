@@ -19,7 +19,7 @@ import { PgListener } from './events/pg-listener.js';
 import { PgPubSub } from './events/pg-pubsub.js';
 import type { GqlContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
-import { costLimitPlugin, depthLimitRule } from './graphql/limits.js';
+import { depthLimitRule, limitsPlugin } from './graphql/limits.js';
 import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
@@ -64,6 +64,7 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
+  const formatError = createFormatError(logger, config.production);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { ctx?: GqlContext }>(
     {
@@ -73,6 +74,9 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
         if (errors.length) return errors;
         return undefined;
       },
+      // Subscription errors get the same codes and redaction as HTTP ones.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e) as never) } : result,
       context: async (ctx) => {
         const em = orm.em.fork();
         const req = ctx.extra.request;
@@ -106,13 +110,12 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
     schema,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(logger, config.production),
-    validationRules: [depthLimitRule(config.graphql.maxDepth)],
+    formatError,
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      costLimitPlugin(() => schema, config.graphql.maxCost),
+      limitsPlugin(() => schema, config.graphql.maxDepth, config.graphql.maxCost),
       metricsPlugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],

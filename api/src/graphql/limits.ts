@@ -7,6 +7,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
+  validate,
 } from 'graphql';
 import { createRequire } from 'node:module';
 
@@ -53,19 +54,28 @@ export function depthLimitRule(maxDepth: number) {
   };
 }
 
-/** Computes each operation's cost (connections count `first` × children) and refuses costly ones. */
-export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): ApolloServerPlugin {
+/** Refuses operations deeper than `maxDepth`; computes each operation's cost (connections count `first` × children) and refuses costly ones. */
+export function limitsPlugin(schema: () => GraphQLSchema, maxDepth: number, maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema: schema(),
-            operationName: request.operationName ?? undefined,
-            query: document,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          // Checked here rather than as a validation rule so that the error keeps its own code.
+          const tooDeep = validate(schema(), document, [depthLimitRule(maxDepth)])[0];
+          if (tooDeep) throw new GraphQLError(tooDeep.message, { extensions: { ...tooDeep.extensions, http: { status: 400 } } });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema: schema(),
+              operationName: request.operationName ?? undefined,
+              query: document,
+              variables: request.variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (err) {
+            // Variables that do not coerce: the same answer GraphQL execution would give.
+            throw new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, {
               extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
