@@ -13,4 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  {
+    // Tests read loosely typed GraphQL responses.
+    files: ['**/*.test.ts', '**/test-support/**', 'tests/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

@@ -49,7 +49,8 @@ function problemsOf(e: GqlError): Problem[] {
   const raw = e.extensions?.problems;
   if (!Array.isArray(raw)) return [];
   return raw.filter(
-    (p): p is Problem => !!p && typeof p === 'object' && typeof p.field === 'string' && typeof p.message === 'string',
+    (p): p is Problem =>
+      !!p && typeof p === 'object' && typeof p.field === 'string' && typeof p.message === 'string',
   );
 }
 
@@ -70,7 +71,10 @@ export function describeError(error: unknown): Described {
     const slug = /"([^"]+)"/.exec(first.message)?.[1] ?? '';
     summary = strings.errors.slugTaken(slug);
     add('slug', strings.errors.slugTakenField);
-  } else if (code in strings.errors && typeof strings.errors[code as keyof typeof strings.errors] === 'string') {
+  } else if (
+    code in strings.errors &&
+    typeof strings.errors[code as keyof typeof strings.errors] === 'string'
+  ) {
     summary = strings.errors[code as keyof typeof strings.errors] as string;
   } else {
     summary = strings.errors.unknown(code);

@@ -26,7 +26,10 @@ interface Credentials {
   input: { email: string; password: string };
 }
 
-export const SETUP_STATUS: TypedDocumentNode<{ setupStatus: { needsSetup: boolean } }, Record<string, never>> = gql`
+export const SETUP_STATUS: TypedDocumentNode<
+  { setupStatus: { needsSetup: boolean } },
+  Record<string, never>
+> = gql`
   query SetupStatus {
     setupStatus {
       needsSetup
@@ -44,17 +47,18 @@ export const CURRENT_ADMIN: TypedDocumentNode<{ currentAdmin: AdminSummary }, Re
   }
 `;
 
-export const SETUP_FIRST_ADMIN: TypedDocumentNode<{ setupFirstAdmin: { admin: AdminSummary } }, Credentials> = gql`
-  mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {
-    setupFirstAdmin(input: $input) {
-      admin {
-        id
-        email
-        role
+export const SETUP_FIRST_ADMIN: TypedDocumentNode<{ setupFirstAdmin: { admin: AdminSummary } }, Credentials> =
+  gql`
+    mutation SetupFirstAdmin($input: SetupFirstAdminInput!) {
+      setupFirstAdmin(input: $input) {
+        admin {
+          id
+          email
+          role
+        }
       }
     }
-  }
-`;
+  `;
 
 export const LOGIN: TypedDocumentNode<{ login: { admin: AdminSummary } }, Credentials> = gql`
   mutation Login($input: LoginInput!) {
@@ -91,7 +95,10 @@ export interface CreateLocationVars {
   input: { name: string; slug: string; timezone: string; ssids: string[] };
 }
 
-export const CREATE_LOCATION: TypedDocumentNode<{ createLocation: { location: LocationRow } }, CreateLocationVars> = gql`
+export const CREATE_LOCATION: TypedDocumentNode<
+  { createLocation: { location: LocationRow } },
+  CreateLocationVars
+> = gql`
   mutation CreateLocation($input: CreateLocationInput!) {
     createLocation(input: $input) {
       location {

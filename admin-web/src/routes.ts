@@ -7,7 +7,12 @@ export const HOME: Route = { name: 'locations' };
 /** `/admin/locations` → { name: 'locations' }. `base` is the app's base path, e.g. '/admin/'. */
 export function parseRoute(pathname: string, base: string): Route {
   const prefix = base.endsWith('/') ? base : `${base}/`;
-  const rest = pathname === prefix.slice(0, -1) ? '' : pathname.startsWith(prefix) ? pathname.slice(prefix.length) : null;
+  const rest =
+    pathname === prefix.slice(0, -1)
+      ? ''
+      : pathname.startsWith(prefix)
+        ? pathname.slice(prefix.length)
+        : null;
   if (rest === null) return { name: 'notFound', path: pathname };
   const segments = rest.split('/').filter(Boolean);
   if (segments.length === 0) return HOME;

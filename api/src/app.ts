@@ -39,7 +39,12 @@ export interface LanyardApi {
  * Builds and starts one API process against `databaseUrl`: migrations, jobs, LISTEN, GraphQL over
  * HTTP and WebSocket, health and metrics, the SPAs. Used by main.ts and by the tests.
  */
-export async function startApi(config: Config, databaseUrl: string, secretKeyHex: string, logger: Logger): Promise<LanyardApi> {
+export async function startApi(
+  config: Config,
+  databaseUrl: string,
+  secretKeyHex: string,
+  logger: Logger,
+): Promise<LanyardApi> {
   const secrets = SecretBox.fromHex(secretKeyHex);
   const orm = await initOrm(databaseUrl);
   const applied = await migrate(orm);
@@ -70,13 +75,18 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
     {
       schema,
       onSubscribe: (_ctx, _id, payload) => {
-        const errors = validate(schema, parse(payload.query), [...specifiedRules, depthLimitRule(config.graphql.maxDepth)]);
+        const errors = validate(schema, parse(payload.query), [
+          ...specifiedRules,
+          depthLimitRule(config.graphql.maxDepth),
+        ]);
         if (errors.length) return errors;
         return undefined;
       },
       // Subscription errors get the same codes and redaction as HTTP ones.
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e) as never) } : result,
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e) as never) }
+          : result,
       context: async (ctx) => {
         const em = orm.em.fork();
         const req = ctx.extra.request;
@@ -87,7 +97,14 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
           delete headers.cookie; // cookies only from our own pages (cross-site WebSocket hijacking)
         }
         const auth = await authenticate(em, services.auth, headers, { requireCsrf: false });
-        return baseContext(em, services, auth.actor, false, req.socket.remoteAddress ?? null, req.headers['user-agent'] ?? null);
+        return baseContext(
+          em,
+          services,
+          auth.actor,
+          false,
+          req.socket.remoteAddress ?? null,
+          req.headers['user-agent'] ?? null,
+        );
       },
     },
     wsServer,
@@ -97,10 +114,14 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
     async requestDidStart() {
       return {
         async willSendResponse({ operation, errors }) {
-          metrics.graphqlOperations.inc({ type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
+          metrics.graphqlOperations.inc({
+            type: operation?.operation ?? 'unknown',
+            outcome: errors?.length ? 'error' : 'ok',
+          });
         },
         async didEncounterErrors({ errors }) {
-          for (const e of errors) metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
+          for (const e of errors)
+            metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
         },
       };
     },
@@ -117,7 +138,15 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(() => schema, config.graphql.maxDepth, config.graphql.maxCost),
       metricsPlugin,
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -129,7 +158,10 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
   });
   app.get('/healthz', async (_req, res) => {
     try {
-      await Promise.race([pool.query('select 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      await Promise.race([
+        pool.query('select 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ]);
       res.json({ status: 'ok' });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
@@ -146,7 +178,14 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
         const em = orm.em.fork();
         const auth = await authenticate(em, services.auth, req.headers, { requireCsrf: true });
         return {
-          ...baseContext(em, services, auth.actor, auth.csrfFailed, req.ip ?? null, req.get('user-agent') ?? null),
+          ...baseContext(
+            em,
+            services,
+            auth.actor,
+            auth.csrfFailed,
+            req.ip ?? null,
+            req.get('user-agent') ?? null,
+          ),
           req,
           res,
         };
@@ -173,7 +212,9 @@ export async function startApi(config: Config, databaseUrl: string, secretKeyHex
       stopped = true;
       await apollo.stop();
       await closeServer(httpServer);
-      await jobs.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
+      await jobs
+        .stop()
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
       await listener.stop();
       await pool.end();
       await orm.close(true);

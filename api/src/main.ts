@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     }
     if (!secretKey) throw new Error('LANYARD_SECRET_KEY is required');
     api = await startApi(config, databaseUrl, secretKey, logger);
-    logger.info({ url: config.publicUrl, graphql: `${config.publicUrl}/graphql`, admin: `${config.publicUrl}/admin/` }, 'Lanyard is running');
+    logger.info(
+      { url: config.publicUrl, graphql: `${config.publicUrl}/graphql`, admin: `${config.publicUrl}/admin/` },
+      'Lanyard is running',
+    );
   } catch (err) {
     logger.fatal({ err }, 'failed to start');
     await shutdown('startup-failure', 1);

@@ -29,18 +29,30 @@ describe('HTTP platform', () => {
   });
 
   it('refuses queries nested deeper than the limit', async () => {
-    const r = await t.gql(`{ members { edges { node { homeLocations { branding { logoUrl } } } } } }`, {}, { token: owner });
+    const r = await t.gql(
+      `{ members { edges { node { homeLocations { branding { logoUrl } } } } } }`,
+      {},
+      { token: owner },
+    );
     assert.equal(codeOf(r), 'QUERY_TOO_DEEP');
   });
 
   it('refuses queries whose cost exceeds the limit, counting page sizes', async () => {
-    const r = await t.gql(`{ members(first: 200) { nodes { id email fullName status username company roaming createdAt updatedAt } } }`, {}, { token: owner });
+    const r = await t.gql(
+      `{ members(first: 200) { nodes { id email fullName status username company roaming createdAt updatedAt } } }`,
+      {},
+      { token: owner },
+    );
     assert.equal(codeOf(r), 'QUERY_TOO_COSTLY');
     ok(await t.gql(`{ members(first: 20) { nodes { id email } } }`, {}, { token: owner }));
   });
 
   it('errors carry codes and never stack traces', async () => {
-    const r = await t.gql(`{ location(id: "01a20be2-0000-7000-8000-000000000000") { id } }`, {}, { token: owner });
+    const r = await t.gql(
+      `{ location(id: "01a20be2-0000-7000-8000-000000000000") { id } }`,
+      {},
+      { token: owner },
+    );
     assert.equal(codeOf(r), 'NOT_FOUND');
     assert.equal(JSON.stringify(r.errors).includes('stacktrace'), false);
     const syntax = await t.gql(`{ locations { id `, {}, { token: owner });
@@ -85,20 +97,45 @@ describe('subscriptions across API processes', () => {
     const owner = await setupOwner(a);
     const loc = await createLocation(a, owner);
     const member = await createMember(a, owner, [loc.id]);
-    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${owner}` }, lazy: false });
+    const client = createClient({
+      url: b.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${owner}` },
+      lazy: false,
+    });
     const received: Array<{ memberId: string; reason: string }> = [];
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe<{ memberChanged: { memberId: string; reason: string } }>(
-        { query: `subscription($m: ID) { memberChanged(memberId: $m) { memberId reason at } }`, variables: { m: member.id } },
-        { next: (v) => { if (v.errors) reject(new Error(JSON.stringify(v.errors))); else received.push(v.data!.memberChanged); }, error: reject, complete: resolve },
+        {
+          query: `subscription($m: ID) { memberChanged(memberId: $m) { memberId reason at } }`,
+          variables: { m: member.id },
+        },
+        {
+          next: (v) => {
+            if (v.errors) reject(new Error(JSON.stringify(v.errors)));
+            else received.push(v.data!.memberChanged);
+          },
+          error: reject,
+          complete: resolve,
+        },
       );
     });
     done.catch(() => undefined);
     try {
       // Give the subscription a moment to be registered on process B.
       await new Promise((r) => setTimeout(r, 300));
-      ok(await a.gql(`mutation($id: ID!) { disableMember(memberId: $id) { member { status } } }`, { id: member.id }, { token: owner }));
-      await waitFor(async () => received.some((e) => e.reason === 'STATUS_CHANGED'), 5000, 'event on the other process');
+      ok(
+        await a.gql(
+          `mutation($id: ID!) { disableMember(memberId: $id) { member { status } } }`,
+          { id: member.id },
+          { token: owner },
+        ),
+      );
+      await waitFor(
+        async () => received.some((e) => e.reason === 'STATUS_CHANGED'),
+        5000,
+        'event on the other process',
+      );
       assert.ok(received.every((e) => e.memberId === member.id));
     } finally {
       await client.dispose();
@@ -106,20 +143,47 @@ describe('subscriptions across API processes', () => {
   });
 
   it('sync run events published on one process reach a subscriber on the other', async () => {
-    const owner = (await a.gql(`mutation { login(input: {email: "owner@example.com", password: "owner-password-123"}) { token } }`)).data!.login.token;
-    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${owner}` } });
+    const owner = (
+      await a.gql(
+        `mutation { login(input: {email: "owner@example.com", password: "owner-password-123"}) { token } }`,
+      )
+    ).data!.login.token;
+    const client = createClient({
+      url: b.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${owner}` },
+    });
     const runId = '01a20be2-1111-7000-8000-000000000001';
     const lines: string[] = [];
     client.subscribe<{ syncRunEvents: { message: string } }>(
-      { query: `subscription($r: ID!) { syncRunEvents(runId: $r) { runId seq message level } }`, variables: { r: runId } },
-      { next: (v) => v.data && lines.push(v.data.syncRunEvents.message), error: () => undefined, complete: () => undefined },
+      {
+        query: `subscription($r: ID!) { syncRunEvents(runId: $r) { runId seq message level } }`,
+        variables: { r: runId },
+      },
+      {
+        next: (v) => v.data && lines.push(v.data.syncRunEvents.message),
+        error: () => undefined,
+        complete: () => undefined,
+      },
     );
     try {
       await new Promise((r) => setTimeout(r, 300));
       const em = a.api.orm.em.fork();
       const { notifyEvent } = await import('./events/notify.js');
-      await notifyEvent(em, 'SYNC_RUN_EVENTS', { runId, seq: 1, level: 'INFO', message: 'fetched 10 coworkers', at: new Date().toISOString() });
-      await notifyEvent(em, 'SYNC_RUN_EVENTS', { runId: '01a20be2-1111-7000-8000-000000000002', seq: 1, level: 'INFO', message: 'other run', at: new Date().toISOString() });
+      await notifyEvent(em, 'SYNC_RUN_EVENTS', {
+        runId,
+        seq: 1,
+        level: 'INFO',
+        message: 'fetched 10 coworkers',
+        at: new Date().toISOString(),
+      });
+      await notifyEvent(em, 'SYNC_RUN_EVENTS', {
+        runId: '01a20be2-1111-7000-8000-000000000002',
+        seq: 1,
+        level: 'INFO',
+        message: 'other run',
+        at: new Date().toISOString(),
+      });
       await waitFor(async () => lines.length > 0, 5000, 'sync line');
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(lines, ['fetched 10 coworkers']);
@@ -132,11 +196,39 @@ describe('subscriptions across API processes', () => {
     const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket });
     try {
       const err = await new Promise<unknown>((resolve) => {
-        client.subscribe({ query: `subscription { memberChanged { memberId } }` }, { next: (v) => resolve(v.errors), error: resolve, complete: () => resolve(null) });
+        client.subscribe(
+          { query: `subscription { memberChanged { memberId } }` },
+          { next: (v) => resolve(v.errors), error: resolve, complete: () => resolve(null) },
+        );
       });
-      assert.equal((err as Array<{ extensions?: { code?: string } }>)?.[0]?.extensions?.code, "UNAUTHENTICATED", JSON.stringify(err));
+      assert.equal(
+        (err as Array<{ extensions?: { code?: string } }>)?.[0]?.extensions?.code,
+        'UNAUTHENTICATED',
+        JSON.stringify(err),
+      );
     } finally {
       await client.dispose();
+    }
+  });
+});
+
+describe('contract of the tables other parts read', () => {
+  it('every table and column listed in @lanyard/schema exists after migration', async () => {
+    const { Columns } = await import('@lanyard/schema');
+    const t = await startTestApi();
+    try {
+      const rows: Array<{ table_name: string; column_name: string }> = await t.api.orm.em
+        .fork()
+        .execute(
+          `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+        );
+      const have = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
+      const missing = Object.entries(Columns).flatMap(([table, cols]) =>
+        cols.filter((c) => !have.has(`${table}.${c}`)).map((c) => `${table}.${c}`),
+      );
+      assert.deepEqual(missing, []);
+    } finally {
+      await t.stop();
     }
   });
 });

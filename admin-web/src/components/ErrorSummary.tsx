@@ -33,5 +33,7 @@ export function ErrorSummary({ error, children }: { error: Described | null; chi
 
 /** For failures the form found itself, before asking the server. */
 export function localProblems(fields: Record<string, string[]>): Described | null {
-  return Object.keys(fields).length ? { code: 'VALIDATION_FAILED', summary: strings.errors.VALIDATION_FAILED, fields } : null;
+  return Object.keys(fields).length
+    ? { code: 'VALIDATION_FAILED', summary: strings.errors.VALIDATION_FAILED, fields }
+    : null;
 }

@@ -27,7 +27,12 @@ function FieldShell({
   errors,
   errorId,
   children,
-}: Pick<Common, 'label' | 'hint' | 'errors'> & { controlId: string; hintId?: string; errorId?: string; children: ReactNode }) {
+}: Pick<Common, 'label' | 'hint' | 'errors'> & {
+  controlId: string;
+  hintId?: string;
+  errorId?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={errors?.length ? 'field field--invalid' : 'field'}>
       <label htmlFor={controlId}>{label}</label>
@@ -46,7 +51,14 @@ function FieldShell({
   );
 }
 
-export function TextField({ label, name, hint, errors, id, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  name,
+  hint,
+  errors,
+  id,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
   const ids = useFieldIds(name, id, hint, errors);
   return (
     <FieldShell label={label} hint={hint} errors={errors} {...ids}>
@@ -61,7 +73,14 @@ export function TextField({ label, name, hint, errors, id, ...input }: Common & 
   );
 }
 
-export function TextAreaField({ label, name, hint, errors, id, ...area }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  name,
+  hint,
+  errors,
+  id,
+  ...area
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const ids = useFieldIds(name, id, hint, errors);
   return (
     <FieldShell label={label} hint={hint} errors={errors} {...ids}>

@@ -45,7 +45,7 @@ function canonicalV6(addr: string): string {
   const parts = expandV6(addr);
   // RFC 5952: compress the longest run of zeros (length >= 2), lower-case.
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (parts[i] !== 0) {
       i++;
       continue;
@@ -63,7 +63,10 @@ function canonicalV6(addr: string): string {
 const MAC_RE = /^[0-9a-f]{12}$/;
 /** Any vendor MAC spelling → aa:bb:cc:dd:ee:ff, or null. */
 export function normalizeMac(input: string): string | null {
-  const hex = input.trim().toLowerCase().replace(/[-:.\s]/g, '');
+  const hex = input
+    .trim()
+    .toLowerCase()
+    .replace(/[-:.\s]/g, '');
   if (!MAC_RE.test(hex)) return null;
   return hex.match(/../g)!.join(':');
 }

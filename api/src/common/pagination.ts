@@ -52,7 +52,9 @@ export async function paginate<T extends { id: string }>(
   const size = pageSize(opts.first);
   const cursor = decodeCursor(opts.after);
   const order = opts.order ?? 'asc';
-  const keyset = cursor ? ({ id: order === 'asc' ? { $gt: cursor } : { $lt: cursor } } as unknown as FilterQuery<T>) : null;
+  const keyset = cursor
+    ? ({ id: order === 'asc' ? { $gt: cursor } : { $lt: cursor } } as unknown as FilterQuery<T>)
+    : null;
   const [items, totalCount] = await Promise.all([
     em.find(entity, keyset ? ({ $and: [where, keyset] } as unknown as FilterQuery<T>) : where, {
       orderBy: { id: order } as never,

@@ -20,9 +20,11 @@ export async function inTransaction<T>(
   opts: { ip?: string | null; onHookError?: (err: unknown) => void } = {},
 ): Promise<T> {
   const hooks: Array<() => Promise<unknown> | unknown> = [];
-  const result = await em.fork().transactional(async (tem) =>
-    fn({ em: tem as EntityManager, actor, ip: opts.ip ?? null, afterCommit: (h) => hooks.push(h) }),
-  );
+  const result = await em
+    .fork()
+    .transactional(async (tem) =>
+      fn({ em: tem as EntityManager, actor, ip: opts.ip ?? null, afterCommit: (h) => hooks.push(h) }),
+    );
   await runHooks(hooks, opts.onHookError);
   return result;
 }

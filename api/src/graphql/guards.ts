@@ -19,7 +19,10 @@ export const MEMBER_ROLE = 'member';
 export class PermissionAuthChecker implements AuthCheckerInterface<GqlContext> {
   check({ context }: ResolverData<GqlContext>, roles: string[]): boolean {
     if (context.csrfFailed) {
-      throw new DomainError(ErrorCode.CSRF_CHECK_FAILED, 'Missing or wrong X-CSRF-Token header for a cookie session');
+      throw new DomainError(
+        ErrorCode.CSRF_CHECK_FAILED,
+        'Missing or wrong X-CSRF-Token header for a cookie session',
+      );
     }
     const actor = context.actor;
     if (!actor) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Sign in first');

@@ -29,10 +29,12 @@ export function depthLimitRule(maxDepth: number) {
       let max = depth;
       for (const sel of set.selections) {
         if (sel.kind === Kind.FIELD) max = Math.max(max, depthOf(sel.selectionSet, depth + 1, seen));
-        else if (sel.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(sel.selectionSet, depth, seen));
+        else if (sel.kind === Kind.INLINE_FRAGMENT)
+          max = Math.max(max, depthOf(sel.selectionSet, depth, seen));
         else if (!seen.has(sel.name.value)) {
           const frag = fragments.get(sel.name.value);
-          if (frag) max = Math.max(max, depthOf(frag.selectionSet, depth, new Set([...seen, sel.name.value])));
+          if (frag)
+            max = Math.max(max, depthOf(frag.selectionSet, depth, new Set([...seen, sel.name.value])));
         }
         if (max > maxDepth) return max;
       }
@@ -55,14 +57,21 @@ export function depthLimitRule(maxDepth: number) {
 }
 
 /** Refuses operations deeper than `maxDepth`; computes each operation's cost (connections count `first` × children) and refuses costly ones. */
-export function limitsPlugin(schema: () => GraphQLSchema, maxDepth: number, maxCost: number): ApolloServerPlugin {
+export function limitsPlugin(
+  schema: () => GraphQLSchema,
+  maxDepth: number,
+  maxCost: number,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
           // Checked here rather than as a validation rule so that the error keeps its own code.
           const tooDeep = validate(schema(), document, [depthLimitRule(maxDepth)])[0];
-          if (tooDeep) throw new GraphQLError(tooDeep.message, { extensions: { ...tooDeep.extensions, http: { status: 400 } } });
+          if (tooDeep)
+            throw new GraphQLError(tooDeep.message, {
+              extensions: { ...tooDeep.extensions, http: { status: 400 } },
+            });
           let cost: number;
           try {
             cost = getComplexity({
@@ -74,7 +83,9 @@ export function limitsPlugin(schema: () => GraphQLSchema, maxDepth: number, maxC
             });
           } catch (err) {
             // Variables that do not coerce: the same answer GraphQL execution would give.
-            throw new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw new GraphQLError((err as Error).message, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
           }
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, {

@@ -48,8 +48,13 @@ export function toConnection<T extends { id: string }>(page: Page<T>): Connectio
 }
 
 /** Cost of a connection field: children × requested page size (see graphql/limits.ts). */
-export const connectionComplexity = ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }) =>
-  (typeof args.first === 'number' ? Math.max(args.first, 1) : 50) * Math.max(childComplexity, 1);
+export const connectionComplexity = ({
+  args,
+  childComplexity,
+}: {
+  args: Record<string, unknown>;
+  childComplexity: number;
+}) => (typeof args.first === 'number' ? Math.max(args.first, 1) : 50) * Math.max(childComplexity, 1);
 
 @ObjectType()
 export class DeletePayload {

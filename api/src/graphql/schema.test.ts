@@ -43,8 +43,17 @@ describe('GraphQL contract', () => {
     const mutations = Object.keys(schema.getMutationType()!.getFields());
     const queries = Object.keys(schema.getQueryType()!.getFields());
     for (const name of [
-      'setupFirstAdmin', 'login', 'createApiKey', 'createLocation', 'createNasClient', 'createMember',
-      'createAccessGrant', 'revealMemberPassphrase', 'rotateMemberPassphrase', 'disableMember', 'enableMember',
+      'setupFirstAdmin',
+      'login',
+      'createApiKey',
+      'createLocation',
+      'createNasClient',
+      'createMember',
+      'createAccessGrant',
+      'revealMemberPassphrase',
+      'rotateMemberPassphrase',
+      'disableMember',
+      'enableMember',
     ]) {
       assert.ok(mutations.includes(name), name);
     }

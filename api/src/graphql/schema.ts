@@ -28,10 +28,15 @@ export const RESOLVERS = [
 /** Public operations: everything else carries @Authorized (a test enforces it). */
 export const PUBLIC_OPERATIONS = new Set(['setupStatus', 'setupFirstAdmin', 'login']);
 
-export function buildLanyardSchema(opts: { pubSub?: PubSub; onHookError?: (err: unknown) => void } = {}): Promise<GraphQLSchema> {
+export function buildLanyardSchema(
+  opts: { pubSub?: PubSub; onHookError?: (err: unknown) => void } = {},
+): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...RESOLVERS],
-    pubSub: opts.pubSub ?? { publish: () => undefined, subscribe: () => ({ [Symbol.asyncIterator]: async function* () {} }) },
+    pubSub: opts.pubSub ?? {
+      publish: () => undefined,
+      subscribe: () => ({ [Symbol.asyncIterator]: async function* () {} }),
+    },
     authChecker: PermissionAuthChecker,
     globalMiddlewares: [mutationTransaction(opts.onHookError ?? (() => undefined))],
     validate: false,

@@ -26,7 +26,10 @@ export async function authenticate(
 ): Promise<Authentication> {
   const header = headers.authorization;
   if (typeof header === 'string' && /^Bearer\s+/i.test(header)) {
-    return { actor: await auth.resolveToken(em, header.replace(/^Bearer\s+/i, '').trim()), csrfFailed: false };
+    return {
+      actor: await auth.resolveToken(em, header.replace(/^Bearer\s+/i, '').trim()),
+      csrfFailed: false,
+    };
   }
   const cookie = headers.cookie ? parseCookies(headers.cookie)[SESSION_COOKIE] : undefined;
   if (!cookie) return { actor: null, csrfFailed: false };

@@ -44,7 +44,11 @@ export class BossJobs implements JobQueue {
   }
 
   async computePmks(memberId: string): Promise<void> {
-    await this.boss.send(Queue.pmkCompute, { memberId }, { singletonKey: memberId, retryLimit: 5, retryBackoff: true });
+    await this.boss.send(
+      Queue.pmkCompute,
+      { memberId },
+      { singletonKey: memberId, retryLimit: 5, retryBackoff: true },
+    );
   }
 
   async backfillPmks(): Promise<void> {

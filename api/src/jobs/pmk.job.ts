@@ -17,7 +17,11 @@ export async function allSsids(em: EntityManager): Promise<string[]> {
  * Idempotent; a PMK is written only if the passphrase it came from is still the current one, so
  * a rotation racing with the job cannot leave a stale key behind.
  */
-export async function computeMemberPmks(em: EntityManager, secrets: SecretBox, memberId: string): Promise<number> {
+export async function computeMemberPmks(
+  em: EntityManager,
+  secrets: SecretBox,
+  memberId: string,
+): Promise<number> {
   const member = await em.findOne(Member, { id: memberId }, { populate: ['passphraseEnc'] });
   if (!member || member.status === MemberStatus.DELETED || !member.passphraseEnc) {
     await em.nativeDelete(MemberPmk, { member: memberId });
@@ -28,12 +32,21 @@ export async function computeMemberPmks(em: EntityManager, secrets: SecretBox, m
   const ssids = await allSsids(em);
   const existing = await em.find(MemberPmk, { member: memberId });
   const missing = ssids.filter((s) => !existing.some((e) => e.ssid === s && e.passphraseVersion === version));
-  const computed = await Promise.all(missing.map(async (ssid) => ({ ssid, pmk: await computePmk(passphrase, ssid) })));
+  const computed = await Promise.all(
+    missing.map(async (ssid) => ({ ssid, pmk: await computePmk(passphrase, ssid) })),
+  );
   let written = 0;
   await em.transactional(async (tem) => {
-    const current = await tem.findOne(Member, { id: memberId }, { fields: ['passphraseVersion'], lockMode: 4 /* PESSIMISTIC_WRITE */ });
+    const current = await tem.findOne(
+      Member,
+      { id: memberId },
+      { fields: ['passphraseVersion'], lockMode: 4 /* PESSIMISTIC_WRITE */ },
+    );
     if (!current || current.passphraseVersion !== version) return;
-    await tem.nativeDelete(MemberPmk, { member: memberId, $or: [{ ssid: { $nin: ssids } }, { passphraseVersion: { $ne: version } }] });
+    await tem.nativeDelete(MemberPmk, {
+      member: memberId,
+      $or: [{ ssid: { $nin: ssids } }, { passphraseVersion: { $ne: version } }],
+    });
     for (const { ssid, pmk } of computed) {
       await tem.execute(
         `insert into member_pmk (id, member_id, ssid, pmk_enc, passphrase_version) values (?, ?, ?, ?, ?)

@@ -20,11 +20,17 @@ export interface TestApi {
   db: TestDatabase;
   api: LanyardApi;
   secretKey: string;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: { token?: string; headers?: Record<string, string> }): Promise<GqlResult<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GqlResult<T>>;
   stop(): Promise<void>;
 }
 
-export async function startTestApi(opts: { db?: TestDatabase; secretKey?: string; env?: Record<string, string> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: { db?: TestDatabase; secretKey?: string; env?: Record<string, string> } = {},
+): Promise<TestApi> {
   const db = opts.db ?? (await createTestDatabase());
   const secretKey = opts.secretKey ?? randomBytes(32).toString('hex');
   const config = loadConfig({
@@ -71,7 +77,11 @@ export function ok<T>(r: GqlResult<T>): T {
   return r.data;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -14,37 +14,75 @@ export async function setupOwner(t: TestApi, email = 'owner@example.com'): Promi
   return r.setupFirstAdmin.token;
 }
 
-export async function createAdmin(t: TestApi, ownerToken: string, role: string, locationIds: string[] = []): Promise<{ id: string; token: string; email: string }> {
+export async function createAdmin(
+  t: TestApi,
+  ownerToken: string,
+  role: string,
+  locationIds: string[] = [],
+): Promise<{ id: string; token: string; email: string }> {
   const email = `${role.toLowerCase()}-${uniq()}@example.com`;
   const password = 'admin-password-123';
   const created = ok(
-    await t.gql(`mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { adminUser { id } } }`, { i: { email, password, role, locationIds } }, { token: ownerToken }),
+    await t.gql(
+      `mutation($i: CreateAdminUserInput!) { createAdminUser(input: $i) { adminUser { id } } }`,
+      { i: { email, password, role, locationIds } },
+      { token: ownerToken },
+    ),
   );
-  const login = ok(await t.gql(`mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { email, password } }));
+  const login = ok(
+    await t.gql(`mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { email, password } }),
+  );
   return { id: created.createAdminUser.adminUser.id, token: login.login.token, email };
 }
 
-export async function createLocation(t: TestApi, token: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; slug: string }> {
+export async function createLocation(
+  t: TestApi,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string }> {
   const slug = `loc-${uniq()}`;
   const r = ok(
-    await t.gql(`mutation($i: CreateLocationInput!) { createLocation(input: $i) { location { id slug } } }`, {
-      i: { name: `Location ${slug}`, slug, timezone: 'Europe/London', ssids: ['Lanyard'], ...overrides },
-    }, { token }),
+    await t.gql(
+      `mutation($i: CreateLocationInput!) { createLocation(input: $i) { location { id slug } } }`,
+      {
+        i: { name: `Location ${slug}`, slug, timezone: 'Europe/London', ssids: ['Lanyard'], ...overrides },
+      },
+      { token },
+    ),
   );
   return r.createLocation.location;
 }
 
-export async function createMember(t: TestApi, token: string, locationIds: string[], overrides: Record<string, unknown> = {}): Promise<{ id: string; email: string; username: string }> {
+export async function createMember(
+  t: TestApi,
+  token: string,
+  locationIds: string[],
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; email: string; username: string }> {
   const email = `member-${uniq()}@example.com`;
   const r = ok(
-    await t.gql(`mutation($i: CreateMemberInput!) { createMember(input: $i) { member { id email username } } }`, {
-      i: { email, fullName: `Member ${email}`, locationIds, ...overrides },
-    }, { token }),
+    await t.gql(
+      `mutation($i: CreateMemberInput!) { createMember(input: $i) { member { id email username } } }`,
+      {
+        i: { email, fullName: `Member ${email}`, locationIds, ...overrides },
+      },
+      { token },
+    ),
   );
   return r.createMember.member;
 }
 
-export async function createGrant(t: TestApi, token: string, input: Record<string, unknown>): Promise<{ id: string }> {
-  const r = ok(await t.gql(`mutation($i: CreateAccessGrantInput!) { createAccessGrant(input: $i) { accessGrant { id } } }`, { i: input }, { token }));
+export async function createGrant(
+  t: TestApi,
+  token: string,
+  input: Record<string, unknown>,
+): Promise<{ id: string }> {
+  const r = ok(
+    await t.gql(
+      `mutation($i: CreateAccessGrantInput!) { createAccessGrant(input: $i) { accessGrant { id } } }`,
+      { i: input },
+      { token },
+    ),
+  );
   return r.createAccessGrant.accessGrant;
 }

@@ -56,7 +56,13 @@ describe('SecretBox construction', () => {
   });
 
   it('fromHex rejects wrong lengths and non-hex characters', () => {
-    for (const hex of ['', KEY_HEX.slice(0, 63), `${KEY_HEX}0`, `${KEY_HEX.slice(0, 63)}g`, ` ${KEY_HEX.slice(1)}`]) {
+    for (const hex of [
+      '',
+      KEY_HEX.slice(0, 63),
+      `${KEY_HEX}0`,
+      `${KEY_HEX.slice(0, 63)}g`,
+      ` ${KEY_HEX.slice(1)}`,
+    ]) {
       const error = expectCode(() => SecretBox.fromHex(hex), 'SECRET_BOX_INVALID_KEY');
       if (hex.length > 8) assertNoLeak(error, hex);
     }
@@ -112,9 +118,11 @@ describe('SecretBox encrypt/decrypt', () => {
         () => box.decrypt(tampered, 'member:1'),
         (error: unknown) =>
           error instanceof SecretBoxError &&
-          ['SECRET_BOX_MALFORMED_TOKEN', 'SECRET_BOX_UNSUPPORTED_VERSION', 'SECRET_BOX_DECRYPT_FAILED'].includes(
-            error.code,
-          ),
+          [
+            'SECRET_BOX_MALFORMED_TOKEN',
+            'SECRET_BOX_UNSUPPORTED_VERSION',
+            'SECRET_BOX_DECRYPT_FAILED',
+          ].includes(error.code),
         `position ${i}`,
       );
     }
@@ -140,8 +148,14 @@ describe('SecretBox encrypt/decrypt', () => {
 
   it('rejects truncated or extended ciphertexts', () => {
     const { iv, body } = decodeToken(box.encrypt(SECRET));
-    expectCode(() => box.decrypt(encodeToken(iv, body.subarray(0, body.length - 1))), 'SECRET_BOX_DECRYPT_FAILED');
-    expectCode(() => box.decrypt(encodeToken(iv, Buffer.concat([body, Buffer.from([0])]))), 'SECRET_BOX_DECRYPT_FAILED');
+    expectCode(
+      () => box.decrypt(encodeToken(iv, body.subarray(0, body.length - 1))),
+      'SECRET_BOX_DECRYPT_FAILED',
+    );
+    expectCode(
+      () => box.decrypt(encodeToken(iv, Buffer.concat([body, Buffer.from([0])]))),
+      'SECRET_BOX_DECRYPT_FAILED',
+    );
     expectCode(() => box.decrypt(encodeToken(iv, body.subarray(0, 15))), 'SECRET_BOX_MALFORMED_TOKEN');
     expectCode(() => box.decrypt(encodeToken(iv.subarray(0, 11), body)), 'SECRET_BOX_MALFORMED_TOKEN');
   });
@@ -170,7 +184,10 @@ describe('SecretBox encrypt/decrypt', () => {
 
   it('fails with the wrong key without leaking plaintext or key', () => {
     const token = box.encrypt(SECRET);
-    const error = expectCode(() => SecretBox.fromHex(OTHER_KEY_HEX).decrypt(token), 'SECRET_BOX_DECRYPT_FAILED');
+    const error = expectCode(
+      () => SecretBox.fromHex(OTHER_KEY_HEX).decrypt(token),
+      'SECRET_BOX_DECRYPT_FAILED',
+    );
     assertNoLeak(error, SECRET, KEY_HEX, OTHER_KEY_HEX, token);
     assert.equal(error.cause, undefined);
   });
@@ -236,6 +253,9 @@ describe('SecretBox fingerprint', () => {
   it('requires a non-empty purpose and a string value', () => {
     expectCode(() => box.fingerprint(SECRET, ''), 'SECRET_BOX_INVALID_INPUT');
     expectCode(() => box.fingerprint(SECRET, 'p'.repeat(201)), 'SECRET_BOX_INVALID_INPUT');
-    expectCode(() => box.fingerprint(undefined as unknown as string, 'passphrase'), 'SECRET_BOX_INVALID_INPUT');
+    expectCode(
+      () => box.fingerprint(undefined as unknown as string, 'passphrase'),
+      'SECRET_BOX_INVALID_INPUT',
+    );
   });
 });

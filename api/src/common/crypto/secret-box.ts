@@ -118,7 +118,10 @@ export class SecretBox {
     if (parts.length !== 3) throw malformed();
     const [version, ivPart, bodyPart] = parts as [string, string, string];
     if (version !== VERSION) {
-      throw new SecretBoxError('SECRET_BOX_UNSUPPORTED_VERSION', 'encrypted secret has an unsupported version');
+      throw new SecretBoxError(
+        'SECRET_BOX_UNSUPPORTED_VERSION',
+        'encrypted secret has an unsupported version',
+      );
     }
     const iv = decodePart(ivPart);
     const body = decodePart(bodyPart);

@@ -25,7 +25,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = await adminUrl();
   const name = `lanyard_test_${randomBytes(8).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+  await withAdminClient(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   let dropping: Promise<void> | undefined;

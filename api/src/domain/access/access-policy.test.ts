@@ -53,7 +53,9 @@ function location(overrides: Partial<AccessLocationInput> = {}): AccessLocationI
   return { id: 'loc-a', timezone: 'Europe/London', defaultVlanId: null, ...overrides };
 }
 
-function group(overrides: Partial<Omit<AccessGroupInput, 'policy'>> & { policy?: Partial<AccessPolicyLimits> } = {}): AccessGroupInput {
+function group(
+  overrides: Partial<Omit<AccessGroupInput, 'policy'>> & { policy?: Partial<AccessPolicyLimits> } = {},
+): AccessGroupInput {
   const { policy, ...rest } = overrides;
   return {
     id: `group-${rest.name ?? 'x'}`,
@@ -68,7 +70,11 @@ function group(overrides: Partial<Omit<AccessGroupInput, 'policy'>> & { policy?:
 function decide(
   grants: readonly AccessGrantInput[],
   now: string | Date,
-  opts: { member?: Partial<AccessMemberInput>; location?: Partial<AccessLocationInput>; options?: AccessDecisionOptions } = {},
+  opts: {
+    member?: Partial<AccessMemberInput>;
+    location?: Partial<AccessLocationInput>;
+    options?: AccessDecisionOptions;
+  } = {},
 ) {
   return decideAccess(
     member(opts.member),
@@ -108,13 +114,21 @@ describe('effectiveInterval: time-based kinds (MEMBERSHIP, MANUAL, VISITOR, CHEC
     },
     {
       name: 'cancellation before end caps the end',
-      g: { startsAt: d('2026-04-01T00:00:00Z'), endsAt: d('2026-06-30T00:00:00Z'), cancelledAt: d('2026-05-15T12:00:00Z') },
+      g: {
+        startsAt: d('2026-04-01T00:00:00Z'),
+        endsAt: d('2026-06-30T00:00:00Z'),
+        cancelledAt: d('2026-05-15T12:00:00Z'),
+      },
       start: '2026-04-01T00:00:00.000Z',
       end: '2026-05-15T12:00:00.000Z',
     },
     {
       name: 'cancellation after end does not extend',
-      g: { startsAt: d('2026-04-01T00:00:00Z'), endsAt: d('2026-06-30T00:00:00Z'), cancelledAt: d('2026-07-15T00:00:00Z') },
+      g: {
+        startsAt: d('2026-04-01T00:00:00Z'),
+        endsAt: d('2026-06-30T00:00:00Z'),
+        cancelledAt: d('2026-07-15T00:00:00Z'),
+      },
       start: '2026-04-01T00:00:00.000Z',
       end: '2026-06-30T00:00:00.000Z',
     },
@@ -152,7 +166,14 @@ describe('effectiveInterval: time-based kinds (MEMBERSHIP, MANUAL, VISITOR, CHEC
 });
 
 describe('effectiveInterval: bookings cover whole local calendar days', () => {
-  const rows: Array<{ name: string; zone: string; startsAt: string; endsAt: string | null; start: string; end: string }> = [
+  const rows: Array<{
+    name: string;
+    zone: string;
+    startsAt: string;
+    endsAt: string | null;
+    start: string;
+    end: string;
+  }> = [
     {
       name: 'Europe/London ordinary summer day',
       zone: 'Europe/London',
@@ -317,7 +338,11 @@ describe('effectiveInterval: bookings cover whole local calendar days', () => {
   for (const kind of ['DESK_BOOKING', 'ROOM_BOOKING'] as const) {
     for (const row of rows) {
       it(`${kind}: ${row.name}`, () => {
-        const g = grant({ kind, startsAt: d(row.startsAt), endsAt: row.endsAt === null ? null : d(row.endsAt) });
+        const g = grant({
+          kind,
+          startsAt: d(row.startsAt),
+          endsAt: row.endsAt === null ? null : d(row.endsAt),
+        });
         const iv = effectiveInterval(g, row.zone);
         assert.equal(iso(iv.start), row.start);
         assert.equal(iso(iv.end), row.end);
@@ -353,7 +378,9 @@ describe('effectiveInterval: bookings cover whole local calendar days', () => {
   });
 
   it('does not mutate the grant', () => {
-    const g = deepFreeze(grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T09:00:00Z'), endsAt: d('2026-06-10T12:00:00Z') }));
+    const g = deepFreeze(
+      grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T09:00:00Z'), endsAt: d('2026-06-10T12:00:00Z') }),
+    );
     const before = JSON.stringify(g);
     effectiveInterval(g, 'Europe/London');
     assert.equal(JSON.stringify(g), before);
@@ -366,13 +393,43 @@ describe('effectiveInterval: bookings cover whole local calendar days', () => {
 
 describe('decideAccess: every grant kind at its boundaries (start inclusive, end exclusive)', () => {
   const rows: Array<{ kind: GrantKind; g: Partial<AccessGrantInput>; start: string; end: string }> = [
-    { kind: 'MEMBERSHIP', g: { startsAt: d('2026-04-01T09:00:00Z'), endsAt: d('2026-04-30T18:00:00Z') }, start: '2026-04-01T09:00:00.000Z', end: '2026-04-30T18:00:00.000Z' },
-    { kind: 'MANUAL', g: { startsAt: d('2026-04-01T09:00:00Z'), endsAt: d('2026-04-30T18:00:00Z') }, start: '2026-04-01T09:00:00.000Z', end: '2026-04-30T18:00:00.000Z' },
-    { kind: 'VISITOR', g: { startsAt: d('2026-04-15T08:00:00Z'), endsAt: d('2026-04-15T17:00:00Z') }, start: '2026-04-15T08:00:00.000Z', end: '2026-04-15T17:00:00.000Z' },
-    { kind: 'CHECK_IN', g: { startsAt: d('2026-04-15T08:12:00Z'), endsAt: d('2026-04-15T17:40:00Z') }, start: '2026-04-15T08:12:00.000Z', end: '2026-04-15T17:40:00.000Z' },
+    {
+      kind: 'MEMBERSHIP',
+      g: { startsAt: d('2026-04-01T09:00:00Z'), endsAt: d('2026-04-30T18:00:00Z') },
+      start: '2026-04-01T09:00:00.000Z',
+      end: '2026-04-30T18:00:00.000Z',
+    },
+    {
+      kind: 'MANUAL',
+      g: { startsAt: d('2026-04-01T09:00:00Z'), endsAt: d('2026-04-30T18:00:00Z') },
+      start: '2026-04-01T09:00:00.000Z',
+      end: '2026-04-30T18:00:00.000Z',
+    },
+    {
+      kind: 'VISITOR',
+      g: { startsAt: d('2026-04-15T08:00:00Z'), endsAt: d('2026-04-15T17:00:00Z') },
+      start: '2026-04-15T08:00:00.000Z',
+      end: '2026-04-15T17:00:00.000Z',
+    },
+    {
+      kind: 'CHECK_IN',
+      g: { startsAt: d('2026-04-15T08:12:00Z'), endsAt: d('2026-04-15T17:40:00Z') },
+      start: '2026-04-15T08:12:00.000Z',
+      end: '2026-04-15T17:40:00.000Z',
+    },
     // Europe/London, BST: the booking's day runs 2026-04-14T23:00Z .. 2026-04-15T23:00Z.
-    { kind: 'DESK_BOOKING', g: { startsAt: d('2026-04-15T09:00:00Z'), endsAt: d('2026-04-15T11:00:00Z') }, start: '2026-04-14T23:00:00.000Z', end: '2026-04-15T23:00:00.000Z' },
-    { kind: 'ROOM_BOOKING', g: { startsAt: d('2026-04-15T13:00:00Z'), endsAt: d('2026-04-15T14:00:00Z') }, start: '2026-04-14T23:00:00.000Z', end: '2026-04-15T23:00:00.000Z' },
+    {
+      kind: 'DESK_BOOKING',
+      g: { startsAt: d('2026-04-15T09:00:00Z'), endsAt: d('2026-04-15T11:00:00Z') },
+      start: '2026-04-14T23:00:00.000Z',
+      end: '2026-04-15T23:00:00.000Z',
+    },
+    {
+      kind: 'ROOM_BOOKING',
+      g: { startsAt: d('2026-04-15T13:00:00Z'), endsAt: d('2026-04-15T14:00:00Z') },
+      start: '2026-04-14T23:00:00.000Z',
+      end: '2026-04-15T23:00:00.000Z',
+    },
   ];
   for (const row of rows) {
     const g = grant({ kind: row.kind, ...row.g });
@@ -431,13 +488,21 @@ describe('decideAccess: check-in', () => {
     assert.equal(decide([g], '2026-04-15T08:11:59.999Z').reason, 'GRANT_NOT_STARTED');
   });
   it('closed check-in (checked out) refuses after checkout', () => {
-    const g = grant({ kind: 'CHECK_IN', startsAt: d('2026-04-15T08:12:00Z'), endsAt: d('2026-04-15T17:40:00Z') });
+    const g = grant({
+      kind: 'CHECK_IN',
+      startsAt: d('2026-04-15T08:12:00Z'),
+      endsAt: d('2026-04-15T17:40:00Z'),
+    });
     const r = decide([g], '2026-04-15T17:41:00Z');
     assert.equal(r.allowed, false);
     assert.equal(r.reason, 'GRANT_ENDED');
   });
   it('check-in is not widened to the local day like bookings are', () => {
-    const g = grant({ kind: 'CHECK_IN', startsAt: d('2026-04-15T08:12:00Z'), endsAt: d('2026-04-15T17:40:00Z') });
+    const g = grant({
+      kind: 'CHECK_IN',
+      startsAt: d('2026-04-15T08:12:00Z'),
+      endsAt: d('2026-04-15T17:40:00Z'),
+    });
     assert.equal(decide([g], '2026-04-15T20:00:00Z').allowed, false);
     assert.equal(decide([g], '2026-04-15T07:00:00Z').allowed, false);
   });
@@ -449,7 +514,11 @@ describe('decideAccess: check-in', () => {
 
 describe('decideAccess: cancellation', () => {
   const membership = () =>
-    grant({ startsAt: d('2026-04-01T00:00:00Z'), endsAt: d('2026-06-30T00:00:00Z'), cancelledAt: d('2026-05-15T12:00:00Z') });
+    grant({
+      startsAt: d('2026-04-01T00:00:00Z'),
+      endsAt: d('2026-06-30T00:00:00Z'),
+      cancelledAt: d('2026-05-15T12:00:00Z'),
+    });
 
   it('before the cancellation: allowed until the cancellation instant', () => {
     const r = decide([membership()], '2026-05-15T11:00:00Z');
@@ -466,20 +535,32 @@ describe('decideAccess: cancellation', () => {
     assert.equal(r.reason, 'GRANT_ENDED');
   });
   it('a grant cancelled before it started never grants and reads as ended, not as not-started', () => {
-    const g = grant({ startsAt: d('2026-07-01T00:00:00Z'), endsAt: null, cancelledAt: d('2026-06-20T00:00:00Z') });
+    const g = grant({
+      startsAt: d('2026-07-01T00:00:00Z'),
+      endsAt: null,
+      cancelledAt: d('2026-06-20T00:00:00Z'),
+    });
     const before = decide([g], '2026-06-25T00:00:00Z');
     assert.equal(before.reason, 'GRANT_ENDED');
     assert.equal(before.grantId, g.id);
     assert.equal(decide([g], '2026-07-02T00:00:00Z').allowed, false);
   });
   it('a future grant already scheduled to be cancelled before it starts reads as ended, not as not-started', () => {
-    const g = grant({ startsAt: d('2026-07-01T00:00:00Z'), endsAt: null, cancelledAt: d('2026-06-28T00:00:00Z') });
+    const g = grant({
+      startsAt: d('2026-07-01T00:00:00Z'),
+      endsAt: null,
+      cancelledAt: d('2026-06-28T00:00:00Z'),
+    });
     const r = decide([g], '2026-06-25T00:00:00Z');
     assert.equal(r.reason, 'GRANT_ENDED');
     assert.equal(r.grantId, g.id);
   });
   it('a cancelled open-ended membership ends at the cancellation', () => {
-    const g = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: null, cancelledAt: d('2026-03-01T00:00:00Z') });
+    const g = grant({
+      startsAt: d('2026-01-01T00:00:00Z'),
+      endsAt: null,
+      cancelledAt: d('2026-03-01T00:00:00Z'),
+    });
     assert.equal(iso(decide([g], '2026-02-01T00:00:00Z').validUntil), '2026-03-01T00:00:00.000Z');
     assert.equal(decide([g], '2026-03-01T00:00:00Z').reason, 'GRANT_ENDED');
   });
@@ -531,8 +612,16 @@ describe('decideAccess: renewal restores access', () => {
     assert.equal(extended.grantId, 'contract-7');
   });
   it('a later booking re-enables a booking-only member', () => {
-    const yesterday = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-09T09:00:00Z'), endsAt: d('2026-06-09T17:00:00Z') });
-    const today = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T09:00:00Z'), endsAt: d('2026-06-10T17:00:00Z') });
+    const yesterday = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-06-09T09:00:00Z'),
+      endsAt: d('2026-06-09T17:00:00Z'),
+    });
+    const today = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-06-10T09:00:00Z'),
+      endsAt: d('2026-06-10T17:00:00Z'),
+    });
     assert.equal(decide([yesterday], '2026-06-10T08:00:00Z').reason, 'GRANT_ENDED');
     const r = decide([yesterday, today], '2026-06-10T08:00:00Z');
     assert.equal(r.allowed, true);
@@ -546,7 +635,11 @@ describe('decideAccess: renewal restores access', () => {
 
 describe('decideAccess: bookings near local midnight', () => {
   it('Europe/London 2026-03-29 (23 h): allowed at 23:30 BST, validUntil 2026-03-29T23:00Z', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-29T08:00:00Z'), endsAt: d('2026-03-29T10:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-03-29T08:00:00Z'),
+      endsAt: d('2026-03-29T10:00:00Z'),
+    });
     const r = decide([b], '2026-03-29T22:30:00Z');
     assert.equal(r.allowed, true);
     assert.equal(iso(r.validUntil), '2026-03-29T23:00:00.000Z');
@@ -558,7 +651,11 @@ describe('decideAccess: bookings near local midnight', () => {
   });
 
   it('Europe/London 2026-10-25 (25 h): allowed at 23:30 GMT, validUntil 2026-10-26T00:00Z', () => {
-    const b = grant({ kind: 'ROOM_BOOKING', startsAt: d('2026-10-25T08:00:00Z'), endsAt: d('2026-10-25T10:00:00Z') });
+    const b = grant({
+      kind: 'ROOM_BOOKING',
+      startsAt: d('2026-10-25T08:00:00Z'),
+      endsAt: d('2026-10-25T10:00:00Z'),
+    });
     const r = decide([b], '2026-10-25T23:30:00Z');
     assert.equal(r.allowed, true);
     assert.equal(iso(r.validUntil), '2026-10-26T00:00:00.000Z');
@@ -578,26 +675,58 @@ describe('decideAccess: bookings near local midnight', () => {
 
   it('America/New_York 2026-03-08 and 2026-11-01', () => {
     const loc = { timezone: 'America/New_York' };
-    const spring = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-08T15:00:00Z'), endsAt: d('2026-03-08T16:00:00Z') });
-    assert.equal(iso(decide([spring], '2026-03-09T03:59:59Z', { location: loc }).validUntil), '2026-03-09T04:00:00.000Z');
+    const spring = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-03-08T15:00:00Z'),
+      endsAt: d('2026-03-08T16:00:00Z'),
+    });
+    assert.equal(
+      iso(decide([spring], '2026-03-09T03:59:59Z', { location: loc }).validUntil),
+      '2026-03-09T04:00:00.000Z',
+    );
     assert.equal(decide([spring], '2026-03-09T04:00:00Z', { location: loc }).reason, 'GRANT_ENDED');
-    const fall = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-11-01T15:00:00Z'), endsAt: d('2026-11-01T16:00:00Z') });
-    assert.equal(iso(decide([fall], '2026-11-02T04:30:00Z', { location: loc }).validUntil), '2026-11-02T05:00:00.000Z');
+    const fall = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-11-01T15:00:00Z'),
+      endsAt: d('2026-11-01T16:00:00Z'),
+    });
+    assert.equal(
+      iso(decide([fall], '2026-11-02T04:30:00Z', { location: loc }).validUntil),
+      '2026-11-02T05:00:00.000Z',
+    );
     assert.equal(decide([fall], '2026-11-02T05:00:00Z', { location: loc }).reason, 'GRANT_ENDED');
   });
 
   it('Australia/Lord_Howe 30-minute shifts', () => {
     const loc = { timezone: 'Australia/Lord_Howe' };
-    const april = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-04-05T01:00:00Z'), endsAt: d('2026-04-05T02:00:00Z') });
-    assert.equal(iso(decide([april], '2026-04-05T13:00:00Z', { location: loc }).validUntil), '2026-04-05T13:30:00.000Z');
-    const october = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-10-04T01:00:00Z'), endsAt: d('2026-10-04T02:00:00Z') });
-    assert.equal(iso(decide([october], '2026-10-04T12:00:00Z', { location: loc }).validUntil), '2026-10-04T13:00:00.000Z');
+    const april = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-04-05T01:00:00Z'),
+      endsAt: d('2026-04-05T02:00:00Z'),
+    });
+    assert.equal(
+      iso(decide([april], '2026-04-05T13:00:00Z', { location: loc }).validUntil),
+      '2026-04-05T13:30:00.000Z',
+    );
+    const october = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-10-04T01:00:00Z'),
+      endsAt: d('2026-10-04T02:00:00Z'),
+    });
+    assert.equal(
+      iso(decide([october], '2026-10-04T12:00:00Z', { location: loc }).validUntil),
+      '2026-10-04T13:00:00.000Z',
+    );
     assert.equal(decide([october], '2026-10-04T13:00:00Z', { location: loc }).reason, 'GRANT_ENDED');
   });
 
   it('Asia/Kolkata (no DST): midnight is 18:30Z', () => {
     const loc = { timezone: 'Asia/Kolkata' };
-    const b = grant({ kind: 'ROOM_BOOKING', startsAt: d('2026-03-29T06:00:00Z'), endsAt: d('2026-03-29T07:00:00Z') });
+    const b = grant({
+      kind: 'ROOM_BOOKING',
+      startsAt: d('2026-03-29T06:00:00Z'),
+      endsAt: d('2026-03-29T07:00:00Z'),
+    });
     assert.equal(decide([b], '2026-03-28T18:29:59.999Z', { location: loc }).reason, 'GRANT_NOT_STARTED');
     const r = decide([b], '2026-03-28T18:30:00Z', { location: loc });
     assert.equal(r.allowed, true);
@@ -607,7 +736,11 @@ describe('decideAccess: bookings near local midnight', () => {
 
   it('Asia/Tokyo: a booking made at 16:00Z is for the next local day, valid from 15:00Z that evening', () => {
     const loc = { timezone: 'Asia/Tokyo' };
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-05-10T16:00:00Z'), endsAt: d('2026-05-10T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-05-10T16:00:00Z'),
+      endsAt: d('2026-05-10T17:00:00Z'),
+    });
     // 00:30 JST on 2026-05-11: before startsAt in UTC terms, but already the booking's day.
     const early = decide([b], '2026-05-10T15:30:00Z', { location: loc });
     assert.equal(early.allowed, true);
@@ -617,7 +750,11 @@ describe('decideAccess: bookings near local midnight', () => {
   });
 
   it('the same booking instants give a different day in Europe/London than in Asia/Tokyo', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-05-10T16:00:00Z'), endsAt: d('2026-05-10T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-05-10T16:00:00Z'),
+      endsAt: d('2026-05-10T17:00:00Z'),
+    });
     const london = decide([b], '2026-05-10T15:30:00Z');
     assert.equal(iso(london.validUntil), '2026-05-10T23:00:00.000Z');
     assert.equal(decide([b], '2026-05-11T10:00:00Z').reason, 'GRANT_ENDED');
@@ -625,7 +762,11 @@ describe('decideAccess: bookings near local midnight', () => {
   });
 
   it('1 ms before local midnight: allowed with Session-Timeout 1; at midnight refused', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T21:30:00Z'), endsAt: d('2026-06-10T22:59:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-06-10T21:30:00Z'),
+      endsAt: d('2026-06-10T22:59:00Z'),
+    });
     const r = decide([b], '2026-06-10T22:59:59.999Z');
     assert.equal(r.allowed, true);
     assert.equal(r.sessionTimeoutSeconds, 1);
@@ -644,13 +785,19 @@ describe('decideAccess: booking time zone when decided at another location', () 
     });
   const london = { id: 'loc-london', timezone: 'Europe/London' };
 
-  it('uses the zone of the grant\'s own location when given', () => {
-    const r = decide([tokyoBooking({ timezone: 'Asia/Tokyo' })], '2026-05-10T15:30:00Z', { member: { roaming: true }, location: london });
+  it("uses the zone of the grant's own location when given", () => {
+    const r = decide([tokyoBooking({ timezone: 'Asia/Tokyo' })], '2026-05-10T15:30:00Z', {
+      member: { roaming: true },
+      location: london,
+    });
     assert.equal(r.allowed, true);
     assert.equal(iso(r.validUntil), '2026-05-11T15:00:00.000Z');
   });
-  it('falls back to the decided location\'s zone when the grant carries none', () => {
-    const r = decide([tokyoBooking()], '2026-05-10T15:30:00Z', { member: { roaming: true }, location: london });
+  it("falls back to the decided location's zone when the grant carries none", () => {
+    const r = decide([tokyoBooking()], '2026-05-10T15:30:00Z', {
+      member: { roaming: true },
+      location: london,
+    });
     assert.equal(iso(r.validUntil), '2026-05-10T23:00:00.000Z');
   });
   it('at its own location the location zone is authoritative (grant.timezone ignored)', () => {
@@ -659,8 +806,14 @@ describe('decideAccess: booking time zone when decided at another location', () 
     });
     assert.equal(iso(r.validUntil), '2026-05-11T15:00:00.000Z');
   });
-  it('a null-location booking uses the decided location\'s zone', () => {
-    const b = grant({ kind: 'DESK_BOOKING', locationId: null, timezone: 'Asia/Tokyo', startsAt: d('2026-05-10T16:00:00Z'), endsAt: null });
+  it("a null-location booking uses the decided location's zone", () => {
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      locationId: null,
+      timezone: 'Asia/Tokyo',
+      startsAt: d('2026-05-10T16:00:00Z'),
+      endsAt: null,
+    });
     assert.equal(iso(decide([b], '2026-05-10T16:30:00Z').validUntil), '2026-05-10T23:00:00.000Z');
     assert.equal(
       iso(decide([b], '2026-05-10T16:30:00Z', { location: { timezone: 'America/New_York' } }).validUntil),
@@ -676,7 +829,10 @@ describe('decideAccess: booking time zone when decided at another location', () 
   });
   it('an invalid grant zone does not block a valid membership', () => {
     const m = grant({ locationId: null, endsAt: null });
-    const r = decide([tokyoBooking({ timezone: 'Asia/Atlantis' }), m], '2026-05-10T15:30:00Z', { member: { roaming: true }, location: london });
+    const r = decide([tokyoBooking({ timezone: 'Asia/Atlantis' }), m], '2026-05-10T15:30:00Z', {
+      member: { roaming: true },
+      location: london,
+    });
     assert.equal(r.allowed, true);
     assert.equal(r.grantId, m.id);
   });
@@ -687,7 +843,8 @@ describe('decideAccess: booking time zone when decided at another location', () 
 // ---------------------------------------------------------------------------------------------
 
 describe('decideAccess: plan without WiFi', () => {
-  const virtualOffice = () => grant({ id: 'vo', grantsWifi: false, startsAt: d('2026-01-01T00:00:00Z'), endsAt: null });
+  const virtualOffice = () =>
+    grant({ id: 'vo', grantsWifi: false, startsAt: d('2026-01-01T00:00:00Z'), endsAt: null });
 
   it('alone: PLAN_WITHOUT_WIFI, reporting that grant, nothing to apply', () => {
     const r = decide([virtualOffice()], '2026-03-01T12:00:00Z');
@@ -699,7 +856,11 @@ describe('decideAccess: plan without WiFi', () => {
     assert.equal(r.sessionTimeoutSeconds, null);
   });
   it('combined with a real booking: ALLOWED by the booking, and the no-WiFi plan does not extend validUntil', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-02T09:00:00Z'), endsAt: d('2026-03-02T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-03-02T09:00:00Z'),
+      endsAt: d('2026-03-02T17:00:00Z'),
+    });
     const r = decide([virtualOffice(), b], '2026-03-02T12:00:00Z');
     assert.equal(r.allowed, true);
     assert.equal(r.grantId, b.id);
@@ -707,16 +868,36 @@ describe('decideAccess: plan without WiFi', () => {
     assert.equal(iso(r.validUntil), '2026-03-03T00:00:00.000Z');
   });
   it('the same booking day after the booking ended: back to PLAN_WITHOUT_WIFI', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-02T09:00:00Z'), endsAt: d('2026-03-02T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-03-02T09:00:00Z'),
+      endsAt: d('2026-03-02T17:00:00Z'),
+    });
     assert.equal(decide([virtualOffice(), b], '2026-03-03T09:00:00Z').reason, 'PLAN_WITHOUT_WIFI');
   });
   it('covering now beats a WiFi grant that starts later', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-05T09:00:00Z'), endsAt: d('2026-03-05T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-03-05T09:00:00Z'),
+      endsAt: d('2026-03-05T17:00:00Z'),
+    });
     assert.equal(decide([virtualOffice(), b], '2026-03-02T12:00:00Z').reason, 'PLAN_WITHOUT_WIFI');
   });
   it('for every kind, grantsWifi=false never grants', () => {
-    for (const kind of ['MEMBERSHIP', 'MANUAL', 'VISITOR', 'CHECK_IN', 'DESK_BOOKING', 'ROOM_BOOKING'] as const) {
-      const g = grant({ kind, grantsWifi: false, startsAt: d('2026-03-02T09:00:00Z'), endsAt: d('2026-03-02T17:00:00Z') });
+    for (const kind of [
+      'MEMBERSHIP',
+      'MANUAL',
+      'VISITOR',
+      'CHECK_IN',
+      'DESK_BOOKING',
+      'ROOM_BOOKING',
+    ] as const) {
+      const g = grant({
+        kind,
+        grantsWifi: false,
+        startsAt: d('2026-03-02T09:00:00Z'),
+        endsAt: d('2026-03-02T17:00:00Z'),
+      });
       const r = decide([g], '2026-03-02T12:00:00Z');
       assert.equal(r.allowed, false, kind);
       assert.equal(r.reason, 'PLAN_WITHOUT_WIFI', kind);
@@ -729,7 +910,11 @@ describe('decideAccess: plan without WiFi', () => {
     assert.equal(decide([g], '2026-03-02T12:00:00Z').allowed, true);
   });
   it('an ended no-WiFi plan alone is NO_GRANT (it never granted anything)', () => {
-    const g = grant({ grantsWifi: false, startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
+    const g = grant({
+      grantsWifi: false,
+      startsAt: d('2026-01-01T00:00:00Z'),
+      endsAt: d('2026-02-01T00:00:00Z'),
+    });
     assert.equal(decide([g], '2026-03-01T00:00:00Z').reason, 'NO_GRANT');
   });
 });
@@ -759,14 +944,22 @@ describe('decideAccess: member status', () => {
       assert.equal(r.sessionTimeoutSeconds, null);
     });
     it(`${row.status} is reported before an invalid time zone`, () => {
-      assert.equal(decide(valid(), '2026-03-01T00:00:00Z', { member: { status: row.status }, location: { timezone: 'Nope/Nope' } }).reason, row.reason);
+      assert.equal(
+        decide(valid(), '2026-03-01T00:00:00Z', {
+          member: { status: row.status },
+          location: { timezone: 'Nope/Nope' },
+        }).reason,
+        row.reason,
+      );
     });
   }
   it('ACTIVE with the same grant is allowed (control)', () => {
     assert.equal(decide(valid(), '2026-03-01T00:00:00Z').allowed, true);
   });
   it('an unknown status fails closed as MEMBER_DISABLED', () => {
-    const r = decide(valid(), '2026-03-01T00:00:00Z', { member: { status: 'SUSPENDED' as unknown as MemberStatus } });
+    const r = decide(valid(), '2026-03-01T00:00:00Z', {
+      member: { status: 'SUSPENDED' as unknown as MemberStatus },
+    });
     assert.equal(r.allowed, false);
     assert.equal(r.reason, 'MEMBER_DISABLED');
   });
@@ -778,7 +971,8 @@ describe('decideAccess: member status', () => {
 
 describe('decideAccess: location scope (roaming, home locations, null-location grants)', () => {
   const now = '2026-03-01T12:00:00Z';
-  const atA = () => grant({ id: 'membership-a', locationId: 'loc-a', startsAt: d('2026-01-01T00:00:00Z'), endsAt: null });
+  const atA = () =>
+    grant({ id: 'membership-a', locationId: 'loc-a', startsAt: d('2026-01-01T00:00:00Z'), endsAt: null });
   const rows: Array<{
     name: string;
     roaming: boolean;
@@ -788,23 +982,127 @@ describe('decideAccess: location scope (roaming, home locations, null-location g
     allowed: boolean;
     reason: string;
   }> = [
-    { name: 'roaming off, grant at A, decided at A', roaming: false, home: [], grantLocation: 'loc-a', decidedAt: 'loc-a', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, grant at A, decided at B', roaming: false, home: [], grantLocation: 'loc-a', decidedAt: 'loc-b', allowed: false, reason: 'NOT_HOME_LOCATION' },
-    { name: 'roaming on, grant at A, decided at B', roaming: true, home: [], grantLocation: 'loc-a', decidedAt: 'loc-b', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming on, grant at A, decided at A', roaming: true, home: [], grantLocation: 'loc-a', decidedAt: 'loc-a', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, home B, grant at A, decided at B', roaming: false, home: ['loc-b'], grantLocation: 'loc-a', decidedAt: 'loc-b', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, home B, grant at A, decided at A (grant location, not home)', roaming: false, home: ['loc-b'], grantLocation: 'loc-a', decidedAt: 'loc-a', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, home B, grant at A, decided at C', roaming: false, home: ['loc-b'], grantLocation: 'loc-a', decidedAt: 'loc-c', allowed: false, reason: 'NOT_HOME_LOCATION' },
-    { name: 'roaming off, homes A and B, grant at A, decided at C', roaming: false, home: ['loc-a', 'loc-b'], grantLocation: 'loc-a', decidedAt: 'loc-c', allowed: false, reason: 'NOT_HOME_LOCATION' },
-    { name: 'roaming on, home B, grant at A, decided at C', roaming: true, home: ['loc-b'], grantLocation: 'loc-a', decidedAt: 'loc-c', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, null-location grant, decided at C (not home)', roaming: false, home: ['loc-b'], grantLocation: null, decidedAt: 'loc-c', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming off, no homes, null-location grant, decided at B', roaming: false, home: [], grantLocation: null, decidedAt: 'loc-b', allowed: true, reason: 'ALLOWED' },
-    { name: 'roaming on, null-location grant, decided at B', roaming: true, home: [], grantLocation: null, decidedAt: 'loc-b', allowed: true, reason: 'ALLOWED' },
+    {
+      name: 'roaming off, grant at A, decided at A',
+      roaming: false,
+      home: [],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-a',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, grant at A, decided at B',
+      roaming: false,
+      home: [],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-b',
+      allowed: false,
+      reason: 'NOT_HOME_LOCATION',
+    },
+    {
+      name: 'roaming on, grant at A, decided at B',
+      roaming: true,
+      home: [],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-b',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming on, grant at A, decided at A',
+      roaming: true,
+      home: [],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-a',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, home B, grant at A, decided at B',
+      roaming: false,
+      home: ['loc-b'],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-b',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, home B, grant at A, decided at A (grant location, not home)',
+      roaming: false,
+      home: ['loc-b'],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-a',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, home B, grant at A, decided at C',
+      roaming: false,
+      home: ['loc-b'],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-c',
+      allowed: false,
+      reason: 'NOT_HOME_LOCATION',
+    },
+    {
+      name: 'roaming off, homes A and B, grant at A, decided at C',
+      roaming: false,
+      home: ['loc-a', 'loc-b'],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-c',
+      allowed: false,
+      reason: 'NOT_HOME_LOCATION',
+    },
+    {
+      name: 'roaming on, home B, grant at A, decided at C',
+      roaming: true,
+      home: ['loc-b'],
+      grantLocation: 'loc-a',
+      decidedAt: 'loc-c',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, null-location grant, decided at C (not home)',
+      roaming: false,
+      home: ['loc-b'],
+      grantLocation: null,
+      decidedAt: 'loc-c',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming off, no homes, null-location grant, decided at B',
+      roaming: false,
+      home: [],
+      grantLocation: null,
+      decidedAt: 'loc-b',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
+    {
+      name: 'roaming on, null-location grant, decided at B',
+      roaming: true,
+      home: [],
+      grantLocation: null,
+      decidedAt: 'loc-b',
+      allowed: true,
+      reason: 'ALLOWED',
+    },
   ];
   for (const row of rows) {
     it(`${row.name} → ${row.reason}`, () => {
-      const g = grant({ id: 'g-scope', locationId: row.grantLocation, startsAt: d('2026-01-01T00:00:00Z'), endsAt: null });
-      const r = decide([g], now, { member: { roaming: row.roaming, homeLocationIds: row.home }, location: { id: row.decidedAt } });
+      const g = grant({
+        id: 'g-scope',
+        locationId: row.grantLocation,
+        startsAt: d('2026-01-01T00:00:00Z'),
+        endsAt: null,
+      });
+      const r = decide([g], now, {
+        member: { roaming: row.roaming, homeLocationIds: row.home },
+        location: { id: row.decidedAt },
+      });
       assert.equal(r.allowed, row.allowed);
       assert.equal(r.reason, row.reason);
       assert.equal(r.grantId, 'g-scope'); // reported whether allowed or refused
@@ -812,17 +1110,32 @@ describe('decideAccess: location scope (roaming, home locations, null-location g
   }
 
   it('NOT_HOME_LOCATION (grant in force elsewhere) beats GRANT_ENDED for an old booking here', () => {
-    const oldBookingAtB = grant({ kind: 'DESK_BOOKING', locationId: 'loc-b', startsAt: d('2026-02-01T09:00:00Z'), endsAt: d('2026-02-01T17:00:00Z') });
+    const oldBookingAtB = grant({
+      kind: 'DESK_BOOKING',
+      locationId: 'loc-b',
+      startsAt: d('2026-02-01T09:00:00Z'),
+      endsAt: d('2026-02-01T17:00:00Z'),
+    });
     const r = decide([oldBookingAtB, atA()], now, { location: { id: 'loc-b' } });
     assert.equal(r.reason, 'NOT_HOME_LOCATION');
     assert.equal(r.grantId, 'membership-a');
   });
   it('NOT_HOME_LOCATION (grant in force elsewhere) beats GRANT_NOT_STARTED here', () => {
-    const futureAtB = grant({ kind: 'DESK_BOOKING', locationId: 'loc-b', startsAt: d('2026-03-05T09:00:00Z'), endsAt: d('2026-03-05T17:00:00Z') });
+    const futureAtB = grant({
+      kind: 'DESK_BOOKING',
+      locationId: 'loc-b',
+      startsAt: d('2026-03-05T09:00:00Z'),
+      endsAt: d('2026-03-05T17:00:00Z'),
+    });
     assert.equal(decide([futureAtB, atA()], now, { location: { id: 'loc-b' } }).reason, 'NOT_HOME_LOCATION');
   });
   it('a grant elsewhere that is not in force: not-started here wins, otherwise NOT_HOME_LOCATION instead of NO_GRANT', () => {
-    const futureAtA = grant({ id: 'future-a', locationId: 'loc-a', startsAt: d('2026-04-01T00:00:00Z'), endsAt: null });
+    const futureAtA = grant({
+      id: 'future-a',
+      locationId: 'loc-a',
+      startsAt: d('2026-04-01T00:00:00Z'),
+      endsAt: null,
+    });
     const atBDecision = decide([futureAtA], now, { location: { id: 'loc-b' } });
     assert.equal(atBDecision.reason, 'NOT_HOME_LOCATION');
     assert.equal(atBDecision.grantId, 'future-a');
@@ -833,9 +1146,17 @@ describe('decideAccess: location scope (roaming, home locations, null-location g
     assert.equal(decide([vo], now, { location: { id: 'loc-b' } }).reason, 'NO_GRANT');
   });
   it('a roaming member gets a booking made at A while at B; a non-roaming one does not', () => {
-    const b = grant({ kind: 'DESK_BOOKING', locationId: 'loc-a', startsAt: d('2026-03-01T09:00:00Z'), endsAt: d('2026-03-01T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      locationId: 'loc-a',
+      startsAt: d('2026-03-01T09:00:00Z'),
+      endsAt: d('2026-03-01T17:00:00Z'),
+    });
     assert.equal(decide([b], now, { member: { roaming: true }, location: { id: 'loc-b' } }).allowed, true);
-    assert.equal(decide([b], now, { member: { roaming: false }, location: { id: 'loc-b' } }).reason, 'NOT_HOME_LOCATION');
+    assert.equal(
+      decide([b], now, { member: { roaming: false }, location: { id: 'loc-b' } }).reason,
+      'NOT_HOME_LOCATION',
+    );
   });
 });
 
@@ -846,15 +1167,27 @@ describe('decideAccess: location scope (roaming, home locations, null-location g
 describe('decideAccess: validUntil merges overlapping and touching grants', () => {
   it('membership ending 18:00 + booking today → local midnight, reported grant = the booking', () => {
     const m = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-06-10T17:00:00Z') }); // 18:00 BST
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T12:00:00Z'), endsAt: d('2026-06-10T13:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-06-10T12:00:00Z'),
+      endsAt: d('2026-06-10T13:00:00Z'),
+    });
     const r = decide([m, b], '2026-06-10T09:00:00Z');
     assert.equal(iso(r.validUntil), '2026-06-10T23:00:00.000Z');
     assert.equal(r.grantId, b.id);
   });
   it('contiguous grants chain', () => {
     const a = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
-    const b = grant({ kind: 'MANUAL', startsAt: d('2026-02-01T00:00:00Z'), endsAt: d('2026-03-01T00:00:00Z') });
-    const c = grant({ kind: 'VISITOR', startsAt: d('2026-03-01T00:00:00Z'), endsAt: d('2026-04-01T00:00:00Z') });
+    const b = grant({
+      kind: 'MANUAL',
+      startsAt: d('2026-02-01T00:00:00Z'),
+      endsAt: d('2026-03-01T00:00:00Z'),
+    });
+    const c = grant({
+      kind: 'VISITOR',
+      startsAt: d('2026-03-01T00:00:00Z'),
+      endsAt: d('2026-04-01T00:00:00Z'),
+    });
     const r = decide([a, b, c], '2026-01-15T00:00:00Z');
     assert.equal(iso(r.validUntil), '2026-04-01T00:00:00.000Z');
     assert.equal(r.grantId, a.id); // the only one covering now
@@ -874,8 +1207,16 @@ describe('decideAccess: validUntil merges overlapping and touching grants', () =
     assert.equal(r.sessionTimeoutSeconds, 86_400);
   });
   it('consecutive daily bookings chain across midnight (and across the London DST change)', () => {
-    const sat = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-10-24T09:00:00Z'), endsAt: d('2026-10-24T17:00:00Z') });
-    const sun = grant({ kind: 'ROOM_BOOKING', startsAt: d('2026-10-25T09:00:00Z'), endsAt: d('2026-10-25T17:00:00Z') });
+    const sat = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-10-24T09:00:00Z'),
+      endsAt: d('2026-10-24T17:00:00Z'),
+    });
+    const sun = grant({
+      kind: 'ROOM_BOOKING',
+      startsAt: d('2026-10-25T09:00:00Z'),
+      endsAt: d('2026-10-25T17:00:00Z'),
+    });
     assert.equal(iso(decide([sat, sun], '2026-10-24T20:00:00Z').validUntil), '2026-10-26T00:00:00.000Z');
   });
   it('check-in still open + membership ending today → open-ended', () => {
@@ -886,10 +1227,21 @@ describe('decideAccess: validUntil merges overlapping and touching grants', () =
     assert.equal(r.grantKind, 'CHECK_IN');
   });
   it('grants that do not apply here are not chained', () => {
-    const a = grant({ locationId: 'loc-a', startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
-    const b = grant({ locationId: 'loc-b', startsAt: d('2026-02-01T00:00:00Z'), endsAt: d('2026-03-01T00:00:00Z') });
+    const a = grant({
+      locationId: 'loc-a',
+      startsAt: d('2026-01-01T00:00:00Z'),
+      endsAt: d('2026-02-01T00:00:00Z'),
+    });
+    const b = grant({
+      locationId: 'loc-b',
+      startsAt: d('2026-02-01T00:00:00Z'),
+      endsAt: d('2026-03-01T00:00:00Z'),
+    });
     assert.equal(iso(decide([a, b], '2026-01-15T00:00:00Z').validUntil), '2026-02-01T00:00:00.000Z');
-    assert.equal(iso(decide([a, b], '2026-01-15T00:00:00Z', { member: { roaming: true } }).validUntil), '2026-03-01T00:00:00.000Z');
+    assert.equal(
+      iso(decide([a, b], '2026-01-15T00:00:00Z', { member: { roaming: true } }).validUntil),
+      '2026-03-01T00:00:00.000Z',
+    );
   });
   it('no-WiFi grants are not chained', () => {
     const a = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
@@ -905,20 +1257,35 @@ describe('decideAccess: validUntil merges overlapping and touching grants', () =
 
 describe('decideAccess: which grant is reported', () => {
   it('open-ended wins over any finite end', () => {
-    const b = grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T09:00:00Z'), endsAt: d('2026-06-10T17:00:00Z') });
+    const b = grant({
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-06-10T09:00:00Z'),
+      endsAt: d('2026-06-10T17:00:00Z'),
+    });
     const c = grant({ kind: 'CHECK_IN', startsAt: d('2026-06-10T08:00:00Z'), endsAt: null });
     const m = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2027-01-01T00:00:00Z') });
     assert.equal(decide([b, m, c], '2026-06-10T10:00:00Z').grantId, c.id);
   });
   it('the furthest end wins regardless of kind priority', () => {
     const m = grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-06-10T17:00:00Z') });
-    const r = grant({ kind: 'ROOM_BOOKING', startsAt: d('2026-06-10T09:00:00Z'), endsAt: d('2026-06-10T10:00:00Z') });
+    const r = grant({
+      kind: 'ROOM_BOOKING',
+      startsAt: d('2026-06-10T09:00:00Z'),
+      endsAt: d('2026-06-10T10:00:00Z'),
+    });
     assert.equal(decide([m, r], '2026-06-10T10:00:00Z').grantKind, 'ROOM_BOOKING');
   });
 
   // All six kinds cover now and end at the same instant (the booking day's midnight); remove the
   // winner each time: MEMBERSHIP > MANUAL > VISITOR > CHECK_IN > DESK_BOOKING > ROOM_BOOKING.
-  const priority: GrantKind[] = ['MEMBERSHIP', 'MANUAL', 'VISITOR', 'CHECK_IN', 'DESK_BOOKING', 'ROOM_BOOKING'];
+  const priority: GrantKind[] = [
+    'MEMBERSHIP',
+    'MANUAL',
+    'VISITOR',
+    'CHECK_IN',
+    'DESK_BOOKING',
+    'ROOM_BOOKING',
+  ];
   const midnight = d('2026-06-10T23:00:00Z');
   const all = priority.map((kind) =>
     grant({
@@ -944,12 +1311,25 @@ describe('decideAccess: which grant is reported', () => {
   });
   it('refused, not started: the soonest-starting grant is reported', () => {
     const later = grant({ id: 'later', startsAt: d('2026-08-01T00:00:00Z') });
-    const sooner = grant({ id: 'sooner', kind: 'DESK_BOOKING', startsAt: d('2026-07-02T09:00:00Z'), endsAt: d('2026-07-02T17:00:00Z') });
+    const sooner = grant({
+      id: 'sooner',
+      kind: 'DESK_BOOKING',
+      startsAt: d('2026-07-02T09:00:00Z'),
+      endsAt: d('2026-07-02T17:00:00Z'),
+    });
     assert.equal(decide([later, sooner], '2026-06-10T12:00:00Z').grantId, 'sooner');
   });
   it('refused, ended: the most recently ended grant is reported', () => {
-    const older = grant({ id: 'older', startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
-    const recent = grant({ id: 'recent', startsAt: d('2026-02-01T00:00:00Z'), endsAt: d('2026-03-01T00:00:00Z') });
+    const older = grant({
+      id: 'older',
+      startsAt: d('2026-01-01T00:00:00Z'),
+      endsAt: d('2026-02-01T00:00:00Z'),
+    });
+    const recent = grant({
+      id: 'recent',
+      startsAt: d('2026-02-01T00:00:00Z'),
+      endsAt: d('2026-03-01T00:00:00Z'),
+    });
     assert.equal(decide([recent, older], '2026-06-10T12:00:00Z').grantId, 'recent');
   });
 });
@@ -965,7 +1345,12 @@ describe('decideAccess: VLAN and policy from groups', () => {
     group({ id: `grp-${origin}`, name: `${origin} group`, origin, vlanId, policy });
 
   it('TEAM > COMPANY > PLAN > MANUAL, whatever the input order', () => {
-    const groups = [byOrigin('MANUAL', 40), byOrigin('PLAN', 30), byOrigin('COMPANY', 20), byOrigin('TEAM', 10)];
+    const groups = [
+      byOrigin('MANUAL', 40),
+      byOrigin('PLAN', 30),
+      byOrigin('COMPANY', 20),
+      byOrigin('TEAM', 10),
+    ];
     assert.equal(decide(g(), now, { member: { groups } }).vlanId, 10);
     assert.equal(decide(g(), now, { member: { groups: groups.slice(0, 3) } }).vlanId, 20);
     assert.equal(decide(g(), now, { member: { groups: groups.slice(0, 2) } }).vlanId, 30);
@@ -982,7 +1367,10 @@ describe('decideAccess: VLAN and policy from groups', () => {
     assert.equal(decide(g(), now, { member: { groups } }).vlanId, null);
   });
   it('VLAN 0 is a value, not "unset"', () => {
-    assert.equal(decide(g(), now, { member: { groups: [byOrigin('TEAM', 0)] }, location: { defaultVlanId: 5 } }).vlanId, 0);
+    assert.equal(
+      decide(g(), now, { member: { groups: [byOrigin('TEAM', 0)] }, location: { defaultVlanId: 5 } }).vlanId,
+      0,
+    );
   });
   it('same origin: by name, then id, independent of input order', () => {
     const alpha = group({ id: 'z', name: 'Alpha', origin: 'TEAM', vlanId: 101 });
@@ -995,19 +1383,37 @@ describe('decideAccess: VLAN and policy from groups', () => {
   });
   it('policy: each field is the first non-null value in precedence order', () => {
     const groups = [
-      byOrigin('MANUAL', null, { bandwidthUpKbps: 4, bandwidthDownKbps: 4, sessionTimeoutSeconds: 4, maxDevices: 4 }),
-      byOrigin('PLAN', null, { bandwidthUpKbps: 3, bandwidthDownKbps: 3, sessionTimeoutSeconds: null, maxDevices: 3 }),
+      byOrigin('MANUAL', null, {
+        bandwidthUpKbps: 4,
+        bandwidthDownKbps: 4,
+        sessionTimeoutSeconds: 4,
+        maxDevices: 4,
+      }),
+      byOrigin('PLAN', null, {
+        bandwidthUpKbps: 3,
+        bandwidthDownKbps: 3,
+        sessionTimeoutSeconds: null,
+        maxDevices: 3,
+      }),
       byOrigin('COMPANY', null, { bandwidthDownKbps: 2 }),
       byOrigin('TEAM', null, { bandwidthUpKbps: 1 }),
     ];
     const r = decide(g(), now, { member: { groups } });
-    assert.deepEqual(r.policy, { bandwidthUpKbps: 1, bandwidthDownKbps: 2, sessionTimeoutSeconds: 4, maxDevices: 3 });
+    assert.deepEqual(r.policy, {
+      bandwidthUpKbps: 1,
+      bandwidthDownKbps: 2,
+      sessionTimeoutSeconds: 4,
+      maxDevices: 3,
+    });
   });
   it('no groups: all limits null', () => {
     assert.deepEqual(decide(g(), now).policy, NO_LIMITS);
   });
   it('refused decisions carry no VLAN and no limits', () => {
-    const r = decide([], now, { member: { groups: [byOrigin('TEAM', 10, { maxDevices: 2 })] }, location: { defaultVlanId: 5 } });
+    const r = decide([], now, {
+      member: { groups: [byOrigin('TEAM', 10, { maxDevices: 2 })] },
+      location: { defaultVlanId: 5 },
+    });
     assert.equal(r.allowed, false);
     assert.equal(r.vlanId, null);
     assert.deepEqual(r.policy, NO_LIMITS);
@@ -1033,40 +1439,79 @@ describe('decideAccess: sessionTimeoutSeconds', () => {
     assert.equal(decide(until('2026-03-01T12:01:30.000Z'), now).sessionTimeoutSeconds, 90);
   });
   it('capped by the group policy when smaller', () => {
-    assert.equal(decide(until('2026-03-01T14:00:00Z'), now, { member: { groups: teamTimeout(3600) } }).sessionTimeoutSeconds, 3600);
+    assert.equal(
+      decide(until('2026-03-01T14:00:00Z'), now, { member: { groups: teamTimeout(3600) } })
+        .sessionTimeoutSeconds,
+      3600,
+    );
   });
   it('the group policy does not lengthen a shorter remaining time', () => {
-    assert.equal(decide(until('2026-03-01T12:10:00Z'), now, { member: { groups: teamTimeout(3600) } }).sessionTimeoutSeconds, 600);
+    assert.equal(
+      decide(until('2026-03-01T12:10:00Z'), now, { member: { groups: teamTimeout(3600) } })
+        .sessionTimeoutSeconds,
+      600,
+    );
   });
   it('capped by maxSessionTimeoutSeconds (default 86400)', () => {
     assert.equal(decide(until('2026-04-01T00:00:00Z'), now).sessionTimeoutSeconds, 86_400);
-    assert.equal(decide(until('2026-04-01T00:00:00Z'), now, { options: { maxSessionTimeoutSeconds: 600 } }).sessionTimeoutSeconds, 600);
     assert.equal(
-      decide(until('2026-04-01T00:00:00Z'), now, { options: { maxSessionTimeoutSeconds: 600 }, member: { groups: teamTimeout(300) } })
+      decide(until('2026-04-01T00:00:00Z'), now, { options: { maxSessionTimeoutSeconds: 600 } })
         .sessionTimeoutSeconds,
+      600,
+    );
+    assert.equal(
+      decide(until('2026-04-01T00:00:00Z'), now, {
+        options: { maxSessionTimeoutSeconds: 600 },
+        member: { groups: teamTimeout(300) },
+      }).sessionTimeoutSeconds,
       300,
     );
   });
   it('open-ended: the smaller of group policy and the cap', () => {
     const open = [grant({ endsAt: null })];
     assert.equal(decide(open, now, { member: { groups: teamTimeout(7200) } }).sessionTimeoutSeconds, 7200);
-    assert.equal(decide(open, now, { member: { groups: teamTimeout(200_000) } }).sessionTimeoutSeconds, 86_400);
+    assert.equal(
+      decide(open, now, { member: { groups: teamTimeout(200_000) } }).sessionTimeoutSeconds,
+      86_400,
+    );
   });
   it('at least 1 second', () => {
     assert.equal(decide(until('2026-03-01T12:00:00.001Z'), now).sessionTimeoutSeconds, 1);
   });
   it('a fractional group timeout below 1 s still yields at least 1', () => {
-    assert.equal(decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(0.5) } }).sessionTimeoutSeconds, 1);
-    assert.equal(decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(90.9) } }).sessionTimeoutSeconds, 90);
+    assert.equal(
+      decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(0.5) } })
+        .sessionTimeoutSeconds,
+      1,
+    );
+    assert.equal(
+      decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(90.9) } })
+        .sessionTimeoutSeconds,
+      90,
+    );
   });
   it('a zero or negative group timeout is treated as "no limit", not as 1 second', () => {
-    assert.equal(decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(0) } }).sessionTimeoutSeconds, 3600);
-    assert.equal(decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(-5) } }).sessionTimeoutSeconds, 3600);
+    assert.equal(
+      decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(0) } })
+        .sessionTimeoutSeconds,
+      3600,
+    );
+    assert.equal(
+      decide(until('2026-03-01T13:00:00Z'), now, { member: { groups: teamTimeout(-5) } })
+        .sessionTimeoutSeconds,
+      3600,
+    );
   });
   it('an invalid maxSessionTimeoutSeconds falls back to the default', () => {
     const open = [grant({ endsAt: null })];
-    assert.equal(decide(open, now, { options: { maxSessionTimeoutSeconds: 0 } }).sessionTimeoutSeconds, 86_400);
-    assert.equal(decide(open, now, { options: { maxSessionTimeoutSeconds: Number.NaN } }).sessionTimeoutSeconds, 86_400);
+    assert.equal(
+      decide(open, now, { options: { maxSessionTimeoutSeconds: 0 } }).sessionTimeoutSeconds,
+      86_400,
+    );
+    assert.equal(
+      decide(open, now, { options: { maxSessionTimeoutSeconds: Number.NaN } }).sessionTimeoutSeconds,
+      86_400,
+    );
   });
   it('null when refused', () => {
     assert.equal(decide(until('2026-02-01T00:00:00Z'), now).sessionTimeoutSeconds, null);
@@ -1080,7 +1525,10 @@ describe('decideAccess: sessionTimeoutSeconds', () => {
 describe('decideAccess: invalid time zone and invalid dates', () => {
   for (const tz of ['Mars/Olympus_Mons', '', 'Not a zone', 'GMT+25']) {
     it(`location zone ${JSON.stringify(tz)} → INVALID_TIMEZONE without throwing, even with a valid membership`, () => {
-      const grants = [grant({ locationId: null, endsAt: null }), grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-01T09:00:00Z') })];
+      const grants = [
+        grant({ locationId: null, endsAt: null }),
+        grant({ kind: 'DESK_BOOKING', startsAt: d('2026-03-01T09:00:00Z') }),
+      ];
       let r: ReturnType<typeof decideAccess> | undefined;
       assert.doesNotThrow(() => {
         r = decide(grants, '2026-03-01T12:00:00Z', { location: { timezone: tz } });
@@ -1092,7 +1540,11 @@ describe('decideAccess: invalid time zone and invalid dates', () => {
   }
   it('valid zones of several forms are accepted (control)', () => {
     for (const tz of ['UTC', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires', 'Etc/GMT-14']) {
-      assert.equal(decide([grant({ endsAt: null })], '2026-03-01T12:00:00Z', { location: { timezone: tz } }).allowed, true, tz);
+      assert.equal(
+        decide([grant({ endsAt: null })], '2026-03-01T12:00:00Z', { location: { timezone: tz } }).allowed,
+        true,
+        tz,
+      );
     }
   });
   it('an invalid `now` fails closed with NO_GRANT', () => {
@@ -1116,16 +1568,32 @@ describe('decideAccess: invalid time zone and invalid dates', () => {
 
 describe('decideAccess: refusal reason precedence', () => {
   const now = '2026-03-01T12:00:00Z';
-  const ended = () => grant({ id: 'ended', startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
+  const ended = () =>
+    grant({ id: 'ended', startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-02-01T00:00:00Z') });
   const future = () => grant({ id: 'future', startsAt: d('2026-04-01T00:00:00Z'), endsAt: null });
   const noWifi = () => grant({ id: 'no-wifi', grantsWifi: false, endsAt: null });
   const elsewhere = () => grant({ id: 'elsewhere', locationId: 'loc-z', endsAt: null });
 
-  const rows: Array<{ name: string; grants: () => AccessGrantInput[]; reason: string; grantId: string | null }> = [
+  const rows: Array<{
+    name: string;
+    grants: () => AccessGrantInput[];
+    reason: string;
+    grantId: string | null;
+  }> = [
     { name: 'no grants at all', grants: () => [], reason: 'NO_GRANT', grantId: null },
     { name: 'only ended', grants: () => [ended()], reason: 'GRANT_ENDED', grantId: 'ended' },
-    { name: 'ended + future', grants: () => [ended(), future()], reason: 'GRANT_NOT_STARTED', grantId: 'future' },
-    { name: 'ended + future + no-WiFi covering now', grants: () => [ended(), future(), noWifi()], reason: 'PLAN_WITHOUT_WIFI', grantId: 'no-wifi' },
+    {
+      name: 'ended + future',
+      grants: () => [ended(), future()],
+      reason: 'GRANT_NOT_STARTED',
+      grantId: 'future',
+    },
+    {
+      name: 'ended + future + no-WiFi covering now',
+      grants: () => [ended(), future(), noWifi()],
+      reason: 'PLAN_WITHOUT_WIFI',
+      grantId: 'no-wifi',
+    },
     {
       name: 'ended + future + no-WiFi + in force elsewhere',
       grants: () => [ended(), future(), noWifi(), elsewhere()],
@@ -1142,7 +1610,17 @@ describe('decideAccess: refusal reason precedence', () => {
     });
   }
   it('every code produced here is in ACCESS_REASONS', () => {
-    for (const code of ['ALLOWED', 'MEMBER_DISABLED', 'MEMBER_DELETED', 'NO_GRANT', 'GRANT_NOT_STARTED', 'GRANT_ENDED', 'NOT_HOME_LOCATION', 'PLAN_WITHOUT_WIFI', 'INVALID_TIMEZONE']) {
+    for (const code of [
+      'ALLOWED',
+      'MEMBER_DISABLED',
+      'MEMBER_DELETED',
+      'NO_GRANT',
+      'GRANT_NOT_STARTED',
+      'GRANT_ENDED',
+      'NOT_HOME_LOCATION',
+      'PLAN_WITHOUT_WIFI',
+      'INVALID_TIMEZONE',
+    ]) {
       assert.ok((ACCESS_REASONS as readonly string[]).includes(code), code);
     }
     assert.equal(new Set(ACCESS_REASONS).size, ACCESS_REASONS.length);
@@ -1159,12 +1637,19 @@ describe('decideAccess: purity', () => {
       member({
         roaming: true,
         homeLocationIds: ['loc-b', 'loc-a'],
-        groups: [group({ name: 'P', origin: 'PLAN', vlanId: 30 }), group({ name: 'T', origin: 'TEAM', vlanId: 10 })],
+        groups: [
+          group({ name: 'P', origin: 'PLAN', vlanId: 30 }),
+          group({ name: 'T', origin: 'TEAM', vlanId: 10 }),
+        ],
       }),
     );
     const grants = deepFreeze([
       grant({ kind: 'DESK_BOOKING', startsAt: d('2026-06-10T12:00:00Z'), endsAt: d('2026-06-10T13:00:00Z') }),
-      grant({ startsAt: d('2026-01-01T00:00:00Z'), endsAt: d('2026-06-10T17:00:00Z'), cancelledAt: d('2026-07-01T00:00:00Z') }),
+      grant({
+        startsAt: d('2026-01-01T00:00:00Z'),
+        endsAt: d('2026-06-10T17:00:00Z'),
+        cancelledAt: d('2026-07-01T00:00:00Z'),
+      }),
     ]);
     const loc = deepFreeze(location({ defaultVlanId: 3 }));
     const now = d('2026-06-10T09:00:00Z');
@@ -1185,7 +1670,10 @@ describe('decideAccess: purity', () => {
       dateNow.mock.restore();
     }
     assert.equal(JSON.stringify({ m, grants, loc, now }), snapshot);
-    assert.deepEqual(grants.map((g) => g.startsAt.getTime()), startsAtMs);
+    assert.deepEqual(
+      grants.map((g) => g.startsAt.getTime()),
+      startsAtMs,
+    );
     assert.equal(now.toISOString(), '2026-06-10T09:00:00.000Z');
   });
   it('the returned validUntil is a fresh Date, not one of the inputs', () => {

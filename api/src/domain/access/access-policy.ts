@@ -196,7 +196,11 @@ export function effectiveInterval(grant: AccessGrantInput, timezone: string): Ac
     startMs = first.startOf('day').toMillis();
     // Move to noon first so that adding a calendar day never lands in a DST gap near midnight,
     // then take the start of that next day.
-    endMs = last.set({ hour: 12, minute: 0, second: 0, millisecond: 0 }).plus({ days: 1 }).startOf('day').toMillis();
+    endMs = last
+      .set({ hour: 12, minute: 0, second: 0, millisecond: 0 })
+      .plus({ days: 1 })
+      .startOf('day')
+      .toMillis();
   } else {
     startMs = startsAtMs;
     endMs = grant.endsAt ? grant.endsAt.getTime() : null;
@@ -317,7 +321,10 @@ export function resolveGroupSettings(
   return { vlanId, policy };
 }
 
-function refuse(reason: AccessReason, explaining: Evaluated | AccessGrantInput | null = null): AccessDecision {
+function refuse(
+  reason: AccessReason,
+  explaining: Evaluated | AccessGrantInput | null = null,
+): AccessDecision {
   const grant = explaining === null ? null : 'grant' in explaining ? explaining.grant : explaining;
   return {
     allowed: false,
@@ -366,7 +373,8 @@ export function decideAccess(
   for (const grant of grants) {
     if (!isValidDate(grant.startsAt)) continue;
     if (grant.endsAt !== null && grant.endsAt !== undefined && !isValidDate(grant.endsAt)) continue;
-    if (grant.cancelledAt !== null && grant.cancelledAt !== undefined && !isValidDate(grant.cancelledAt)) continue;
+    if (grant.cancelledAt !== null && grant.cancelledAt !== undefined && !isValidDate(grant.cancelledAt))
+      continue;
     const applicable = appliesAt(grant, member, location.id);
     const wifi = grant.grantsWifi !== false;
     const zone = zoneFor(grant, location);
@@ -398,7 +406,8 @@ export function decideAccess(
     // A non-positive or non-finite group timeout is treated as "no limit" (a RADIUS Session-Timeout
     // of 0 is meaningless and would disconnect the member immediately).
     const groupTimeout = policy.sessionTimeoutSeconds;
-    if (groupTimeout !== null && Number.isFinite(groupTimeout) && groupTimeout > 0) caps.push(Math.floor(groupTimeout));
+    if (groupTimeout !== null && Number.isFinite(groupTimeout) && groupTimeout > 0)
+      caps.push(Math.floor(groupTimeout));
 
     return {
       allowed: true,
@@ -423,7 +432,9 @@ export function decideAccess(
   const future = usable.filter((e) => e.start > t);
   if (future.length > 0) return refuse('GRANT_NOT_STARTED', pick(future, startsSoonest));
 
-  const ended = evaluated.filter((e) => e.applicable && e.wifi && (e.empty || (e.end !== null && e.end <= t)));
+  const ended = evaluated.filter(
+    (e) => e.applicable && e.wifi && (e.empty || (e.end !== null && e.end <= t)),
+  );
   if (ended.length > 0) return refuse('GRANT_ENDED', pick(ended, reachesFurthest));
 
   const elsewhere = evaluated.filter((e) => !e.applicable && e.wifi && !e.empty);

@@ -101,8 +101,20 @@ describe('validatePassphrase characters (printable ASCII 0x20-0x7E)', () => {
 describe('validatePassphrase commonness', () => {
   it('rejects the required trivial examples, case-insensitively', () => {
     for (const p of [
-      '12345678', 'password1', 'PASSWORD1', 'Password1', 'qwertyuiop', 'QwErTyUiOp', 'wifi2024', 'WIFI12345678',
-      'wifi0000', 'aaaaaaaa', 'ZZZZZZZZZZZZ', '        ', '########', '1111111111',
+      '12345678',
+      'password1',
+      'PASSWORD1',
+      'Password1',
+      'qwertyuiop',
+      'QwErTyUiOp',
+      'wifi2024',
+      'WIFI12345678',
+      'wifi0000',
+      'aaaaaaaa',
+      'ZZZZZZZZZZZZ',
+      '        ',
+      '########',
+      '1111111111',
     ]) {
       assert.equal(validationCode(p), 'PASSPHRASE_TOO_COMMON', p);
     }
@@ -110,10 +122,34 @@ describe('validatePassphrase commonness', () => {
 
   it('rejects keyboard walks, sequences, repeats, dates and decorated common words', () => {
     for (const p of [
-      'asdfghjkl', '1qaz2wsx', 'zaq12wsx', 'abcdefgh', 'ABCDEFGHIJ', '87654321', '98765432', 'ytrewq12',
-      'abcabcab', '12121212', 'xyxyxyxy', '13579135', '01011990', '19900101', 'P@ssw0rd!', 'p@55w0rd',
-      '123password', 'Wi-Fi_123', 'wifi-1234', 'Welcome2024!', 'Summer2024', 'Coworking2024',
-      'letmein123', 'iloveyou', 'qwertyqwerty', 'passwordpassword', '12345678!', '4dmin123',
+      'asdfghjkl',
+      '1qaz2wsx',
+      'zaq12wsx',
+      'abcdefgh',
+      'ABCDEFGHIJ',
+      '87654321',
+      '98765432',
+      'ytrewq12',
+      'abcabcab',
+      '12121212',
+      'xyxyxyxy',
+      '13579135',
+      '01011990',
+      '19900101',
+      'P@ssw0rd!',
+      'p@55w0rd',
+      '123password',
+      'Wi-Fi_123',
+      'wifi-1234',
+      'Welcome2024!',
+      'Summer2024',
+      'Coworking2024',
+      'letmein123',
+      'iloveyou',
+      'qwertyqwerty',
+      'passwordpassword',
+      '12345678!',
+      '4dmin123',
     ]) {
       assert.equal(validationCode(p), 'PASSPHRASE_TOO_COMMON', p);
     }
@@ -121,8 +157,14 @@ describe('validatePassphrase commonness', () => {
 
   it('accepts ordinary good passphrases, even ones containing a common word', () => {
     for (const p of [
-      'maple-river-quiet-42', 'Vq7!rTz2', 'blue moon river 7', 'correct horse battery staple',
-      'wifi-is-not-my-password?', 'my cat eats 3 lemons', 'Jx7-morning-coffee', 'summer-at-lake-como',
+      'maple-river-quiet-42',
+      'Vq7!rTz2',
+      'blue moon river 7',
+      'correct horse battery staple',
+      'wifi-is-not-my-password?',
+      'my cat eats 3 lemons',
+      'Jx7-morning-coffee',
+      'summer-at-lake-como',
     ]) {
       assert.equal(validationCode(p), undefined, p);
     }
@@ -140,9 +182,18 @@ describe('validatePassphrase commonness', () => {
   });
 
   it('validatePassphraseFormat checks only the WPA2 format', () => {
-    assert.equal(codeOf(() => validatePassphraseFormat('password1')), undefined);
-    assert.equal(codeOf(() => validatePassphraseFormat('short')), 'PASSPHRASE_TOO_SHORT');
-    assert.equal(codeOf(() => validatePassphraseFormat('tab\there1')), 'PASSPHRASE_NOT_PRINTABLE_ASCII');
+    assert.equal(
+      codeOf(() => validatePassphraseFormat('password1')),
+      undefined,
+    );
+    assert.equal(
+      codeOf(() => validatePassphraseFormat('short')),
+      'PASSPHRASE_TOO_SHORT',
+    );
+    assert.equal(
+      codeOf(() => validatePassphraseFormat('tab\there1')),
+      'PASSPHRASE_NOT_PRINTABLE_ASCII',
+    );
   });
 });
 
@@ -154,7 +205,26 @@ describe('wordlist', () => {
   });
 
   it('leaves out homophones, heteronyms and number words', () => {
-    const excluded = ['sun', 'son', 'sail', 'sale', 'pair', 'pear', 'wind', 'bow', 'lead', 'tear', 'one', 'two', 'four', 'eight', 'see', 'sea', 'right', 'write'];
+    const excluded = [
+      'sun',
+      'son',
+      'sail',
+      'sale',
+      'pair',
+      'pear',
+      'wind',
+      'bow',
+      'lead',
+      'tear',
+      'one',
+      'two',
+      'four',
+      'eight',
+      'see',
+      'sea',
+      'right',
+      'write',
+    ];
     for (const word of excluded) assert.ok(!WORDLIST.includes(word), word);
   });
 
@@ -190,7 +260,11 @@ describe('generatePassphrase', () => {
 
   it('rejects unsupported word counts', () => {
     for (const words of [0, 2, 8, 3.5, Number.NaN, -4]) {
-      assert.equal(codeOf(() => generatePassphrase({ words })), 'PASSPHRASE_INVALID_OPTIONS', String(words));
+      assert.equal(
+        codeOf(() => generatePassphrase({ words })),
+        'PASSPHRASE_INVALID_OPTIONS',
+        String(words),
+      );
     }
   });
 
@@ -215,7 +289,14 @@ describe('passphraseStrength', () => {
   const labels = ['very-weak', 'weak', 'fair', 'strong', 'very-strong'];
 
   it('returns a score with its matching label', () => {
-    for (const p of ['password1', 'kitten12', 'bluebird7', 'horse-staple-92', generatePassphrase(), LONG.slice(0, 20)]) {
+    for (const p of [
+      'password1',
+      'kitten12',
+      'bluebird7',
+      'horse-staple-92',
+      generatePassphrase(),
+      LONG.slice(0, 20),
+    ]) {
       const { score, label } = passphraseStrength(p);
       assert.ok([0, 1, 2, 3, 4].includes(score));
       assert.equal(label, labels[score]);
@@ -223,7 +304,17 @@ describe('passphraseStrength', () => {
   });
 
   it('scores common and invalid passphrases as very weak', () => {
-    for (const p of ['password1', '12345678', 'qwertyuiop', 'aaaaaaaaaaaa', 'Wi-Fi_123', 'P@ssw0rd!', 'short', 'café-au-lait-99-river', 'tab\tinside-here']) {
+    for (const p of [
+      'password1',
+      '12345678',
+      'qwertyuiop',
+      'aaaaaaaaaaaa',
+      'Wi-Fi_123',
+      'P@ssw0rd!',
+      'short',
+      'café-au-lait-99-river',
+      'tab\tinside-here',
+    ]) {
       assert.deepEqual(passphraseStrength(p), { score: 0, label: 'very-weak' }, p);
     }
   });
@@ -251,7 +342,16 @@ describe('passphraseStrength', () => {
 
 describe('credentials index', () => {
   it('re-exports the public API', () => {
-    for (const name of ['generatePassphrase', 'validatePassphrase', 'passphraseStrength', 'ntHash', 'computePmk', 'computePmkSync', 'CredentialError', 'isCommonPassphrase']) {
+    for (const name of [
+      'generatePassphrase',
+      'validatePassphrase',
+      'passphraseStrength',
+      'ntHash',
+      'computePmk',
+      'computePmkSync',
+      'CredentialError',
+      'isCommonPassphrase',
+    ]) {
       assert.equal(typeof (credentials as Record<string, unknown>)[name], 'function', name);
     }
   });

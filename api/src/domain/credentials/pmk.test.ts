@@ -56,7 +56,11 @@ describe('computePmk', () => {
   it('gives the PMK that validates the FreeRADIUS dpsk EAPOL frame (radius.md §3.10)', async () => {
     const pmk = await computePmk(DPSK.passphrase, DPSK.ssid);
     assert.equal(pmk.toString('hex'), DPSK.pmk);
-    const args = [Buffer.from(DPSK.ap, 'hex'), Buffer.from(DPSK.sta, 'hex'), Buffer.from(DPSK.anonce, 'hex')] as const;
+    const args = [
+      Buffer.from(DPSK.ap, 'hex'),
+      Buffer.from(DPSK.sta, 'hex'),
+      Buffer.from(DPSK.anonce, 'hex'),
+    ] as const;
     const frame = Buffer.from(DPSK.eapolMsg2, 'hex');
     assert.equal(frame.length, 121);
     assert.equal(frame.subarray(81, 97).toString('hex'), DPSK.mic);

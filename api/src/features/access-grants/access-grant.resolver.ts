@@ -15,13 +15,19 @@ export class AccessGrantResolver {
 
   @Authorized(Permission.MemberWrite)
   @Mutation(() => AccessGrantPayload)
-  async createAccessGrant(@Arg('input', () => CreateAccessGrantInput) input: CreateAccessGrantInput, @Ctx() ctx: GqlContext) {
+  async createAccessGrant(
+    @Arg('input', () => CreateAccessGrantInput) input: CreateAccessGrantInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return { accessGrant: await ctx.services.grants.create(txOf(ctx), defined(input)) };
   }
 
   @Authorized(Permission.MemberWrite)
   @Mutation(() => AccessGrantPayload)
-  async updateAccessGrant(@Arg('input', () => UpdateAccessGrantInput) input: UpdateAccessGrantInput, @Ctx() ctx: GqlContext) {
+  async updateAccessGrant(
+    @Arg('input', () => UpdateAccessGrantInput) input: UpdateAccessGrantInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const { id, ...fields } = input;
     return { accessGrant: await ctx.services.grants.update(txOf(ctx), id, defined(fields)) };
   }

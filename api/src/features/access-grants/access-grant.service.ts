@@ -33,10 +33,17 @@ export class AccessGrantService {
   constructor(private readonly members: MemberService) {}
 
   async listForMember(em: EntityManager, member: Member): Promise<AccessGrant[]> {
-    return em.find(AccessGrant, { member }, { orderBy: { startsAt: 'desc', id: 'asc' }, populate: ['location'] });
+    return em.find(
+      AccessGrant,
+      { member },
+      { orderBy: { startsAt: 'desc', id: 'asc' }, populate: ['location'] },
+    );
   }
 
-  async create(tx: Tx, input: GrantFields & { memberId: string; kind: GrantKind; startsAt: Date }): Promise<AccessGrant> {
+  async create(
+    tx: Tx,
+    input: GrantFields & { memberId: string; kind: GrantKind; startsAt: Date },
+  ): Promise<AccessGrant> {
     requireStaff(tx.actor, Permission.MemberWrite);
     const member = await this.members.get(tx.em, tx.actor, input.memberId);
     if (member.status === MemberStatus.DELETED) {
@@ -66,7 +73,8 @@ export class AccessGrantService {
     if (grant.integration) {
       throw new DomainError(ErrorCode.CONFLICT, 'This grant mirrors the upstream platform: change it there');
     }
-    const location = input.locationId !== undefined ? await this.location(tx, input.locationId) : grant.location;
+    const location =
+      input.locationId !== undefined ? await this.location(tx, input.locationId) : grant.location;
     const merged = {
       kind: input.kind ?? grant.kind,
       locationId: location?.id ?? null,
@@ -116,15 +124,26 @@ export class AccessGrantService {
     return location;
   }
 
-  private validate(g: { kind: GrantKind; locationId: string | null; startsAt: Date; endsAt?: Date | null; cancelledAt?: Date | null }): void {
+  private validate(g: {
+    kind: GrantKind;
+    locationId: string | null;
+    startsAt: Date;
+    endsAt?: Date | null;
+    cancelledAt?: Date | null;
+  }): void {
     const p = new Problems();
     if (Number.isNaN(g.startsAt.getTime())) p.add('startsAt', 'INVALID_DATE', 'is not a date');
     if (g.endsAt && g.endsAt.getTime() <= g.startsAt.getTime()) {
       p.add('endsAt', 'ENDS_BEFORE_START', 'must be after startsAt');
     }
-    if (g.cancelledAt && Number.isNaN(g.cancelledAt.getTime())) p.add('cancelledAt', 'INVALID_DATE', 'is not a date');
+    if (g.cancelledAt && Number.isNaN(g.cancelledAt.getTime()))
+      p.add('cancelledAt', 'INVALID_DATE', 'is not a date');
     if (BOOKING_KINDS.has(g.kind) && g.locationId === null) {
-      p.add('locationId', 'LOCATION_REQUIRED', 'a booking is valid until midnight at its location: give the location');
+      p.add(
+        'locationId',
+        'LOCATION_REQUIRED',
+        'a booking is valid until midnight at its location: give the location',
+      );
     }
     p.throwIfAny();
   }

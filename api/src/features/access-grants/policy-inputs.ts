@@ -32,5 +32,6 @@ export function toPolicyGrant(grant: AccessGrant): AccessGrantInput {
     endsAt: grant.endsAt,
     cancelledAt: grant.cancelledAt,
     grantsWifi: grant.grantsWifi,
+    timezone: grant.location?.timezone ?? null,
   };
 }

@@ -22,13 +22,19 @@ export class AdminUserResolver {
 
   @Authorized(Permission.AdminManage)
   @Mutation(() => AdminUserPayload)
-  async createAdminUser(@Arg('input', () => CreateAdminUserInput) input: CreateAdminUserInput, @Ctx() ctx: GqlContext) {
+  async createAdminUser(
+    @Arg('input', () => CreateAdminUserInput) input: CreateAdminUserInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return { adminUser: await ctx.services.admins.create(txOf(ctx), input) };
   }
 
   @Authorized(Permission.AdminManage)
   @Mutation(() => AdminUserPayload)
-  async updateAdminUser(@Arg('input', () => UpdateAdminUserInput) input: UpdateAdminUserInput, @Ctx() ctx: GqlContext) {
+  async updateAdminUser(
+    @Arg('input', () => UpdateAdminUserInput) input: UpdateAdminUserInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const { id, ...fields } = input;
     return { adminUser: await ctx.services.admins.update(txOf(ctx), id, defined(fields)) };
   }

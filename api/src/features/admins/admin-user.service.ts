@@ -12,13 +12,19 @@ export class AdminUserService {
     return em.find(AdminUser, {}, { orderBy: { email: 'asc' }, populate: ['locations'] });
   }
 
-  async create(tx: Tx, input: { email: string; password: string; role: AdminRole; locationIds?: string[] }): Promise<AdminUser> {
+  async create(
+    tx: Tx,
+    input: { email: string; password: string; role: AdminRole; locationIds?: string[] },
+  ): Promise<AdminUser> {
     const staff = requireStaff(tx.actor, Permission.AdminManage);
-    if (!canAssignRole(staff.role, input.role)) throw forbidden(`A ${staff.role} cannot create a ${input.role}`);
+    if (!canAssignRole(staff.role, input.role))
+      throw forbidden(`A ${staff.role} cannot create a ${input.role}`);
     validateAdminInput(input);
     const emailNormalized = input.email.trim().toLowerCase();
     if (await tx.em.count(AdminUser, { emailNormalized })) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `An admin with email ${input.email.trim()} exists`, { field: 'email' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `An admin with email ${input.email.trim()} exists`, {
+        field: 'email',
+      });
     }
     const admin = tx.em.create(AdminUser, {
       email: input.email.trim(),
@@ -31,23 +37,32 @@ export class AdminUserService {
     return admin;
   }
 
-  async update(tx: Tx, id: string, input: { role?: AdminRole; locationIds?: string[]; disabled?: boolean; password?: string }): Promise<AdminUser> {
+  async update(
+    tx: Tx,
+    id: string,
+    input: { role?: AdminRole; locationIds?: string[]; disabled?: boolean; password?: string },
+  ): Promise<AdminUser> {
     const staff = requireStaff(tx.actor, Permission.AdminManage);
     const admin = await tx.em.findOne(AdminUser, { id }, { populate: ['locations'] });
     if (!admin) throw notFound('AdminUser', id);
-    if (!canAssignRole(staff.role, admin.role)) throw forbidden(`A ${staff.role} cannot change a ${admin.role}`);
+    if (!canAssignRole(staff.role, admin.role))
+      throw forbidden(`A ${staff.role} cannot change a ${admin.role}`);
     const role = input.role ?? admin.role;
     if (!canAssignRole(staff.role, role)) throw forbidden(`A ${staff.role} cannot grant ${role}`);
-    if (admin.role === AdminRole.OWNER && (role !== AdminRole.OWNER || input.disabled)) await this.assertAnotherOwner(tx.em, admin.id);
+    if (admin.role === AdminRole.OWNER && (role !== AdminRole.OWNER || input.disabled))
+      await this.assertAnotherOwner(tx.em, admin.id);
     admin.role = role;
     if (input.locationIds !== undefined || input.role !== undefined) {
-      admin.locations.set(await this.locations(tx.em, role, input.locationIds ?? admin.locations.getItems().map((l) => l.id)));
+      admin.locations.set(
+        await this.locations(tx.em, role, input.locationIds ?? admin.locations.getItems().map((l) => l.id)),
+      );
     }
     if (input.password !== undefined) {
       validateAdminInput({ email: admin.email, password: input.password });
       admin.passwordHash = await hashPassword(input.password);
     }
-    if (input.disabled !== undefined) admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
+    if (input.disabled !== undefined)
+      admin.disabledAt = input.disabled ? (admin.disabledAt ?? new Date()) : null;
     if (input.disabled || input.password !== undefined || input.role !== undefined) {
       await tx.em.nativeDelete(AdminSession, { admin: admin.id }); // sign out everywhere
     }
@@ -59,7 +74,8 @@ export class AdminUserService {
     const staff = requireStaff(tx.actor, Permission.AdminManage);
     const admin = await tx.em.findOne(AdminUser, { id });
     if (!admin) throw notFound('AdminUser', id);
-    if (!canAssignRole(staff.role, admin.role)) throw forbidden(`A ${staff.role} cannot delete a ${admin.role}`);
+    if (!canAssignRole(staff.role, admin.role))
+      throw forbidden(`A ${staff.role} cannot delete a ${admin.role}`);
     if (admin.role === AdminRole.OWNER) await this.assertAnotherOwner(tx.em, admin.id);
     tx.em.remove(admin);
     await tx.em.flush();
@@ -67,7 +83,11 @@ export class AdminUserService {
   }
 
   private async assertAnotherOwner(em: EntityManager, exceptId: string): Promise<void> {
-    const owners = await em.count(AdminUser, { role: AdminRole.OWNER, disabledAt: null, id: { $ne: exceptId } });
+    const owners = await em.count(AdminUser, {
+      role: AdminRole.OWNER,
+      disabledAt: null,
+      id: { $ne: exceptId },
+    });
     if (owners === 0) throw new DomainError(ErrorCode.CONFLICT, 'Lanyard needs at least one active owner');
   }
 
@@ -75,7 +95,9 @@ export class AdminUserService {
     if (role !== AdminRole.LOCATION_MANAGER) return [];
     if (ids.length === 0) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A location manager needs at least one location', {
-        problems: [{ field: 'locationIds', code: 'LOCATION_REQUIRED', message: 'give at least one location' }],
+        problems: [
+          { field: 'locationIds', code: 'LOCATION_REQUIRED', message: 'give at least one location' },
+        ],
       });
     }
     const found = await em.find(Location, { id: { $in: [...new Set(ids)] } });

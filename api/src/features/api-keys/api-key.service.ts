@@ -14,13 +14,18 @@ export class ApiKeyService {
     return em.find(ApiKey, where, { orderBy: { createdAt: 'desc' } });
   }
 
-  async create(tx: Tx, input: { name: string; scopes: ApiScope[]; expiresAt?: Date | null }): Promise<{ apiKey: ApiKey; key: string }> {
+  async create(
+    tx: Tx,
+    input: { name: string; scopes: ApiScope[]; expiresAt?: Date | null },
+  ): Promise<{ apiKey: ApiKey; key: string }> {
     const staff = requireStaff(tx.actor, Permission.ApiKeyManage);
     if (staff.type !== ActorType.ADMIN) throw forbidden('API keys cannot create API keys');
     const p = new Problems();
-    if (input.name.trim() === '' || input.name.length > 100) p.add('name', 'INVALID_NAME', 'must be 1–100 characters');
+    if (input.name.trim() === '' || input.name.length > 100)
+      p.add('name', 'INVALID_NAME', 'must be 1–100 characters');
     if (input.scopes.length === 0) p.add('scopes', 'SCOPES_REQUIRED', 'give at least one scope');
-    if (input.expiresAt && input.expiresAt <= new Date()) p.add('expiresAt', 'IN_THE_PAST', 'must be in the future');
+    if (input.expiresAt && input.expiresAt <= new Date())
+      p.add('expiresAt', 'IN_THE_PAST', 'must be in the future');
     p.throwIfAny();
     const key = newToken(API_KEY_PREFIX);
     const apiKey = tx.em.create(ApiKey, {
@@ -39,7 +44,8 @@ export class ApiKeyService {
     const staff = requireStaff(tx.actor, Permission.ApiKeyManage);
     const apiKey = await tx.em.findOne(ApiKey, { id });
     if (!apiKey) throw notFound('ApiKey', id);
-    if (!staff.permissions.has(Permission.AdminManage) && apiKey.createdBy.id !== staff.adminId) throw notFound('ApiKey', id);
+    if (!staff.permissions.has(Permission.AdminManage) && apiKey.createdBy.id !== staff.adminId)
+      throw notFound('ApiKey', id);
     if (apiKey.revokedAt) throw new DomainError(ErrorCode.CONFLICT, 'This key is already revoked');
     apiKey.revokedAt = new Date();
     await tx.em.flush();

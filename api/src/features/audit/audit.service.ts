@@ -28,7 +28,12 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export function recordAudit(em: EntityManager, actor: Actor, ip: string | null, input: AuditInput): AuditEvent {
+export function recordAudit(
+  em: EntityManager,
+  actor: Actor,
+  ip: string | null,
+  input: AuditInput,
+): AuditEvent {
   const ref = actorRef(actor);
   const event = em.create(AuditEvent, {
     actorType: ref.type,
@@ -53,7 +58,13 @@ export interface AuditFilter {
 
 export class AuditService {
   /** Newest first. */
-  list(em: EntityManager, actor: Actor, filter: AuditFilter, first?: number | null, after?: string | null): Promise<Page<AuditEvent>> {
+  list(
+    em: EntityManager,
+    actor: Actor,
+    filter: AuditFilter,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<AuditEvent>> {
     requireStaff(actor, Permission.AuditRead);
     const where: FilterQuery<AuditEvent> = {};
     if (filter.action) where.action = filter.action;

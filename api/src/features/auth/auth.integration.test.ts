@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codeOf, ok, startTestApi, type TestApi } from '../../test-support/api-harness.js';
-import { createAdmin, createLocation, OWNER_PASSWORD, setupOwner } from '../../test-support/factories.js';
+import { createAdmin, createLocation, OWNER_PASSWORD } from '../../test-support/factories.js';
 
 const SETUP = `mutation($i: SetupFirstAdminInput!) { setupFirstAdmin(input: $i) { token csrfToken admin { id role } } }`;
 const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { token csrfToken admin { email } } }`;
@@ -12,8 +12,10 @@ before(async () => {
 });
 after(() => t.stop());
 
-const countAudit = async () => Number((await t.api.orm.em.fork().execute('select count(*)::int as n from audit_event'))[0].n);
-const countAdmins = async () => Number((await t.api.orm.em.fork().execute('select count(*)::int as n from admin_user'))[0].n);
+const countAudit = async () =>
+  Number((await t.api.orm.em.fork().execute('select count(*)::int as n from audit_event'))[0].n);
+const countAdmins = async () =>
+  Number((await t.api.orm.em.fork().execute('select count(*)::int as n from admin_user'))[0].n);
 
 describe('first admin, login, sessions', () => {
   it('refuses a weak first password and writes nothing', async () => {
@@ -45,8 +47,14 @@ describe('first admin, login, sessions', () => {
   it('logs in with the right password only, case-insensitively by email', async () => {
     const good = ok(await t.gql(LOGIN, { i: { email: 'Owner@Example.com', password: OWNER_PASSWORD } }));
     assert.match(good.login.token, /^lys_/);
-    assert.equal(codeOf(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: 'wrong-password-1' } })), 'INVALID_CREDENTIALS');
-    assert.equal(codeOf(await t.gql(LOGIN, { i: { email: 'nobody@example.com', password: OWNER_PASSWORD } })), 'INVALID_CREDENTIALS');
+    assert.equal(
+      codeOf(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: 'wrong-password-1' } })),
+      'INVALID_CREDENTIALS',
+    );
+    assert.equal(
+      codeOf(await t.gql(LOGIN, { i: { email: 'nobody@example.com', password: OWNER_PASSWORD } })),
+      'INVALID_CREDENTIALS',
+    );
   });
 
   it('sets an HttpOnly SameSite session cookie and requires the CSRF header with it', async () => {
@@ -62,14 +70,19 @@ describe('first admin, login, sessions', () => {
 
     const without = await t.gql('{ currentAdmin { email } }', {}, { headers: { cookie } });
     assert.equal(codeOf(without), 'CSRF_CHECK_FAILED');
-    const wrong = await t.gql('{ currentAdmin { email } }', {}, { headers: { cookie, 'x-csrf-token': 'x'.repeat(csrf.length) } });
+    const wrong = await t.gql(
+      '{ currentAdmin { email } }',
+      {},
+      { headers: { cookie, 'x-csrf-token': 'x'.repeat(csrf.length) } },
+    );
     assert.equal(codeOf(wrong), 'CSRF_CHECK_FAILED');
     const good = await t.gql('{ currentAdmin { email } }', {}, { headers: { cookie, 'x-csrf-token': csrf } });
     assert.equal(ok(good).currentAdmin.email, 'owner@example.com');
   });
 
   it('logout ends the session', async () => {
-    const token = ok(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: OWNER_PASSWORD } })).login.token;
+    const token = ok(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: OWNER_PASSWORD } }))
+      .login.token;
     assert.equal(ok(await t.gql('mutation { logout }', {}, { token })).logout, true);
     assert.equal(codeOf(await t.gql('{ currentAdmin { email } }', {}, { token })), 'UNAUTHENTICATED');
   });
@@ -85,14 +98,19 @@ describe('first admin, login, sessions', () => {
 describe('roles and API keys', () => {
   let owner: string;
   before(async () => {
-    owner = ok(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: OWNER_PASSWORD } })).login.token;
+    owner = ok(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: OWNER_PASSWORD } })).login
+      .token;
   });
 
   it('a VIEWER reads but cannot mutate, and nothing is written', async () => {
     const viewer = await createAdmin(t, owner, 'VIEWER');
     assert.ok(Array.isArray(ok(await t.gql('{ locations { id } }', {}, { token: viewer.token })).locations));
     const audits = await countAudit();
-    const r = await t.gql(`mutation { createLocation(input: {name: "X", slug: "viewer-made", timezone: "UTC", ssids: []}) { location { id } } }`, {}, { token: viewer.token });
+    const r = await t.gql(
+      `mutation { createLocation(input: {name: "X", slug: "viewer-made", timezone: "UTC", ssids: []}) { location { id } } }`,
+      {},
+      { token: viewer.token },
+    );
     assert.equal(codeOf(r), 'FORBIDDEN');
     assert.equal(await countAudit(), audits);
     const slugs = await t.api.orm.em.fork().execute(`select 1 from location where slug = 'viewer-made'`);
@@ -101,43 +119,78 @@ describe('roles and API keys', () => {
 
   it('a VIEWER cannot reveal passphrases or read the audit log', async () => {
     const viewer = await createAdmin(t, owner, 'VIEWER');
-    const r = await t.gql(`mutation { revealMemberPassphrase(memberId: "01a20be2-0000-7000-8000-000000000000") }`, {}, { token: viewer.token });
+    const r = await t.gql(
+      `mutation { revealMemberPassphrase(memberId: "01a20be2-0000-7000-8000-000000000000") }`,
+      {},
+      { token: viewer.token },
+    );
     assert.equal(codeOf(r), 'FORBIDDEN');
-    assert.equal(codeOf(await t.gql('{ auditEvents { totalCount } }', {}, { token: viewer.token })), 'FORBIDDEN');
+    assert.equal(
+      codeOf(await t.gql('{ auditEvents { totalCount } }', {}, { token: viewer.token })),
+      'FORBIDDEN',
+    );
   });
 
   it('an ADMIN cannot create an OWNER', async () => {
     const admin = await createAdmin(t, owner, 'ADMIN');
-    const r = await t.gql(`mutation { createAdminUser(input: {email: "o2@example.com", password: "long-enough-pass", role: OWNER}) { adminUser { id } } }`, {}, { token: admin.token });
+    const r = await t.gql(
+      `mutation { createAdminUser(input: {email: "o2@example.com", password: "long-enough-pass", role: OWNER}) { adminUser { id } } }`,
+      {},
+      { token: admin.token },
+    );
     assert.equal(codeOf(r), 'FORBIDDEN');
   });
 
   it('the last owner cannot be demoted', async () => {
     const me = ok(await t.gql('{ currentAdmin { id } }', {}, { token: owner })).currentAdmin.id;
-    const r = await t.gql(`mutation($id: ID!) { updateAdminUser(input: {id: $id, role: ADMIN}) { adminUser { id } } }`, { id: me }, { token: owner });
+    const r = await t.gql(
+      `mutation($id: ID!) { updateAdminUser(input: {id: $id, role: ADMIN}) { adminUser { id } } }`,
+      { id: me },
+      { token: owner },
+    );
     assert.equal(codeOf(r), 'CONFLICT');
   });
 
   it('an API key acts within its scopes, and not after revocation', async () => {
     const created = ok(
-      await t.gql(`mutation { createApiKey(input: {name: "reporting", scopes: [READ]}) { key apiKey { id prefix scopes } } }`, {}, { token: owner }),
+      await t.gql(
+        `mutation { createApiKey(input: {name: "reporting", scopes: [READ]}) { key apiKey { id prefix scopes } } }`,
+        {},
+        { token: owner },
+      ),
     ).createApiKey;
     assert.match(created.key, /^lyk_/);
     assert.ok(created.key.startsWith(created.apiKey.prefix));
     const key = created.key as string;
     assert.ok(Array.isArray(ok(await t.gql('{ locations { id } }', {}, { token: key })).locations));
-    const write = await t.gql(`mutation { createLocation(input: {name: "K", slug: "key-made", timezone: "UTC", ssids: []}) { location { id } } }`, {}, { token: key });
+    const write = await t.gql(
+      `mutation { createLocation(input: {name: "K", slug: "key-made", timezone: "UTC", ssids: []}) { location { id } } }`,
+      {},
+      { token: key },
+    );
     assert.equal(codeOf(write), 'FORBIDDEN');
-    const stored = await t.api.orm.em.fork().execute('select key_hash from api_key where id = ?', [created.apiKey.id]);
+    const stored = await t.api.orm.em
+      .fork()
+      .execute('select key_hash from api_key where id = ?', [created.apiKey.id]);
     assert.notEqual(stored[0].key_hash, key);
-    ok(await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } } }`, { id: created.apiKey.id }, { token: owner }));
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } } }`,
+        { id: created.apiKey.id },
+        { token: owner },
+      ),
+    );
     assert.equal(codeOf(await t.gql('{ locations { id } }', {}, { token: key })), 'UNAUTHENTICATED');
   });
 
   it('an API key never exceeds its creator: a VIEWER-made key with write scopes cannot write', async () => {
     const viewer = await createAdmin(t, owner, 'VIEWER');
     // VIEWERs cannot manage API keys at all.
-    const r = await t.gql(`mutation { createApiKey(input: {name: "sneaky", scopes: [LOCATIONS_WRITE]}) { key } }`, {}, { token: viewer.token });
+    const r = await t.gql(
+      `mutation { createApiKey(input: {name: "sneaky", scopes: [LOCATIONS_WRITE]}) { key } }`,
+      {},
+      { token: viewer.token },
+    );
     assert.equal(codeOf(r), 'FORBIDDEN');
   });
 
@@ -145,9 +198,20 @@ describe('roles and API keys', () => {
     const mine = await createLocation(t, owner);
     const other = await createLocation(t, owner);
     const manager = await createAdmin(t, owner, 'LOCATION_MANAGER', [mine.id]);
-    const locations = ok(await t.gql('{ locations { id } }', {}, { token: manager.token })).locations.map((l: { id: string }) => l.id);
+    const locations = ok(await t.gql('{ locations { id } }', {}, { token: manager.token })).locations.map(
+      (l: { id: string }) => l.id,
+    );
     assert.deepEqual(locations, [mine.id]);
-    assert.equal(codeOf(await t.gql(`query($id: ID!) { location(id: $id) { id } }`, { id: other.id }, { token: manager.token })), 'NOT_FOUND');
+    assert.equal(
+      codeOf(
+        await t.gql(
+          `query($id: ID!) { location(id: $id) { id } }`,
+          { id: other.id },
+          { token: manager.token },
+        ),
+      ),
+      'NOT_FOUND',
+    );
     const nas = await t.gql(
       `mutation($l: ID!) { createNasClient(input: {locationId: $l, name: "AP", ipAddress: "192.0.2.10", vendor: generic}) { secret } }`,
       { l: other.id },
@@ -160,7 +224,11 @@ describe('roles and API keys', () => {
       { token: manager.token },
     );
     assert.ok(ok(ownNas).createNasClient.secret);
-    const create = await t.gql(`mutation { createLocation(input: {name: "M", slug: "manager-made", timezone: "UTC", ssids: []}) { location { id } } }`, {}, { token: manager.token });
+    const create = await t.gql(
+      `mutation { createLocation(input: {name: "M", slug: "manager-made", timezone: "UTC", ssids: []}) { location { id } } }`,
+      {},
+      { token: manager.token },
+    );
     assert.equal(codeOf(create), 'FORBIDDEN');
   });
 });

@@ -22,7 +22,10 @@ export class AuthResolver {
 
   /** Public, but only while no admin exists. */
   @Mutation(() => AuthPayload)
-  async setupFirstAdmin(@Arg('input', () => SetupFirstAdminInput) input: SetupFirstAdminInput, @Ctx() ctx: GqlContext) {
+  async setupFirstAdmin(
+    @Arg('input', () => SetupFirstAdminInput) input: SetupFirstAdminInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const session = await ctx.services.auth.setupFirstAdmin(txOf(ctx), input, ctx);
     setSessionCookies(ctx, session);
     ctx.audit.targetType = 'AdminUser';

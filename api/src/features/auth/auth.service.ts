@@ -24,7 +24,11 @@ export class AuthService {
   ) {}
 
   /** Creates the OWNER. Allowed only while no admin exists; an advisory lock closes the race. */
-  async setupFirstAdmin(tx: Tx, input: { email: string; password: string }, meta: SessionMeta): Promise<IssuedSession> {
+  async setupFirstAdmin(
+    tx: Tx,
+    input: { email: string; password: string },
+    meta: SessionMeta,
+  ): Promise<IssuedSession> {
     validateAdminInput(input);
     await tx.em.execute('select pg_advisory_xact_lock(hashtext(?))', ['lanyard:setup-first-admin']);
     if ((await tx.em.count(AdminUser, {})) > 0) {
@@ -58,7 +62,7 @@ export class AuthService {
   }
 
   async logout(tx: Tx): Promise<boolean> {
-    if ((tx.actor.type === ActorType.ADMIN) && tx.actor.sessionId) {
+    if (tx.actor.type === ActorType.ADMIN && tx.actor.sessionId) {
       await tx.em.nativeDelete(AdminSession, { id: tx.actor.sessionId });
       return true;
     }
@@ -72,7 +76,11 @@ export class AuthService {
   /** Bearer token or session cookie → who is calling; null when the token is unknown or expired. */
   async resolveToken(em: EntityManager, token: string): Promise<Actor | null> {
     if (token.startsWith(SESSION_PREFIX)) {
-      const session = await em.findOne(AdminSession, { tokenHash: hashToken(token) }, { populate: ['admin', 'admin.locations'] });
+      const session = await em.findOne(
+        AdminSession,
+        { tokenHash: hashToken(token) },
+        { populate: ['admin', 'admin.locations'] },
+      );
       if (!session || session.expiresAt <= new Date() || session.admin.disabledAt) return null;
       const now = Date.now();
       if (!session.lastUsedAt || now - session.lastUsedAt.getTime() > 60_000) {
@@ -91,8 +99,13 @@ export class AuthService {
       };
     }
     if (token.startsWith(API_KEY_PREFIX)) {
-      const key = await em.findOne(ApiKey, { keyHash: hashToken(token) }, { populate: ['createdBy', 'createdBy.locations'] });
-      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date()) || key.createdBy.disabledAt) return null;
+      const key = await em.findOne(
+        ApiKey,
+        { keyHash: hashToken(token) },
+        { populate: ['createdBy', 'createdBy.locations'] },
+      );
+      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date()) || key.createdBy.disabledAt)
+        return null;
       const now = Date.now();
       if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > 60_000) {
         await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: new Date(now) });

@@ -1,7 +1,12 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
 
 /** argon2id (OWASP 2024 minimum: m=19 MiB, t=2, p=1). `Algorithm` is a const enum, hence the literal. */
-const OPTIONS: Options = { algorithm: 2 as Options['algorithm'], memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const OPTIONS: Options = {
+  algorithm: 2 as Options['algorithm'],
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 export const hashPassword = (password: string): Promise<string> => hash(password, OPTIONS);
 

@@ -13,7 +13,8 @@ export class EventResolver {
   @Authorized(Permission.MemberRead)
   @Subscription(() => MemberChangedEvent, {
     topics: Topic.memberChanged,
-    filter: ({ payload, args }) => !args.memberId || (payload as { memberId: string }).memberId === args.memberId,
+    filter: ({ payload, args }) =>
+      !args.memberId || (payload as { memberId: string }).memberId === args.memberId,
   })
   memberChanged(
     @Root() payload: RawEvent,

@@ -6,7 +6,6 @@ import { txOf, type GqlContext } from '../../graphql/context.js';
 import { DeletePayload } from '../../graphql/relay.js';
 import { CreateGroupInput, GroupPayload, UpdateGroupInput } from './group.inputs.js';
 
-
 @Resolver(() => Group)
 export class GroupResolver {
   @Authorized(Permission.GroupRead)

@@ -26,8 +26,13 @@ export class GroupService {
     const staff = requireStaff(actor, Permission.GroupRead);
     const where: Record<string, unknown> = {};
     if (locationId) where.location = locationId;
-    const groups = await em.find(Group, where, { orderBy: { name: 'asc', id: 'asc' }, populate: ['location'] });
-    return staff.locationIds === null ? groups : groups.filter((g) => g.location === null || canSeeLocation(actor, g.location.id));
+    const groups = await em.find(Group, where, {
+      orderBy: { name: 'asc', id: 'asc' },
+      populate: ['location'],
+    });
+    return staff.locationIds === null
+      ? groups
+      : groups.filter((g) => g.location === null || canSeeLocation(actor, g.location.id));
   }
 
   async get(em: EntityManager, actor: Actor, id: string): Promise<Group> {
@@ -61,10 +66,16 @@ export class GroupService {
     requireStaff(tx.actor, Permission.GroupWrite);
     const group = await this.get(tx.em, tx.actor, id);
     this.validate(input);
-    if (input.locationId !== undefined) group.location = input.locationId ? await this.location(tx.em, input.locationId) : null;
+    if (input.locationId !== undefined)
+      group.location = input.locationId ? await this.location(tx.em, input.locationId) : null;
     if (input.name !== undefined) group.name = input.name.trim();
     if (input.origin !== undefined) group.origin = input.origin;
-    for (const k of ['bandwidthUpKbps', 'bandwidthDownKbps', 'sessionTimeoutSeconds', 'maxDevices'] as const) {
+    for (const k of [
+      'bandwidthUpKbps',
+      'bandwidthDownKbps',
+      'sessionTimeoutSeconds',
+      'maxDevices',
+    ] as const) {
       if (input[k] !== undefined) group[k] = input[k] ?? null;
     }
     if (input.vlanId !== undefined) {
@@ -94,7 +105,10 @@ export class GroupService {
    */
   async assignPoolVlan(em: EntityManager, group: Group): Promise<void> {
     const location = group.location;
-    if (!location) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'An automatic VLAN needs a location', { problems: [{ field: 'locationId', code: 'LOCATION_REQUIRED', message: 'required for autoVlan' }] });
+    if (!location)
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'An automatic VLAN needs a location', {
+        problems: [{ field: 'locationId', code: 'LOCATION_REQUIRED', message: 'required for autoVlan' }],
+      });
     if (location.vlanPoolStart == null || location.vlanPoolEnd == null) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `${location.name} has no VLAN pool`, {
         problems: [{ field: 'autoVlan', code: 'NO_VLAN_POOL', message: 'set the location VLAN pool first' }],
@@ -105,11 +119,19 @@ export class GroupService {
       'select vlan_id from access_group where location_id = ? and vlan_id is not null and id <> ?',
       [location.id, group.id],
     );
-    const vlan = allocateVlan(location.vlanPoolStart, location.vlanPoolEnd, rows.map((r) => r.vlan_id));
+    const vlan = allocateVlan(
+      location.vlanPoolStart,
+      location.vlanPoolEnd,
+      rows.map((r) => r.vlan_id),
+    );
     if (vlan === null) {
-      throw new DomainError(ErrorCode.VLAN_POOL_EXHAUSTED, `Every VLAN of ${location.name}'s pool is in use`, {
-        pool: [location.vlanPoolStart, location.vlanPoolEnd],
-      });
+      throw new DomainError(
+        ErrorCode.VLAN_POOL_EXHAUSTED,
+        `Every VLAN of ${location.name}'s pool is in use`,
+        {
+          pool: [location.vlanPoolStart, location.vlanPoolEnd],
+        },
+      );
     }
     group.vlanId = vlan;
     group.vlanAutoAllocated = true;
@@ -128,12 +150,20 @@ export class GroupService {
 
   private validate(input: GroupFields): void {
     const p = new Problems();
-    if (input.name !== undefined && (input.name.trim() === '' || input.name.length > 200)) p.add('name', 'INVALID_NAME', 'must be 1–200 characters');
+    if (input.name !== undefined && (input.name.trim() === '' || input.name.length > 200))
+      p.add('name', 'INVALID_NAME', 'must be 1–200 characters');
     if (input.vlanId != null && !isVlanId(input.vlanId)) p.add('vlanId', 'INVALID_VLAN', 'must be 1–4094');
-    if (input.vlanId != null && input.autoVlan) p.add('autoVlan', 'CONFLICTING_VLAN', 'give a VLAN id or autoVlan, not both');
-    for (const k of ['bandwidthUpKbps', 'bandwidthDownKbps', 'sessionTimeoutSeconds', 'maxDevices'] as const) {
+    if (input.vlanId != null && input.autoVlan)
+      p.add('autoVlan', 'CONFLICTING_VLAN', 'give a VLAN id or autoVlan, not both');
+    for (const k of [
+      'bandwidthUpKbps',
+      'bandwidthDownKbps',
+      'sessionTimeoutSeconds',
+      'maxDevices',
+    ] as const) {
       const v = input[k];
-      if (v != null && !(Number.isInteger(v) && v > 0 && v <= 100_000_000)) p.add(k, 'INVALID_LIMIT', 'must be a positive integer');
+      if (v != null && !(Number.isInteger(v) && v > 0 && v <= 100_000_000))
+        p.add(k, 'INVALID_LIMIT', 'must be a positive integer');
     }
     p.throwIfAny();
   }

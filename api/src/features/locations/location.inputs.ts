@@ -12,7 +12,8 @@ export class LocationBrandingInput {
 @InputType()
 export class CreateLocationInput {
   @Field(() => String) name!: string;
-  @Field(() => String, { description: 'Portal URL segment: lower-case letters, digits, dashes' }) slug!: string;
+  @Field(() => String, { description: 'Portal URL segment: lower-case letters, digits, dashes' })
+  slug!: string;
   @Field(() => String, { description: 'IANA time zone, e.g. Europe/London' }) timezone!: string;
   @Field(() => [String], { defaultValue: [] }) ssids!: string[];
   @Field(() => Int, { nullable: true }) defaultVlanId?: number | null;

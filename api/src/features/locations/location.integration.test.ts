@@ -21,14 +21,53 @@ const CREATE_NAS = `mutation($i: CreateNasClientInput!) { createNasClient(input:
 
 describe('locations', () => {
   it('creates, reads, updates and deletes a location', async () => {
-    const loc = ok(await t.gql(CREATE_LOCATION, { i: { name: 'Shoreditch', slug: 'shoreditch', timezone: 'Europe/London', ssids: ['Cowork', 'Cowork-Guest'] } }, { token: owner })).createLocation.location;
+    const loc = ok(
+      await t.gql(
+        CREATE_LOCATION,
+        {
+          i: {
+            name: 'Shoreditch',
+            slug: 'shoreditch',
+            timezone: 'Europe/London',
+            ssids: ['Cowork', 'Cowork-Guest'],
+          },
+        },
+        { token: owner },
+      ),
+    ).createLocation.location;
     assert.deepEqual(loc.ssids, ['Cowork', 'Cowork-Guest']);
-    const updated = ok(await t.gql(`mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { name vlanPoolStart vlanPoolEnd branding { primaryColor } } } }`, {
-      i: { id: loc.id, name: 'Shoreditch Works', vlanPoolStart: 100, vlanPoolEnd: 101, branding: { primaryColor: '#112233' } },
-    }, { token: owner })).updateLocation.location;
-    assert.deepEqual(updated, { name: 'Shoreditch Works', vlanPoolStart: 100, vlanPoolEnd: 101, branding: { primaryColor: '#112233' } });
-    ok(await t.gql(`mutation($id: ID!) { deleteLocation(id: $id) { deletedId } }`, { id: loc.id }, { token: owner }));
-    assert.equal(codeOf(await t.gql(`query($id: ID!) { location(id: $id) { id } }`, { id: loc.id }, { token: owner })), 'NOT_FOUND');
+    const updated = ok(
+      await t.gql(
+        `mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { name vlanPoolStart vlanPoolEnd branding { primaryColor } } } }`,
+        {
+          i: {
+            id: loc.id,
+            name: 'Shoreditch Works',
+            vlanPoolStart: 100,
+            vlanPoolEnd: 101,
+            branding: { primaryColor: '#112233' },
+          },
+        },
+        { token: owner },
+      ),
+    ).updateLocation.location;
+    assert.deepEqual(updated, {
+      name: 'Shoreditch Works',
+      vlanPoolStart: 100,
+      vlanPoolEnd: 101,
+      branding: { primaryColor: '#112233' },
+    });
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { deleteLocation(id: $id) { deletedId } }`,
+        { id: loc.id },
+        { token: owner },
+      ),
+    );
+    assert.equal(
+      codeOf(await t.gql(`query($id: ID!) { location(id: $id) { id } }`, { id: loc.id }, { token: owner })),
+      'NOT_FOUND',
+    );
   });
 
   it('refuses a duplicate slug, an unknown time zone, bad SSIDs and VLANs, writing nothing', async () => {
@@ -47,49 +86,147 @@ describe('locations', () => {
       [{ vlanPoolStart: 200 }, 'VALIDATION_FAILED', 'INCOMPLETE_VLAN_POOL'],
     ];
     for (const [overrides, code, problem] of cases) {
-      const r = await t.gql(CREATE_LOCATION, { i: { name: 'X', slug: `x-${Math.random().toString(36).slice(2, 8)}`, timezone: 'UTC', ssids: [], ...overrides } }, { token: owner });
+      const r = await t.gql(
+        CREATE_LOCATION,
+        {
+          i: {
+            name: 'X',
+            slug: `x-${Math.random().toString(36).slice(2, 8)}`,
+            timezone: 'UTC',
+            ssids: [],
+            ...overrides,
+          },
+        },
+        { token: owner },
+      );
       assert.equal(codeOf(r), code, JSON.stringify(overrides));
-      if (problem) assert.ok(r.errors![0]!.extensions!.problems.some((p: { code: string }) => p.code === problem), problem);
+      if (problem)
+        assert.ok(
+          r.errors![0]!.extensions!.problems.some((p: { code: string }) => p.code === problem),
+          problem,
+        );
     }
     assert.equal(await count('location'), before);
     assert.equal(await count('audit_event'), audits);
   });
 
+  it('moving a location to another time zone moves the end of its bookings', async () => {
+    const loc = await createLocation(t, owner, { timezone: 'Europe/London' });
+    const m = ok(
+      await t.gql(
+        `mutation($l: ID!) { createMember(input: {email: "tz-move@example.com", fullName: "Tz", locationIds: [$l]}) { member { id } } }`,
+        { l: loc.id },
+        { token: owner },
+      ),
+    ).createMember.member;
+    ok(
+      await t.gql(
+        `mutation($i: CreateAccessGrantInput!) { createAccessGrant(input: $i) { accessGrant { id } } }`,
+        {
+          i: { memberId: m.id, kind: 'DESK_BOOKING', locationId: loc.id, startsAt: new Date().toISOString() },
+        },
+        { token: owner },
+      ),
+    );
+    ok(
+      await t.gql(
+        `mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } } }`,
+        { i: { id: loc.id, timezone: 'Asia/Tokyo' } },
+        { token: owner },
+      ),
+    );
+    const [row] = await sql(`select effective_ends_at from access_grant where member_id = ?`, [m.id]);
+    // Local midnight in Tokyo (UTC+9, no DST) is 15:00 UTC.
+    assert.equal(new Date(row.effective_ends_at).getUTCHours(), 15);
+  });
+
   it('refuses to delete a location that still has access points', async () => {
     const loc = await createLocation(t, owner);
-    ok(await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'AP', ipAddress: '198.51.100.1', vendor: 'generic' } }, { token: owner }));
-    assert.equal(codeOf(await t.gql(`mutation($id: ID!) { deleteLocation(id: $id) { deletedId } }`, { id: loc.id }, { token: owner })), 'CONFLICT');
+    ok(
+      await t.gql(
+        CREATE_NAS,
+        { i: { locationId: loc.id, name: 'AP', ipAddress: '198.51.100.1', vendor: 'generic' } },
+        { token: owner },
+      ),
+    );
+    assert.equal(
+      codeOf(
+        await t.gql(
+          `mutation($id: ID!) { deleteLocation(id: $id) { deletedId } }`,
+          { id: loc.id },
+          { token: owner },
+        ),
+      ),
+      'CONFLICT',
+    );
   });
 });
 
 describe('NAS clients', () => {
   it('generates a ≥ 24-byte secret, returns it once and stores it encrypted', async () => {
     const loc = await createLocation(t, owner);
-    const r = ok(await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'Lobby AP', ipAddress: '10.20.0.0/16', vendor: 'ruckus' } }, { token: owner })).createNasClient;
+    const r = ok(
+      await t.gql(
+        CREATE_NAS,
+        { i: { locationId: loc.id, name: 'Lobby AP', ipAddress: '10.20.0.0/16', vendor: 'ruckus' } },
+        { token: owner },
+      ),
+    ).createNasClient;
     assert.ok(Buffer.from(r.secret, 'base64url').length >= 24);
     assert.equal(r.nasClient.ipAddress, '10.20.0.0/16');
     assert.equal(r.nasClient.requireMessageAuthenticator, true);
     assert.equal(r.nasClient.coaPort, 3799);
     const [row] = await sql('select secret_enc from nas_client where id = ?', [r.nasClient.id]);
     assert.ok(!row.secret_enc.includes(r.secret));
-    assert.equal(SecretBox.fromHex(t.secretKey).decryptString(row.secret_enc, SecretAad.nasSecret(r.nasClient.id)), r.secret);
+    assert.equal(
+      SecretBox.fromHex(t.secretKey).decryptString(row.secret_enc, SecretAad.nasSecret(r.nasClient.id)),
+      r.secret,
+    );
     // No field of the type exposes it afterwards.
-    const introspect = ok(await t.gql(`{ __type(name: "NasClient") { fields { name } } }`, {}, { token: owner }));
+    const introspect = ok(
+      await t.gql(`{ __type(name: "NasClient") { fields { name } } }`, {}, { token: owner }),
+    );
     assert.ok(!introspect.__type.fields.some((f: { name: string }) => /secret/i.test(f.name)));
-    const rotated = ok(await t.gql(`mutation($i: RotateNasClientSecretInput!) { rotateNasClientSecret(input: $i) { secret } }`, { i: { id: r.nasClient.id } }, { token: owner })).rotateNasClientSecret;
+    const rotated = ok(
+      await t.gql(
+        `mutation($i: RotateNasClientSecretInput!) { rotateNasClientSecret(input: $i) { secret } }`,
+        { i: { id: r.nasClient.id } },
+        { token: owner },
+      ),
+    ).rotateNasClientSecret;
     assert.notEqual(rotated.secret, r.secret);
   });
 
   it('accepts a given secret and normalises IPv6', async () => {
     const loc = await createLocation(t, owner);
-    const r = ok(await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'v6', ipAddress: '2001:DB8:0:0::/64', vendor: 'mikrotik', secret: 'a-very-long-shared-secret' } }, { token: owner })).createNasClient;
+    const r = ok(
+      await t.gql(
+        CREATE_NAS,
+        {
+          i: {
+            locationId: loc.id,
+            name: 'v6',
+            ipAddress: '2001:DB8:0:0::/64',
+            vendor: 'mikrotik',
+            secret: 'a-very-long-shared-secret',
+          },
+        },
+        { token: owner },
+      ),
+    ).createNasClient;
     assert.equal(r.secret, 'a-very-long-shared-secret');
     assert.equal(r.nasClient.ipAddress, '2001:db8::/64');
   });
 
   it('refuses invalid CIDRs, short secrets, duplicate addresses and unknown locations, writing nothing', async () => {
     const loc = await createLocation(t, owner);
-    ok(await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'first', ipAddress: '203.0.113.5', vendor: 'generic' } }, { token: owner }));
+    ok(
+      await t.gql(
+        CREATE_NAS,
+        { i: { locationId: loc.id, name: 'first', ipAddress: '203.0.113.5', vendor: 'generic' } },
+        { token: owner },
+      ),
+    );
     const before = await count('nas_client');
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ ipAddress: '10.0.0.1/24' }, 'VALIDATION_FAILED'],
@@ -101,10 +238,23 @@ describe('NAS clients', () => {
       [{ locationId: '01a20be2-0000-7000-8000-000000000000' }, 'NOT_FOUND'],
     ];
     for (const [overrides, code] of cases) {
-      const r = await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'x', ipAddress: '192.0.2.99', vendor: 'generic', ...overrides } }, { token: owner });
+      const r = await t.gql(
+        CREATE_NAS,
+        { i: { locationId: loc.id, name: 'x', ipAddress: '192.0.2.99', vendor: 'generic', ...overrides } },
+        { token: owner },
+      );
       assert.equal(codeOf(r), code, JSON.stringify(overrides));
     }
-    assert.equal(codeOf(await t.gql(CREATE_NAS, { i: { locationId: loc.id, name: 'x', ipAddress: '192.0.2.99', vendor: 'linksys' } }, { token: owner })), 'BAD_USER_INPUT');
+    assert.equal(
+      codeOf(
+        await t.gql(
+          CREATE_NAS,
+          { i: { locationId: loc.id, name: 'x', ipAddress: '192.0.2.99', vendor: 'linksys' } },
+          { token: owner },
+        ),
+      ),
+      'BAD_USER_INPUT',
+    );
     assert.equal(await count('nas_client'), before);
   });
 });
@@ -113,12 +263,22 @@ describe('groups and VLAN pools', () => {
   it('allocates VLANs from the pool, frees them on delete, and reports exhaustion', async () => {
     const loc = await createLocation(t, owner, { vlanPoolStart: 300, vlanPoolEnd: 301 });
     const create = (name: string) =>
-      t.gql(`mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id vlanId vlanAutoAllocated } } }`, { i: { name, origin: 'TEAM', locationId: loc.id, autoVlan: true } }, { token: owner });
+      t.gql(
+        `mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id vlanId vlanAutoAllocated } } }`,
+        { i: { name, origin: 'TEAM', locationId: loc.id, autoVlan: true } },
+        { token: owner },
+      );
     const a = ok(await create('A')).createGroup.group;
     const b = ok(await create('B')).createGroup.group;
     assert.deepEqual([a.vlanId, b.vlanId], [300, 301]);
     assert.equal(codeOf(await create('C')), 'VLAN_POOL_EXHAUSTED');
-    ok(await t.gql(`mutation($id: ID!) { deleteGroup(id: $id) { deletedId } }`, { id: a.id }, { token: owner }));
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { deleteGroup(id: $id) { deletedId } }`,
+        { id: a.id },
+        { token: owner },
+      ),
+    );
     assert.equal(ok(await create('D')).createGroup.group.vlanId, 300);
   });
 
@@ -126,7 +286,11 @@ describe('groups and VLAN pools', () => {
     const loc = await createLocation(t, owner, { vlanPoolStart: 400, vlanPoolEnd: 409 });
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        t.gql(`mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { vlanId } } }`, { i: { name: `G${i}`, origin: 'TEAM', locationId: loc.id, autoVlan: true } }, { token: owner }),
+        t.gql(
+          `mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { vlanId } } }`,
+          { i: { name: `G${i}`, origin: 'TEAM', locationId: loc.id, autoVlan: true } },
+          { token: owner },
+        ),
       ),
     );
     const vlans = results.map((r) => ok(r).createGroup.group.vlanId);

@@ -6,7 +6,6 @@ import { txOf, type GqlContext } from '../../graphql/context.js';
 import { DeletePayload } from '../../graphql/relay.js';
 import { CreateLocationInput, LocationPayload, UpdateLocationInput } from './location.inputs.js';
 
-
 @Resolver(() => Location)
 export class LocationResolver {
   @Authorized(Permission.LocationRead)
@@ -28,13 +27,19 @@ export class LocationResolver {
 
   @Authorized(Permission.LocationWrite)
   @Mutation(() => LocationPayload)
-  async createLocation(@Arg('input', () => CreateLocationInput) input: CreateLocationInput, @Ctx() ctx: GqlContext) {
+  async createLocation(
+    @Arg('input', () => CreateLocationInput) input: CreateLocationInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return { location: await ctx.services.locations.create(txOf(ctx), defined(input)) };
   }
 
   @Authorized(Permission.LocationWrite)
   @Mutation(() => LocationPayload)
-  async updateLocation(@Arg('input', () => UpdateLocationInput) input: UpdateLocationInput, @Ctx() ctx: GqlContext) {
+  async updateLocation(
+    @Arg('input', () => UpdateLocationInput) input: UpdateLocationInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const { id, ...fields } = input;
     return { location: await ctx.services.locations.update(txOf(ctx), id, defined(fields)) };
   }

@@ -3,8 +3,9 @@ import { canSeeLocation, requireStaff, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { DomainError, ErrorCode, forbidden, notFound, Problems } from '../../common/errors.js';
 import type { Tx } from '../../common/tx.js';
-import { Location, NasClient } from '../../entities/index.js';
-import { notifyConfigChanged } from '../../events/notify.js';
+import { AccessGrant, GrantKind, Location, NasClient } from '../../entities/index.js';
+import { notifyConfigChanged, notifyMemberChanged } from '../../events/notify.js';
+import { refreshEffectiveInterval } from '../access-grants/access-grant.service.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../../jobs/job-queue.js';
 
@@ -38,7 +39,11 @@ export function validateLocationFields(input: LocationFields, merged: LocationFi
     p.add('slug', 'INVALID_SLUG', 'use lower-case letters, digits and dashes (1–63), e.g. "soho-london"');
   }
   if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) {
-    p.add('timezone', 'INVALID_TIMEZONE', `"${input.timezone}" is not an IANA time zone such as Europe/London`);
+    p.add(
+      'timezone',
+      'INVALID_TIMEZONE',
+      `"${input.timezone}" is not an IANA time zone such as Europe/London`,
+    );
   }
   if (input.ssids !== undefined) {
     const seen = new Set<string>();
@@ -117,12 +122,15 @@ export class LocationService {
     const location = await this.get(tx.em, tx.actor, id);
     const merged: LocationFields = { ...location, ...stripUndefined(input) };
     validateLocationFields(input, merged);
-    if (input.slug !== undefined && input.slug !== location.slug) await this.assertSlugFree(tx.em, input.slug);
+    if (input.slug !== undefined && input.slug !== location.slug)
+      await this.assertSlugFree(tx.em, input.slug);
     const ssidsChanged = input.ssids !== undefined && input.ssids.join('\n') !== location.ssids.join('\n');
+    const timezoneChanged = input.timezone !== undefined && input.timezone !== location.timezone;
     const { branding, ...rest } = stripUndefined(input);
     tx.em.assign(location, rest);
     if (branding !== undefined) location.branding = { ...location.branding, ...(branding ?? {}) };
     if (input.name !== undefined) location.name = input.name.trim();
+    if (timezoneChanged) await this.recomputeBookingDays(tx.em, location);
     await tx.em.flush();
     await notifyConfigChanged(tx.em, 'LOCATION', location.id, 'UPDATED');
     // New SSIDs need PMKs for every member (unbound PPSK); the job finds what is missing.
@@ -136,14 +144,30 @@ export class LocationService {
     const location = await this.get(tx.em, tx.actor, id);
     const nasCount = await tx.em.count(NasClient, { location });
     if (nasCount > 0) {
-      throw new DomainError(ErrorCode.CONFLICT, `Remove the ${nasCount} access point(s) of this location first`, {
-        nasClients: nasCount,
-      });
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `Remove the ${nasCount} access point(s) of this location first`,
+        {
+          nasClients: nasCount,
+        },
+      );
     }
     tx.em.remove(location);
     await tx.em.flush();
     await notifyConfigChanged(tx.em, 'LOCATION', id, 'DELETED');
     return id;
+  }
+
+  /** Bookings end at local midnight: a new time zone moves that instant for every booking here. */
+  private async recomputeBookingDays(em: EntityManager, location: Location): Promise<void> {
+    const grants = await em.find(AccessGrant, {
+      location,
+      kind: { $in: [GrantKind.DESK_BOOKING, GrantKind.ROOM_BOOKING] },
+    });
+    for (const grant of grants) refreshEffectiveInterval(grant, location);
+    for (const memberId of new Set(grants.map((g) => g.member.id))) {
+      await notifyMemberChanged(em, memberId, 'GRANTS_CHANGED');
+    }
   }
 
   private async assertSlugFree(em: EntityManager, slug: string): Promise<void> {
@@ -156,4 +180,3 @@ export class LocationService {
 export function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

@@ -2,7 +2,12 @@ import { SecretAad } from '@lanyard/schema';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../../common/crypto/secret-box.js';
 import { DomainError, ErrorCode } from '../../common/errors.js';
-import { CredentialError, generatePassphrase, ntHash, validatePassphrase } from '../../domain/credentials/index.js';
+import {
+  CredentialError,
+  generatePassphrase,
+  ntHash,
+  validatePassphrase,
+} from '../../domain/credentials/index.js';
 import { Member, MemberPmk } from '../../entities/index.js';
 
 const FINGERPRINT_PURPOSE = 'member-passphrase';
@@ -36,7 +41,10 @@ export class MemberCredentials {
       const fp = this.fingerprint(value);
       const owner = await em.findOne(Member, { passphraseFingerprint: fp }, { fields: ['id'] });
       if (owner && owner.id !== member.id) {
-        throw new DomainError(ErrorCode.PASSPHRASE_IN_USE, 'This passphrase cannot be used: choose another one');
+        throw new DomainError(
+          ErrorCode.PASSPHRASE_IN_USE,
+          'This passphrase cannot be used: choose another one',
+        );
       }
       if (owner && owner.id === member.id) {
         throw new DomainError(ErrorCode.PASSPHRASE_IN_USE, 'This is already the current passphrase');

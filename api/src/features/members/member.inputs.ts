@@ -11,7 +11,10 @@ export class MemberFilterInput {
   @Field(() => ID, { nullable: true }) locationId?: string | null;
   @Field(() => ID, { nullable: true }) groupId?: string | null;
   @Field(() => ID, { nullable: true }) integrationId?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Only members with (true) or without (false) access now' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only members with (true) or without (false) access now',
+  })
   hasAccess?: boolean | null;
 }
 
@@ -21,7 +24,8 @@ export class CreateMemberInput {
   @Field(() => String) fullName!: string;
   @Field(() => [ID], { description: 'Home locations' }) locationIds!: string[];
   @Field(() => String, { nullable: true }) company?: string | null;
-  @Field(() => String, { nullable: true, description: 'RADIUS username; defaults to the email' }) username?: string | null;
+  @Field(() => String, { nullable: true, description: 'RADIUS username; defaults to the email' }) username?:
+    string | null;
   @Field(() => Boolean, { nullable: true }) roaming?: boolean;
   @Field(() => [ID], { nullable: true }) groupIds?: string[];
 }
@@ -41,7 +45,8 @@ export class UpdateMemberInput {
 @InputType()
 export class SetMemberPassphraseInput {
   @Field(() => ID) memberId!: string;
-  @Field(() => String, { description: '8–63 printable ASCII characters, not a common password' }) passphrase!: string;
+  @Field(() => String, { description: '8–63 printable ASCII characters, not a common password' })
+  passphrase!: string;
 }
 
 @ObjectType()
@@ -55,7 +60,8 @@ export class MemberConnection extends connectionType(Member, 'Member') {}
 @ObjectType({ description: 'Why a member does or does not have access at a location, right now.' })
 export class AccessDecisionType {
   @Field(() => Boolean) allowed!: boolean;
-  @Field(() => String, { description: 'Reason code, e.g. ALLOWED, GRANT_ENDED, NOT_HOME_LOCATION' }) reason!: string;
+  @Field(() => String, { description: 'Reason code, e.g. ALLOWED, GRANT_ENDED, NOT_HOME_LOCATION' })
+  reason!: string;
   @Field(() => ID, { nullable: true }) grantId!: string | null;
   @Field(() => GrantKind, { nullable: true }) grantKind!: GrantKind | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Null with allowed=true: open-ended' })

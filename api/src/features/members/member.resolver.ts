@@ -1,6 +1,14 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Permission } from '../../auth/permissions.js';
-import { AccessGrant, Device, GrantKind, Group, Location, Member, MemberStatus } from '../../entities/index.js';
+import {
+  AccessGrant,
+  Device,
+  GrantKind,
+  Group,
+  Location,
+  Member,
+  MemberStatus,
+} from '../../entities/index.js';
 import { defined } from '../../graphql/args.js';
 import { txOf, type GqlContext } from '../../graphql/context.js';
 import { connectionComplexity, toConnection } from '../../graphql/relay.js';
@@ -52,10 +60,16 @@ export class MemberResolver {
 
   @FieldResolver(() => [Device])
   devices(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<Device[]> {
-    return ctx.em.find(Device, { member: member.id }, { orderBy: { lastSeenAt: 'desc nulls last', id: 'asc' } });
+    return ctx.em.find(
+      Device,
+      { member: member.id },
+      { orderBy: { lastSeenAt: 'desc nulls last', id: 'asc' } },
+    );
   }
 
-  @FieldResolver(() => Boolean, { description: 'A passphrase is set (reveal it with revealMemberPassphrase)' })
+  @FieldResolver(() => Boolean, {
+    description: 'A passphrase is set (reveal it with revealMemberPassphrase)',
+  })
   hasPassphrase(@Root() member: Member): boolean {
     return member.passphraseFingerprint !== null;
   }
@@ -72,13 +86,19 @@ export class MemberResolver {
 
   @Authorized(Permission.MemberWrite)
   @Mutation(() => MemberPayload)
-  async createMember(@Arg('input', () => CreateMemberInput) input: CreateMemberInput, @Ctx() ctx: GqlContext) {
+  async createMember(
+    @Arg('input', () => CreateMemberInput) input: CreateMemberInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return { member: await ctx.services.members.create(txOf(ctx), defined(input)) };
   }
 
   @Authorized(Permission.MemberWrite)
   @Mutation(() => MemberPayload)
-  async updateMember(@Arg('input', () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: GqlContext) {
+  async updateMember(
+    @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const { id, ...fields } = input;
     return { member: await ctx.services.members.update(txOf(ctx), id, defined(fields)) };
   }
@@ -102,14 +122,19 @@ export class MemberResolver {
   }
 
   @Authorized(Permission.MemberWrite)
-  @Mutation(() => MemberPayload, { description: 'Generates a new passphrase; devices must reconnect with it' })
+  @Mutation(() => MemberPayload, {
+    description: 'Generates a new passphrase; devices must reconnect with it',
+  })
   async rotateMemberPassphrase(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: GqlContext) {
     return { member: await ctx.services.members.setPassphrase(txOf(ctx), memberId) };
   }
 
   @Authorized(Permission.MemberWrite)
   @Mutation(() => MemberPayload)
-  async setMemberPassphrase(@Arg('input', () => SetMemberPassphraseInput) input: SetMemberPassphraseInput, @Ctx() ctx: GqlContext) {
+  async setMemberPassphrase(
+    @Arg('input', () => SetMemberPassphraseInput) input: SetMemberPassphraseInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return { member: await ctx.services.members.setPassphrase(txOf(ctx), input.memberId, input.passphrase) };
   }
 

@@ -1,5 +1,11 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { assertLocationAccess, canSeeLocation, requireStaff, type Actor, type StaffActor } from '../../auth/actor.js';
+import {
+  assertLocationAccess,
+  canSeeLocation,
+  requireStaff,
+  type Actor,
+  type StaffActor,
+} from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { paginate, type Page } from '../../common/pagination.js';
 import { DomainError, ErrorCode, notFound, Problems } from '../../common/errors.js';
@@ -39,7 +45,13 @@ export class MemberService {
     private readonly jobs: JobQueue,
   ) {}
 
-  async list(em: EntityManager, actor: Actor, filter: MemberFilter, first?: number | null, after?: string | null): Promise<Page<Member>> {
+  async list(
+    em: EntityManager,
+    actor: Actor,
+    filter: MemberFilter,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<Member>> {
     const staff = requireStaff(actor, Permission.MemberRead);
     const and: FilterQuery<Member>[] = [];
     if (staff.locationIds !== null) and.push(this.atLocations([...staff.locationIds]));
@@ -49,7 +61,12 @@ export class MemberService {
     if (search) {
       const like = `%${escapeLike(search)}%`;
       and.push({
-        $or: [{ fullName: { $ilike: like } }, { email: { $ilike: like } }, { username: { $ilike: like } }, { company: { $ilike: like } }],
+        $or: [
+          { fullName: { $ilike: like } },
+          { email: { $ilike: like } },
+          { username: { $ilike: like } },
+          { company: { $ilike: like } },
+        ],
       });
     }
     if (filter.locationId) and.push(this.atLocations([filter.locationId]));
@@ -64,7 +81,9 @@ export class MemberService {
             grantsWifi: true,
             effectiveStartsAt: { $lte: now },
             $or: [{ effectiveEndsAt: null }, { effectiveEndsAt: { $gt: now } }],
-            ...(filter.locationId ? { $and: [{ $or: [{ location: filter.locationId }, { location: null }] }] } : {}),
+            ...(filter.locationId
+              ? { $and: [{ $or: [{ location: filter.locationId }, { location: null }] }] }
+              : {}),
           },
         },
       };
@@ -80,7 +99,15 @@ export class MemberService {
     return member;
   }
 
-  async create(tx: Tx, input: MemberFields & { email: string; fullName: string; locationIds: string[]; passphrase?: string | null }) {
+  async create(
+    tx: Tx,
+    input: MemberFields & {
+      email: string;
+      fullName: string;
+      locationIds: string[];
+      passphrase?: string | null;
+    },
+  ) {
     const staff = requireStaff(tx.actor, Permission.MemberWrite);
     const p = new Problems();
     this.validate(input, p);
@@ -90,7 +117,9 @@ export class MemberService {
     p.throwIfAny();
     const emailNormalized = input.email.trim().toLowerCase();
     if (await tx.em.count(Member, { emailNormalized })) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `A member with email ${input.email.trim()} exists`, { field: 'email' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `A member with email ${input.email.trim()} exists`, {
+        field: 'email',
+      });
     }
     const username = (input.username?.trim() || emailNormalized).toLowerCase();
     await this.assertUsernameFree(tx.em, username, null);
@@ -123,7 +152,9 @@ export class MemberService {
     if (input.email !== undefined) {
       const emailNormalized = input.email.trim().toLowerCase();
       if (emailNormalized !== member.emailNormalized && (await tx.em.count(Member, { emailNormalized }))) {
-        throw new DomainError(ErrorCode.ALREADY_EXISTS, `A member with email ${input.email.trim()} exists`, { field: 'email' });
+        throw new DomainError(ErrorCode.ALREADY_EXISTS, `A member with email ${input.email.trim()} exists`, {
+          field: 'email',
+        });
       }
       member.email = input.email.trim();
       member.emailNormalized = emailNormalized;
@@ -136,7 +167,8 @@ export class MemberService {
     if (input.fullName !== undefined) member.fullName = input.fullName.trim();
     if (input.company !== undefined) member.company = input.company?.trim() || null;
     if (input.roaming !== undefined) member.roaming = input.roaming;
-    if (input.locationIds !== undefined) member.homeLocations.set(await this.locations(tx, staff, input.locationIds));
+    if (input.locationIds !== undefined)
+      member.homeLocations.set(await this.locations(tx, staff, input.locationIds));
     if (input.groupIds !== undefined) member.groups.set(await this.groups(tx.em, input.groupIds));
     await tx.em.flush();
     await notifyMemberChanged(tx.em, member.id, 'UPDATED');
@@ -190,11 +222,17 @@ export class MemberService {
   }
 
   /** The access decision at one location now, for the admin app's "why" panel. */
-  async accessAt(em: EntityManager, actor: Actor, member: Member, locationId: string, now = new Date()): Promise<AccessDecision> {
+  async accessAt(
+    em: EntityManager,
+    actor: Actor,
+    member: Member,
+    locationId: string,
+    now = new Date(),
+  ): Promise<AccessDecision> {
     assertLocationAccess(actor, locationId);
     const location = await em.findOne(Location, { id: locationId });
     if (!location) throw notFound('Location', locationId);
-    await em.populate(member, ['grants', 'groups', 'homeLocations']);
+    await em.populate(member, ['grants.location', 'groups', 'homeLocations']);
     return decideAccess(
       toPolicyMember(member),
       member.grants.getItems().map(toPolicyGrant),
@@ -214,7 +252,12 @@ export class MemberService {
   }
 
   private atLocations(ids: string[]): FilterQuery<Member> {
-    return { $or: [{ homeLocations: { $some: { id: { $in: ids } } } }, { grants: { $some: { location: { $in: ids } } } }] };
+    return {
+      $or: [
+        { homeLocations: { $some: { id: { $in: ids } } } },
+        { grants: { $some: { location: { $in: ids } } } },
+      ],
+    };
   }
 
   private validate(input: MemberFields, p: Problems): void {
@@ -246,10 +289,16 @@ export class MemberService {
     return found;
   }
 
-  private async assertUsernameFree(em: EntityManager, username: string, selfId: string | null): Promise<void> {
+  private async assertUsernameFree(
+    em: EntityManager,
+    username: string,
+    selfId: string | null,
+  ): Promise<void> {
     const owner = await em.findOne(Member, { username }, { fields: ['id'] });
     if (owner && owner.id !== selfId) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `The username ${username} is taken`, { field: 'username' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `The username ${username} is taken`, {
+        field: 'username',
+      });
     }
   }
 

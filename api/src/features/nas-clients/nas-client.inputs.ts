@@ -8,7 +8,10 @@ export class CreateNasClientInput {
   @Field(() => String, { description: 'Source IP address or CIDR network of the access point/controller' })
   ipAddress!: string;
   @Field(() => NasVendor, { defaultValue: NasVendor.generic }) vendor!: NasVendor;
-  @Field(() => String, { nullable: true, description: 'Shared secret; generated (24 random bytes) when omitted' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Shared secret; generated (24 random bytes) when omitted',
+  })
   secret?: string | null;
   @Field(() => MacFormat, { nullable: true }) macFormat?: MacFormat;
   @Field(() => Int, { nullable: true }) coaPort?: number;
@@ -38,7 +41,9 @@ export class NasClientPayload {
   @Field(() => NasClient) nasClient!: NasClient;
 }
 
-@ObjectType({ description: 'The shared secret is shown once, here; it is stored encrypted and never readable again.' })
+@ObjectType({
+  description: 'The shared secret is shown once, here; it is stored encrypted and never readable again.',
+})
 export class NasClientWithSecretPayload {
   @Field(() => NasClient) nasClient!: NasClient;
   @Field(() => String) secret!: string;

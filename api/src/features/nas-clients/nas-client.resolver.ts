@@ -15,7 +15,10 @@ import {
 export class NasClientResolver {
   @Authorized(Permission.NasRead)
   @Query(() => [NasClient])
-  nasClients(@Arg('locationId', () => ID, { nullable: true }) locationId: string | null, @Ctx() ctx: GqlContext) {
+  nasClients(
+    @Arg('locationId', () => ID, { nullable: true }) locationId: string | null,
+    @Ctx() ctx: GqlContext,
+  ) {
     return ctx.services.nasClients.list(ctx.em, ctx.actor!, locationId);
   }
 
@@ -32,20 +35,29 @@ export class NasClientResolver {
 
   @Authorized(Permission.NasWrite)
   @Mutation(() => NasClientWithSecretPayload)
-  createNasClient(@Arg('input', () => CreateNasClientInput) input: CreateNasClientInput, @Ctx() ctx: GqlContext) {
+  createNasClient(
+    @Arg('input', () => CreateNasClientInput) input: CreateNasClientInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return ctx.services.nasClients.create(txOf(ctx), input);
   }
 
   @Authorized(Permission.NasWrite)
   @Mutation(() => NasClientPayload)
-  async updateNasClient(@Arg('input', () => UpdateNasClientInput) input: UpdateNasClientInput, @Ctx() ctx: GqlContext) {
+  async updateNasClient(
+    @Arg('input', () => UpdateNasClientInput) input: UpdateNasClientInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     const { id, ...fields } = input;
     return { nasClient: await ctx.services.nasClients.update(txOf(ctx), id, fields) };
   }
 
   @Authorized(Permission.NasWrite)
   @Mutation(() => NasClientWithSecretPayload)
-  rotateNasClientSecret(@Arg('input', () => RotateNasClientSecretInput) input: RotateNasClientSecretInput, @Ctx() ctx: GqlContext) {
+  rotateNasClientSecret(
+    @Arg('input', () => RotateNasClientSecretInput) input: RotateNasClientSecretInput,
+    @Ctx() ctx: GqlContext,
+  ) {
     return ctx.services.nasClients.rotateSecret(txOf(ctx), input.id, input.secret);
   }
 

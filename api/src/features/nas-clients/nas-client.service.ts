@@ -24,8 +24,10 @@ export interface NasClientFields {
 export const generateNasSecret = (): string => randomBytes(24).toString('base64url');
 
 function validateSecret(secret: string, p: Problems): void {
-  if (secret.length < 16 || secret.length > 128) p.add('secret', 'INVALID_SECRET_LENGTH', 'must be 16–128 characters');
-  if (!/^[\x21-\x7e]+$/.test(secret)) p.add('secret', 'INVALID_SECRET_CHARS', 'printable ASCII without spaces only');
+  if (secret.length < 16 || secret.length > 128)
+    p.add('secret', 'INVALID_SECRET_LENGTH', 'must be 16–128 characters');
+  if (!/^[\x21-\x7e]+$/.test(secret))
+    p.add('secret', 'INVALID_SECRET_CHARS', 'printable ASCII without spaces only');
 }
 
 export class NasClientService {
@@ -35,7 +37,12 @@ export class NasClientService {
     const staff = requireStaff(actor, Permission.NasRead);
     const where: Record<string, unknown> = {};
     if (locationId) where.location = locationId;
-    if (staff.locationIds !== null) where.location = { $in: locationId ? [locationId].filter((id) => staff.locationIds!.includes(id)) : [...staff.locationIds] };
+    if (staff.locationIds !== null)
+      where.location = {
+        $in: locationId
+          ? [locationId].filter((id) => staff.locationIds!.includes(id))
+          : [...staff.locationIds],
+      };
     return em.find(NasClient, where, { orderBy: { name: 'asc', id: 'asc' }, populate: ['location'] });
   }
 
@@ -89,13 +96,18 @@ export class NasClientService {
     if (input.vendor !== undefined) nas.vendor = input.vendor;
     if (input.macFormat !== undefined) nas.macFormat = input.macFormat;
     if (input.coaPort !== undefined) nas.coaPort = input.coaPort;
-    if (input.requireMessageAuthenticator !== undefined) nas.requireMessageAuthenticator = input.requireMessageAuthenticator;
+    if (input.requireMessageAuthenticator !== undefined)
+      nas.requireMessageAuthenticator = input.requireMessageAuthenticator;
     await tx.em.flush();
     await notifyConfigChanged(tx.em, 'NAS_CLIENT', nas.id, 'UPDATED');
     return nas;
   }
 
-  async rotateSecret(tx: Tx, id: string, secret?: string | null): Promise<{ nasClient: NasClient; secret: string }> {
+  async rotateSecret(
+    tx: Tx,
+    id: string,
+    secret?: string | null,
+  ): Promise<{ nasClient: NasClient; secret: string }> {
     requireStaff(tx.actor, Permission.NasWrite);
     const nas = await this.get(tx.em, tx.actor, id);
     if (secret != null) {
@@ -127,10 +139,17 @@ export class NasClientService {
     if (input.ipAddress !== undefined) {
       ip = normalizeCidr(input.ipAddress);
       if (!ip) {
-        p.add('ipAddress', 'INVALID_CIDR', 'give an IPv4/IPv6 address or a network such as 10.0.0.0/24 (host bits zero)');
+        p.add(
+          'ipAddress',
+          'INVALID_CIDR',
+          'give an IPv4/IPv6 address or a network such as 10.0.0.0/24 (host bits zero)',
+        );
       }
     }
-    if (input.coaPort !== undefined && !(Number.isInteger(input.coaPort) && input.coaPort >= 1 && input.coaPort <= 65535)) {
+    if (
+      input.coaPort !== undefined &&
+      !(Number.isInteger(input.coaPort) && input.coaPort >= 1 && input.coaPort <= 65535)
+    ) {
       p.add('coaPort', 'INVALID_PORT', 'must be 1–65535');
     }
     return ip;
@@ -145,7 +164,9 @@ export class NasClientService {
 
   private async assertIpFree(em: EntityManager, ip: string): Promise<void> {
     if (await em.count(NasClient, { ipAddress: ip })) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `An access point with address ${ip} exists`, { field: 'ipAddress' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `An access point with address ${ip} exists`, {
+        field: 'ipAddress',
+      });
     }
   }
 }

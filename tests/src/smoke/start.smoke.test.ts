@@ -1,0 +1,119 @@
+/**
+ * The README's first command, for real: `npm start` with no DATABASE_URL (embedded PostgreSQL) on a
+ * free port, the first three operations over HTTP, a clean stop on SIGTERM, and a second start that
+ * finds the data again.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/ports.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-smoke-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+async function start(): Promise<Running> {
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), LANYARD_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  delete env.LANYARD_SECRET_KEY;
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early (${child.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`no /healthz within 240 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, port, output: () => out };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => r.child.once('exit', (code) => resolve(code)));
+  r.child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000));
+  const result = await Promise.race([exited, timeout]);
+  if (result === 'timeout') {
+    r.child.kill('SIGKILL');
+    throw new Error(`did not stop within 30 s:\n${r.output()}`);
+  }
+  return result;
+}
+
+async function gql(port: number, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+}
+
+describe('npm start (embedded PostgreSQL)', () => {
+  it('serves GraphQL, keeps its data across restarts and stops cleanly', { timeout: 600_000 }, async () => {
+    const first = await start();
+    try {
+      const setup = await gql(
+        first.port,
+        `mutation { setupFirstAdmin(input: {email: "owner@example.com", password: "smoke-test-password"}) { token } }`,
+      );
+      assert.equal(setup.errors, undefined, JSON.stringify(setup.errors));
+      const login = await gql(
+        first.port,
+        `mutation { login(input: {email: "owner@example.com", password: "smoke-test-password"}) { token } }`,
+      );
+      const token = login.data.login.token as string;
+      const loc = await gql(
+        first.port,
+        `mutation { createLocation(input: {name: "Smoke", slug: "smoke", timezone: "Europe/Lisbon", ssids: ["Smoke"]}) { location { id slug } } }`,
+        {},
+        token,
+      );
+      assert.equal(loc.data.createLocation.location.slug, 'smoke');
+      const admin = await fetch(`http://127.0.0.1:${first.port}/admin/`);
+      assert.equal(admin.status, 200);
+      assert.match(await admin.text(), /<div id="root">/);
+    } finally {
+      assert.equal(await stop(first), 0, first.output());
+    }
+    // The embedded server went down with it and the key was kept, readable only by its owner.
+    assert.equal(existsSync(join(dataDir, 'postgres', 'postmaster.pid')), false);
+    assert.match(readFileSync(join(dataDir, 'secret.key'), 'utf8').trim(), /^[0-9a-f]{64}$/);
+    assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o077, 0);
+
+    const second = await start();
+    try {
+      const setupAgain = await gql(
+        second.port,
+        `mutation { setupFirstAdmin(input: {email: "x@example.com", password: "another-password-1"}) { token } }`,
+      );
+      assert.equal(setupAgain.errors?.[0]?.extensions?.code, 'SETUP_ALREADY_DONE');
+      const login = await gql(
+        second.port,
+        `mutation { login(input: {email: "owner@example.com", password: "smoke-test-password"}) { token } }`,
+      );
+      const locations = await gql(second.port, `{ locations { slug } }`, {}, login.data.login.token);
+      assert.deepEqual(locations.data.locations, [{ slug: 'smoke' }]);
+    } finally {
+      assert.equal(await stop(second), 0, second.output());
+    }
+  });
+});
