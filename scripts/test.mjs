@@ -16,20 +16,41 @@ const steps = [
   ['portal-web', ['npm', 'test', '-w', '@lanyard/portal-web', '--silent']],
   ['tests', ['npm', 'test', '-w', '@lanyard/tests', '--silent']],
 ];
+const totals = { pass: 0, fail: 0, skipped: 0 };
+
+/** Runs one step, streaming its output and adding up node's test runner summaries ("# pass N"). */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let pending = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        const m = /^# (pass|fail|skipped) (\d+)$/.exec(line.trim());
+        if (m) totals[m[1]] += Number(m[2]);
+      }
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
 const only = process.argv.slice(2);
 const failed = [];
 for (const [name, [cmd, ...args]] of steps) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const status = await run(cmd, args);
   console.log(
-    `=== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`,
+    `=== ${name}: ${status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`,
   );
-  if (r.status !== 0) failed.push(name);
+  if (status !== 0) failed.push(name);
 }
-if (failed.length) {
-  console.error(`\nFailed: ${failed.join(', ')}`);
-  process.exit(1);
-}
-console.log('\nAll test steps passed.');
+if (failed.length) console.error(`\nFailed steps: ${failed.join(', ')}`);
+// A failed step without failed tests (build, lint) still counts as one failure in the summary.
+const failures = totals.fail + (failed.length > 0 && totals.fail === 0 ? 1 : 0);
+console.log(`\ntests: ${totals.pass} passed, ${failures} failed, ${totals.skipped} skipped`);
+process.exit(failed.length ? 1 : 0);
