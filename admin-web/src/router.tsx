@@ -26,9 +26,10 @@ function subscribe(listener: () => void): () => void {
 }
 
 const currentPath = () => window.location.pathname;
+const serverPath = () => BASE; // only for rendering outside a browser (tests)
 
 export function useRoute(): Route {
-  const path = useSyncExternalStore(subscribe, currentPath);
+  const path = useSyncExternalStore(subscribe, currentPath, serverPath);
   return parseRoute(path, BASE);
 }
 

@@ -5,7 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM, Options } from '@mikro-orm/postgresql';
 import express from 'express';
 import { parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -44,9 +44,10 @@ export async function startApi(
   databaseUrl: string,
   secretKeyHex: string,
   logger: Logger,
+  opts: { orm?: Partial<Options> } = {},
 ): Promise<LanyardApi> {
   const secrets = SecretBox.fromHex(secretKeyHex);
-  const orm = await initOrm(databaseUrl);
+  const orm = await initOrm(databaseUrl, opts.orm);
   const applied = await migrate(orm);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     try {
       await api?.stop();
       await embedded?.stop();
+      logger.info({ signal }, 'stopped cleanly');
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
       code = code || 1;

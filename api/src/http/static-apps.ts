@@ -4,7 +4,11 @@ import express, { type Express } from 'express';
 
 const root = (pkg: string) => fileURLToPath(new URL(`../../../${pkg}/dist/`, import.meta.url));
 
-/** Serves the built SPAs; deep links fall back to index.html so client-side routing works. */
+/**
+ * Serves the built SPAs. Hashed assets are cached for a year; deep links (paths without a file
+ * extension) fall back to index.html for client-side routing; a missing asset is a 404, so a tab
+ * left open across a deploy never runs HTML as JavaScript.
+ */
 export function mountStaticApps(app: Express): void {
   for (const [prefix, pkg] of [
     ['/admin', 'admin-web'],
@@ -17,8 +21,16 @@ export function mountStaticApps(app: Express): void {
       });
       continue;
     }
-    app.use(prefix, express.static(dir, { index: false, maxAge: '1h', immutable: false }));
-    app.get(`${prefix}{/*path}`, (_req, res) => {
+    app.use(
+      `${prefix}/assets`,
+      express.static(`${dir}assets`, { index: false, immutable: true, maxAge: '365d', fallthrough: false }),
+    );
+    app.use(prefix, express.static(dir, { index: false, maxAge: '1h' }));
+    app.get(`${prefix}{/*path}`, (req, res) => {
+      if (/\.[a-z0-9]+$/i.test(req.path)) {
+        res.status(404).type('text/plain').send('Not found');
+        return;
+      }
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile('index.html', { root: dir });
     });

@@ -3,6 +3,7 @@
  * talks GraphQL to it the way clients do. One per test file: every test worker has its own database.
  */
 import { randomBytes } from 'node:crypto';
+import type { Options } from '@mikro-orm/postgresql';
 import { startApi, type LanyardApi } from '../app.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
@@ -29,7 +30,7 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  opts: { db?: TestDatabase; secretKey?: string; env?: Record<string, string> } = {},
+  opts: { db?: TestDatabase; secretKey?: string; env?: Record<string, string>; orm?: Partial<Options> } = {},
 ): Promise<TestApi> {
   const db = opts.db ?? (await createTestDatabase());
   const secretKey = opts.secretKey ?? randomBytes(32).toString('hex');
@@ -41,7 +42,7 @@ export async function startTestApi(
     LANYARD_SECRET_KEY: secretKey,
     ...opts.env,
   });
-  const api = await startApi(config, db.url, secretKey, createLogger(config.logLevel));
+  const api = await startApi(config, db.url, secretKey, createLogger(config.logLevel), { orm: opts.orm });
   const url = api.url;
   return {
     url,

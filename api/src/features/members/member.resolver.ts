@@ -42,15 +42,13 @@ export class MemberResolver {
   }
 
   @FieldResolver(() => [Location])
-  async homeLocations(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<Location[]> {
-    await ctx.em.populate(member, ['homeLocations']);
-    return member.homeLocations.getItems();
+  async homeLocations(@Root() member: Member): Promise<Location[]> {
+    return (await member.homeLocations.load()).getItems();
   }
 
   @FieldResolver(() => [Group])
-  async groups(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<Group[]> {
-    await ctx.em.populate(member, ['groups']);
-    return member.groups.getItems();
+  async groups(@Root() member: Member): Promise<Group[]> {
+    return (await member.groups.load()).getItems();
   }
 
   @FieldResolver(() => [AccessGrant])
