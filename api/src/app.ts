@@ -7,19 +7,20 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM, Options } from '@mikro-orm/postgresql';
 import express from 'express';
-import { parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config/config.js';
 import { SecretBox } from './common/crypto/secret-box.js';
+import { RateLimiter } from './common/rate-limiter.js';
 import type { Logger } from './common/logger.js';
 import { initOrm, migrate } from './db/orm.js';
 import { PgListener } from './events/pg-listener.js';
 import { PgPubSub } from './events/pg-pubsub.js';
 import type { GqlContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
-import { depthLimitRule, limitsPlugin } from './graphql/limits.js';
+import { checkOperationLimits, limitsPlugin } from './graphql/limits.js';
 import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
@@ -56,10 +57,11 @@ export async function startApi(
   const listener = new PgListener(databaseUrl, logger);
   await listener.start();
   const pubSub = new PgPubSub(pool, listener, logger);
-  const jobs = new BossJobs(databaseUrl, orm, secrets, logger);
+  const limiter = new RateLimiter(pool);
+  const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
   await jobs.start({ work: true });
 
-  const services = createServices(config, secrets, jobs);
+  const services = createServices(config, secrets, jobs, limiter);
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -70,18 +72,28 @@ export async function startApi(
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
-  const formatError = createFormatError(logger, config.production);
+  const formatError = createFormatError(logger, config.graphql.exposeInternalErrors);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { ctx?: GqlContext }>(
     {
       schema,
       onSubscribe: (_ctx, _id, payload) => {
-        const errors = validate(schema, parse(payload.query), [
-          ...specifiedRules,
-          depthLimitRule(config.graphql.maxDepth),
-        ]);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError('Syntax error')];
+        }
+        const errors = validate(schema, document, specifiedRules);
         if (errors.length) return errors;
-        return undefined;
+        const limitError = checkOperationLimits(
+          schema,
+          document,
+          payload.variables,
+          payload.operationName,
+          config.graphql,
+        );
+        return limitError ? [limitError] : undefined;
       },
       // Subscription errors get the same codes and redaction as HTTP ones.
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -137,7 +149,7 @@ export async function startApi(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin(() => schema, config.graphql.maxDepth, config.graphql.maxCost),
+      limitsPlugin(() => schema, config.graphql),
       metricsPlugin,
       {
         async serverWillStart() {

@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import type { SecretBox } from './common/crypto/secret-box.js';
+import type { RateLimiter } from './common/rate-limiter.js';
 import { AccessGrantService } from './features/access-grants/access-grant.service.js';
 import { AdminUserService } from './features/admins/admin-user.service.js';
 import { ApiKeyService } from './features/api-keys/api-key.service.js';
@@ -13,11 +14,11 @@ import { NasClientService } from './features/nas-clients/nas-client.service.js';
 import type { JobQueue } from './jobs/job-queue.js';
 
 /** The application's services, wired once per process. */
-export function createServices(config: Config, secrets: SecretBox, jobs: JobQueue) {
+export function createServices(config: Config, secrets: SecretBox, jobs: JobQueue, limiter: RateLimiter) {
   const members = new MemberService(new MemberCredentials(secrets), jobs);
   return {
     config,
-    auth: new AuthService(secrets, config.sessionTtlHours),
+    auth: new AuthService(secrets, config.sessionTtlHours, limiter),
     admins: new AdminUserService(),
     apiKeys: new ApiKeyService(),
     audit: new AuditService(),

@@ -62,9 +62,19 @@ export function apiKeyPermissions(scopes: readonly ApiScope[], creatorRole: Admi
   return out;
 }
 
-/** Only an OWNER may create or promote to OWNER; admins manage everyone below. */
+const RANK: Record<AdminRole, number> = {
+  [AdminRole.OWNER]: 3,
+  [AdminRole.ADMIN]: 2,
+  [AdminRole.LOCATION_MANAGER]: 1,
+  [AdminRole.VIEWER]: 0,
+};
+
+/**
+ * Owners manage everyone; an admin manages (and grants) only roles strictly below their own, so
+ * one admin cannot take over another's account.
+ */
 export function canAssignRole(actorRole: AdminRole, target: AdminRole): boolean {
   if (actorRole === AdminRole.OWNER) return true;
-  if (actorRole === AdminRole.ADMIN) return target !== AdminRole.OWNER;
+  if (actorRole === AdminRole.ADMIN) return RANK[target] < RANK[AdminRole.ADMIN];
   return false;
 }

@@ -19,7 +19,7 @@ export interface Config {
   logLevel: LogLevel;
   production: boolean;
   dataDir: string;
-  graphql: { introspection: boolean; maxDepth: number; maxCost: number };
+  graphql: { introspection: boolean; maxDepth: number; maxCost: number; exposeInternalErrors: boolean };
   /** How long an admin session (cookie or Bearer token) lives. */
   sessionTtlHours: number;
 }
@@ -112,6 +112,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       introspection: bool('GRAPHQL_INTROSPECTION', !production),
       maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: int('GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
+      exposeInternalErrors: bool('LANYARD_DEBUG_ERRORS', false),
     },
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
   };

@@ -5,7 +5,9 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  lstatSync,
   mkdtempSync,
+  realpathSync,
   readFileSync,
   rmSync,
   statSync,
@@ -233,4 +235,39 @@ describe('startEmbeddedPostgres', () => {
       }
     },
   );
+});
+
+describe('a data directory the postgres OS user cannot reach', () => {
+  it('as root, places the cluster elsewhere, links it from the data directory and finds it again', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'lanyard-private-'));
+    const fallbackRoot = mkdtempSync(join(tmpdir(), 'lanyard-fallback-'));
+    try {
+      chmodSync(outer, 0o700); // like /root
+      chmodSync(fallbackRoot, 0o755); // like /var/lib
+      const baseDir = join(outer, 'project', '.lanyard');
+      const first = await startEmbeddedPostgres({ baseDir, fallbackRoot });
+      const client = new pg.Client({ connectionString: first.url });
+      await client.connect();
+      await client.query('create table marker (v text)');
+      await client.query(`insert into marker values ('kept')`);
+      await client.end();
+      await first.stop();
+      const link = lstatSync(join(baseDir, 'postgres'));
+      if (process.getuid?.() === 0) {
+        assert.ok(link.isSymbolicLink(), 'as root the cluster lives outside and is linked');
+        assert.ok(realpathSync(join(baseDir, 'postgres')).startsWith(realpathSync(fallbackRoot)));
+      } else {
+        assert.ok(link.isDirectory(), 'a normal user owns the path, so the cluster stays in place');
+      }
+      const second = await startEmbeddedPostgres({ baseDir, fallbackRoot });
+      const again = new pg.Client({ connectionString: second.url });
+      await again.connect();
+      assert.deepEqual((await again.query('select v from marker')).rows, [{ v: 'kept' }]);
+      await again.end();
+      await second.stop();
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
+      rmSync(fallbackRoot, { recursive: true, force: true });
+    }
+  });
 });

@@ -27,7 +27,7 @@
  * - Stale `postmaster.pid` after a crash is removed when the process it names is gone.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -61,6 +61,12 @@ export interface EmbeddedPostgresOptions {
    * 'beforeExit'). `stop()` still waits for the server to exit.
    */
   unref?: boolean;
+  /**
+   * As root, when the `postgres` OS user cannot walk down to `baseDir` (a project under /root, say),
+   * a new cluster is created under `<fallbackRoot>/<hash of baseDir>/` instead and
+   * `<baseDir>/postgres` becomes a symlink to it. Default `/var/lib/lanyard`.
+   */
+  fallbackRoot?: string;
 }
 
 export const CLUSTER_DIR_NAME = 'postgres';
@@ -100,7 +106,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const baseDir = path.resolve(opts.baseDir);
-  const dataDir = path.join(baseDir, CLUSTER_DIR_NAME);
+  const clusterLink = path.join(baseDir, CLUSTER_DIR_NAME);
+  // A symlink left by an earlier root start (see relocateForRoot) points at the real cluster.
+  let dataDir = (await isSymlink(clusterLink)) ? await fs.realpath(clusterLink) : clusterLink;
   const database = opts.database ?? 'lanyard';
   if (database === '' || Buffer.byteLength(database) > 63 || database.includes('\0')) {
     throw new Error(`Invalid database name "${database}" (1 to 63 bytes)`);
@@ -115,7 +123,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   let runAs: Identity | null = null;
   if (root) {
     runAs = initialised ? await clusterOwner(dataDir) : await ensurePostgresUser(log);
-    await ensureReachable(baseDir, dataDir, runAs, log);
+    if (!initialised && dataDir === clusterLink && (await blockedDirs(baseDir, runAs)).length > 0) {
+      dataDir = await relocateForRoot(baseDir, clusterLink, opts.fallbackRoot ?? '/var/lib/lanyard', log);
+    }
+    const reachableBase = dataDir === clusterLink ? baseDir : path.dirname(dataDir);
+    await ensureReachable(reachableBase, dataDir, runAs, log);
   } else if (initialised) {
     await assertOwnedByCurrentUser(dataDir);
   }
@@ -180,7 +192,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   if (!initialised) {
     const t0 = Date.now();
-    const pwFile = await writeInitdbPasswordFile(baseDir, password, runAs);
+    const pwFile = await writeInitdbPasswordFile(path.dirname(dataDir), password, runAs);
     const instance = createInstance(0, pwFile);
     try {
       await instance.initialise();
@@ -505,6 +517,49 @@ function canSearch(st: Stats, who: Identity): boolean {
   if (st.uid === who.uid) return (st.mode & 0o100) !== 0;
   if (st.gid === who.gid) return (st.mode & 0o010) !== 0;
   return (st.mode & 0o001) !== 0;
+}
+
+async function isSymlink(p: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(p)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Directories above `baseDir` that `who` cannot enter. */
+async function blockedDirs(baseDir: string, who: Identity): Promise<string[]> {
+  const blocked: string[] = [];
+  for (let dir = path.dirname(baseDir); ; dir = path.dirname(dir)) {
+    if (!canSearch(await fs.stat(dir), who)) blocked.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  return blocked;
+}
+
+/**
+ * Root in a directory the `postgres` user cannot reach (e.g. /root/lanyard): the cluster goes to
+ * `<fallbackRoot>/<hash>/postgres`, linked from `<baseDir>/postgres`, so `.lanyard/` still leads to
+ * the data and a second start finds it. Nothing above `baseDir` is loosened.
+ */
+async function relocateForRoot(
+  baseDir: string,
+  link: string,
+  fallbackRoot: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const hash = createHash('sha256').update(baseDir).digest('hex').slice(0, 16);
+  const rootDir = path.resolve(fallbackRoot);
+  if (!(await fs.stat(rootDir).catch(() => null))) await fs.mkdir(rootDir, { recursive: true, mode: 0o711 });
+  const home = path.join(rootDir, hash);
+  await fs.mkdir(home, { recursive: true, mode: 0o700 });
+  const target = path.join(home, CLUSTER_DIR_NAME);
+  await fs.rm(link, { force: true, recursive: false }).catch(() => undefined);
+  await fs.symlink(target, link);
+  log(
+    `embedded PostgreSQL: ${baseDir} is not reachable by the postgres OS user; cluster placed in ${target}`,
+  );
+  return target;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from './base.entity.js';
 import { GroupOrigin } from './enums.js';
@@ -9,7 +9,12 @@ import { Location } from './location.entity.js';
 @ObjectType()
 @Entity({ tableName: 'access_group' })
 @Unique({ properties: ['integration', 'externalId'] })
-@Index({ properties: ['location', 'vlanId'] })
+/** Last line of defence for the VLAN pool: one group per VLAN at a location (group.service.ts). */
+@Unique({
+  name: 'access_group_location_vlan_unique',
+  expression:
+    'create unique index "access_group_location_vlan_unique" on "access_group" ("location_id", "vlan_id") where "location_id" is not null and "vlan_id" is not null',
+})
 export class Group extends BaseEntity {
   @Field(() => String)
   @Property({ type: 'text' })

@@ -13,6 +13,7 @@ import { Integration, LocationMapping } from './integration.entity.js';
 import { Location } from './location.entity.js';
 import { AccessGrant, Device, Member, MemberPmk, MemberSource } from './member.entity.js';
 import { NasClient } from './nas-client.entity.js';
+import { RateLimitBucket } from './rate-limit.entity.js';
 import { AuthEvent, RadiusSession } from './radius.entity.js';
 import { SyncLogEntry, SyncRun, WebhookDelivery } from './sync.entity.js';
 
@@ -38,6 +39,7 @@ export {
   NasClient,
   OutboxMessage,
   RadiusSession,
+  RateLimitBucket,
   SyncLogEntry,
   SyncRun,
   WebhookDelivery,
@@ -67,4 +69,5 @@ export const ALL_ENTITIES = [
   AuditEvent,
   EmailTemplate,
   OutboxMessage,
+  RateLimitBucket,
 ];

@@ -1,3 +1,12 @@
-/** Drops absent optional fields (undefined) and keeps explicit nulls, which mean "clear this". */
-export const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/**
+ * Optional GraphQL input fields arrive as undefined when absent and null when sent as null. Absent
+ * fields are dropped; null is kept only for fields where it means "clear this" (`clearable`), and
+ * dropped — i.e. "leave unchanged" — everywhere else, so `name: null` can never write a NULL.
+ */
+export function defined<T extends object>(o: T, clearable: readonly (keyof T & string)[] = []): T {
+  return Object.fromEntries(
+    Object.entries(o).filter(
+      ([k, v]) => v !== undefined && (v !== null || clearable.includes(k as keyof T & string)),
+    ),
+  ) as T;
+}

@@ -9,7 +9,10 @@ import type { Logger } from '../common/logger.js';
  * GraphQL's own errors (syntax, validation, unknown argument) pass through with their code; anything
  * else is logged and reported as INTERNAL_SERVER_ERROR without internals or stack traces.
  */
-export function createFormatError(logger: Logger, production: boolean) {
+/** Postgres SQLSTATEs that mean "the input was bad", not "the server broke". */
+const BAD_INPUT_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001', '22021', '54000']);
+
+export function createFormatError(logger: Logger, exposeInternalErrors: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
@@ -27,6 +30,14 @@ export function createFormatError(logger: Logger, production: boolean) {
         extensions: { code: ErrorCode.ALREADY_EXISTS },
       };
     }
+    const sqlState = (original as { code?: unknown } | null)?.code;
+    if (typeof sqlState === 'string' && BAD_INPUT_SQLSTATES.has(sqlState)) {
+      return {
+        message: 'A value is out of range or malformed',
+        path: formatted.path,
+        extensions: { code: ErrorCode.VALIDATION_FAILED },
+      };
+    }
     if (original instanceof NotFoundError) {
       return { message: 'Not found', path: formatted.path, extensions: { code: ErrorCode.NOT_FOUND } };
     }
@@ -41,9 +52,10 @@ export function createFormatError(logger: Logger, production: boolean) {
     }
     logger.error({ err: original, path: formatted.path }, 'unhandled GraphQL error');
     return {
-      message: production
-        ? 'Internal server error'
-        : `Internal server error: ${(original as Error)?.message ?? 'unknown'}`,
+      // Database messages can quote row values (secrets included): never sent unless debugging.
+      message: exposeInternalErrors
+        ? `Internal server error: ${(original as Error)?.message ?? 'unknown'}`
+        : 'Internal server error',
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };

@@ -3,6 +3,7 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -57,41 +58,63 @@ export function depthLimitRule(maxDepth: number) {
 }
 
 /** Refuses operations deeper than `maxDepth`; computes each operation's cost (connections count `first` × children) and refuses costly ones. */
-export function limitsPlugin(
-  schema: () => GraphQLSchema,
-  maxDepth: number,
-  maxCost: number,
-): ApolloServerPlugin {
+export interface LimitOptions {
+  maxDepth: number;
+  maxCost: number;
+}
+
+/**
+ * Depth, then cost, of one operation; null when within limits. Shared by HTTP (Apollo plugin) and
+ * WebSocket (graphql-ws onSubscribe), so neither transport can be used to get around them.
+ */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  limits: LimitOptions,
+): GraphQLError | null {
+  const tooDeep = validate(schema, document, [depthLimitRule(limits.maxDepth)])[0];
+  if (tooDeep)
+    return new GraphQLError(tooDeep.message, {
+      extensions: { ...tooDeep.extensions, http: { status: 400 } },
+    });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      operationName: operationName ?? undefined,
+      query: document,
+      variables: variables ?? {},
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    // Variables that do not coerce: the same answer GraphQL execution would give.
+    return new GraphQLError((err as Error).message, {
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+    });
+  }
+  if (cost > limits.maxCost) {
+    return new GraphQLError(`Query cost ${cost} exceeds the limit of ${limits.maxCost}`, {
+      extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: limits.maxCost, http: { status: 400 } },
+    });
+  }
+  return null;
+}
+
+export function limitsPlugin(schema: () => GraphQLSchema, limits: LimitOptions): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          // Checked here rather than as a validation rule so that the error keeps its own code.
-          const tooDeep = validate(schema(), document, [depthLimitRule(maxDepth)])[0];
-          if (tooDeep)
-            throw new GraphQLError(tooDeep.message, {
-              extensions: { ...tooDeep.extensions, http: { status: 400 } },
-            });
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema: schema(),
-              operationName: request.operationName ?? undefined,
-              query: document,
-              variables: request.variables ?? {},
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (err) {
-            // Variables that do not coerce: the same answer GraphQL execution would give.
-            throw new GraphQLError((err as Error).message, {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
-          }
-          if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, {
-              extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
-            });
-          }
+          const error = checkOperationLimits(
+            schema(),
+            document,
+            request.variables,
+            request.operationName,
+            limits,
+          );
+          if (error) throw error;
         },
       };
     },

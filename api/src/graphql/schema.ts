@@ -11,6 +11,7 @@ import { LocationResolver } from '../features/locations/location.resolver.js';
 import { MemberResolver } from '../features/members/member.resolver.js';
 import { NasClientResolver } from '../features/nas-clients/nas-client.resolver.js';
 import { mutationTransaction, PermissionAuthChecker } from './guards.js';
+import { validateArguments } from './validate-args.js';
 
 export const RESOLVERS = [
   AuthResolver,
@@ -38,7 +39,7 @@ export function buildLanyardSchema(
       subscribe: () => ({ [Symbol.asyncIterator]: async function* () {} }),
     },
     authChecker: PermissionAuthChecker,
-    globalMiddlewares: [mutationTransaction(opts.onHookError ?? (() => undefined))],
+    globalMiddlewares: [validateArguments, mutationTransaction(opts.onHookError ?? (() => undefined))],
     validate: false,
     emitSchemaFile: false,
   });

@@ -2,12 +2,31 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { SecretBox } from '../common/crypto/secret-box.js';
 import type { Logger } from '../common/logger.js';
+import type { RateLimiter } from '../common/rate-limiter.js';
+import { cleanup } from './cleanup.job.js';
 import { Queue, type JobQueue } from './job-queue.js';
 import { computeMemberPmks, membersNeedingPmks } from './pmk.job.js';
 
 /**
+ * Queue policies. pg-boss 10 ignores `singletonKey` on a 'standard' queue, so de-duplication needs
+ * a policy. 'short' allows at most one *queued* (created) job per singletonKey, while one with the
+ * same key may be active: a change during a PMK computation still gets its own run afterwards.
+ * ('stately' would also allow only one active job per key, but its unique index makes a fetch that
+ * would activate a second job of an active key fail, stalling the whole queue meanwhile;
+ * computeMemberPmks is idempotent and safe to run concurrently, so 'short' is the right trade.)
+ */
+export const QUEUE_POLICIES: Record<(typeof Queue)[keyof typeof Queue], PgBoss.QueuePolicy> = {
+  [Queue.pmkCompute]: 'short',
+  [Queue.pmkBackfill]: 'short',
+  [Queue.cleanup]: 'standard',
+};
+
+/** Every backfill (on demand, scheduled, at start-up) shares one key: one queued at a time. */
+export const BACKFILL_KEY = 'backfill';
+
+/**
  * pg-boss on the same Postgres: replicas share one queue, so each job runs once. `singletonKey`
- * collapses bursts (ten rotations of one member queue one PMK job).
+ * collapses bursts (ten rotations of one member queue one PMK job) thanks to QUEUE_POLICIES.
  */
 export class BossJobs implements JobQueue {
   readonly boss: PgBoss;
@@ -17,6 +36,7 @@ export class BossJobs implements JobQueue {
     private readonly orm: MikroORM,
     private readonly secrets: SecretBox,
     private readonly logger: Logger,
+    private readonly limiter: RateLimiter,
   ) {
     this.boss = new PgBoss({ connectionString, schema: 'pgboss', application_name: 'lanyard-jobs', max: 4 });
     this.boss.on('error', (err) => this.logger.error({ err: err.message }, 'job system error'));
@@ -24,7 +44,7 @@ export class BossJobs implements JobQueue {
 
   async start(opts: { work: boolean }): Promise<void> {
     await this.boss.start();
-    for (const name of Object.values(Queue)) await this.boss.createQueue(name);
+    await this.ensureQueues();
     if (!opts.work) return;
     await this.boss.work<{ memberId: string }>(Queue.pmkCompute, { batchSize: 4 }, async (jobs) => {
       for (const job of jobs) await computeMemberPmks(this.orm.em.fork(), this.secrets, job.data.memberId);
@@ -34,9 +54,30 @@ export class BossJobs implements JobQueue {
       for (const id of ids) await this.computePmks(id);
       if (ids.length) this.logger.info({ members: ids.length }, 'queued PMK backfill');
     });
+    await this.boss.work(Queue.cleanup, async () => {
+      this.logger.info(await cleanup(this.orm.em.fork(), this.limiter), 'cleanup done');
+    });
+    await this.boss.schedule(Queue.cleanup, '17 3 * * *');
     // Catches anything a crash between commit and enqueue left behind, and new SSIDs.
-    await this.boss.schedule(Queue.pmkBackfill, '*/10 * * * *');
-    await this.boss.send(Queue.pmkBackfill, {}, { singletonKey: 'startup' });
+    await this.boss.schedule(Queue.pmkBackfill, '*/10 * * * *', {}, { singletonKey: BACKFILL_KEY });
+    await this.backfillPmks();
+  }
+
+  /**
+   * Creates the queues with their policies. `createQueue` leaves an existing queue untouched (a
+   * database from before the policies has them as 'standard'), so a differing policy is updated.
+   * Jobs keep the policy they were sent with; new ones get the queue's.
+   */
+  private async ensureQueues(): Promise<void> {
+    for (const name of Object.values(Queue)) {
+      const policy = QUEUE_POLICIES[name];
+      await this.boss.createQueue(name, { name, policy });
+      const existing = await this.boss.getQueue(name);
+      if (existing && existing.policy !== policy) {
+        await this.boss.updateQueue(name, { name, policy });
+        this.logger.info({ queue: name, from: existing.policy, to: policy }, 'updated job queue policy');
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -52,6 +93,6 @@ export class BossJobs implements JobQueue {
   }
 
   async backfillPmks(): Promise<void> {
-    await this.boss.send(Queue.pmkBackfill, {}, { singletonKey: 'backfill' });
+    await this.boss.send(Queue.pmkBackfill, {}, { singletonKey: BACKFILL_KEY });
   }
 }

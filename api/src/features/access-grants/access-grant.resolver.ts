@@ -29,7 +29,13 @@ export class AccessGrantResolver {
     @Ctx() ctx: GqlContext,
   ) {
     const { id, ...fields } = input;
-    return { accessGrant: await ctx.services.grants.update(txOf(ctx), id, defined(fields)) };
+    return {
+      accessGrant: await ctx.services.grants.update(
+        txOf(ctx),
+        id,
+        defined(fields, ['locationId', 'endsAt', 'cancelledAt', 'note']),
+      ),
+    };
   }
 
   @Authorized(Permission.MemberWrite)

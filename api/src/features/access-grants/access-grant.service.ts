@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canSeeLocation, requireStaff } from '../../auth/actor.js';
+import { assertLocationAccess, canSeeLocation, isStaff, requireStaff, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { DomainError, ErrorCode, forbidden, notFound, Problems } from '../../common/errors.js';
 import type { Tx } from '../../common/tx.js';
@@ -32,10 +32,15 @@ export function refreshEffectiveInterval(grant: AccessGrant, location: Location 
 export class AccessGrantService {
   constructor(private readonly members: MemberService) {}
 
-  async listForMember(em: EntityManager, member: Member): Promise<AccessGrant[]> {
+  /**
+   * The member's grants the actor may see: a location manager sees the grants of their locations
+   * and the deployment-wide ones (they affect access everywhere, theirs included).
+   */
+  async listForMember(em: EntityManager, actor: Actor, member: Member): Promise<AccessGrant[]> {
+    const scoped = isStaff(actor) && actor.locationIds !== null ? actor.locationIds : null;
     return em.find(
       AccessGrant,
-      { member },
+      scoped ? { member, $or: [{ location: null }, { location: { $in: [...scoped] } }] } : { member },
       { orderBy: { startsAt: 'desc', id: 'asc' }, populate: ['location'] },
     );
   }
@@ -44,8 +49,7 @@ export class AccessGrantService {
     tx: Tx,
     input: GrantFields & { memberId: string; kind: GrantKind; startsAt: Date },
   ): Promise<AccessGrant> {
-    requireStaff(tx.actor, Permission.MemberWrite);
-    const member = await this.members.get(tx.em, tx.actor, input.memberId);
+    const member = await this.members.getForWrite(tx, input.memberId);
     if (member.status === MemberStatus.DELETED) {
       throw new DomainError(ErrorCode.CONFLICT, 'This member was deleted');
     }
@@ -105,11 +109,13 @@ export class AccessGrantService {
     return id;
   }
 
+  /** A grant to change: its member visible to the actor (else NOT_FOUND), its location in scope. */
   private async get(tx: Tx, id: string): Promise<AccessGrant> {
     requireStaff(tx.actor, Permission.MemberWrite);
     const grant = await tx.em.findOne(AccessGrant, { id }, { populate: ['location', 'member'] });
     if (!grant) throw notFound('AccessGrant', id);
-    await this.members.get(tx.em, tx.actor, grant.member.id); // visibility
+    await this.members.getForWrite(tx, grant.member.id);
+    assertLocationAccess(tx.actor, grant.location?.id ?? null);
     return grant;
   }
 

@@ -3,7 +3,7 @@ import { requireStaff, type Actor } from '../../auth/actor.js';
 import { canAssignRole, Permission } from '../../auth/permissions.js';
 import { DomainError, ErrorCode, forbidden, notFound } from '../../common/errors.js';
 import type { Tx } from '../../common/tx.js';
-import { AdminRole, AdminSession, AdminUser, Location } from '../../entities/index.js';
+import { ActorType, AdminRole, AdminSession, AdminUser, Location } from '../../entities/index.js';
 import { hashPassword, validateAdminInput } from '../auth/auth.service.js';
 
 export class AdminUserService {
@@ -45,10 +45,17 @@ export class AdminUserService {
     const staff = requireStaff(tx.actor, Permission.AdminManage);
     const admin = await tx.em.findOne(AdminUser, { id }, { populate: ['locations'] });
     if (!admin) throw notFound('AdminUser', id);
-    if (!canAssignRole(staff.role, admin.role))
+    const self = staff.type === ActorType.ADMIN && admin.id === staff.adminId;
+    if (
+      self &&
+      (input.role !== undefined || input.disabled !== undefined || input.locationIds !== undefined)
+    ) {
+      throw forbidden('You can change your own password, but not your own role, locations or status');
+    }
+    if (!self && !canAssignRole(staff.role, admin.role))
       throw forbidden(`A ${staff.role} cannot change a ${admin.role}`);
     const role = input.role ?? admin.role;
-    if (!canAssignRole(staff.role, role)) throw forbidden(`A ${staff.role} cannot grant ${role}`);
+    if (!self && !canAssignRole(staff.role, role)) throw forbidden(`A ${staff.role} cannot grant ${role}`);
     if (admin.role === AdminRole.OWNER && (role !== AdminRole.OWNER || input.disabled))
       await this.assertAnotherOwner(tx.em, admin.id);
     admin.role = role;

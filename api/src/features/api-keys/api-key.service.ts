@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireStaff, type Actor } from '../../auth/actor.js';
-import { Permission } from '../../auth/permissions.js';
+import { Permission, ROLE_PERMISSIONS, SCOPE_PERMISSIONS } from '../../auth/permissions.js';
 import { DomainError, ErrorCode, forbidden, notFound, Problems } from '../../common/errors.js';
 import type { Tx } from '../../common/tx.js';
 import { ActorType, AdminUser, ApiKey, ApiScope } from '../../entities/index.js';
@@ -26,6 +26,12 @@ export class ApiKeyService {
     if (input.scopes.length === 0) p.add('scopes', 'SCOPES_REQUIRED', 'give at least one scope');
     if (input.expiresAt && input.expiresAt <= new Date())
       p.add('expiresAt', 'IN_THE_PAST', 'must be in the future');
+    const ceiling = ROLE_PERMISSIONS[staff.role];
+    for (const scope of new Set(input.scopes)) {
+      if (!SCOPE_PERMISSIONS[scope].every((perm) => ceiling.has(perm))) {
+        p.add('scopes', 'SCOPE_ABOVE_ROLE', `a ${staff.role} cannot hand out ${scope}`);
+      }
+    }
     p.throwIfAny();
     const key = newToken(API_KEY_PREFIX);
     const apiKey = tx.em.create(ApiKey, {

@@ -80,6 +80,26 @@ describe('first admin, login, sessions', () => {
     assert.equal(ok(good).currentAdmin.email, 'owner@example.com');
   });
 
+  it('limits failed sign-ins per email, counting them although each attempt rolls back', async () => {
+    const victim = 'owner@example.com';
+    const attempts = [];
+    for (let i = 0; i < 10; i++)
+      attempts.push(codeOf(await t.gql(LOGIN, { i: { email: victim, password: `wrong-guess-${i}` } })));
+    assert.ok(attempts.every((c) => c === 'INVALID_CREDENTIALS'));
+    // Now even the right password is refused until the window passes.
+    assert.equal(
+      codeOf(await t.gql(LOGIN, { i: { email: victim, password: OWNER_PASSWORD } })),
+      'RATE_LIMITED',
+    );
+    const stored = await t.api.orm.em.fork().execute(`select key from rate_limit_bucket`);
+    assert.ok(
+      stored.every((r: { key: string }) => !r.key.includes('owner@example.com')),
+      'subjects are hashed',
+    );
+    await t.api.orm.em.fork().execute(`delete from rate_limit_bucket`);
+    ok(await t.gql(LOGIN, { i: { email: victim, password: OWNER_PASSWORD } }));
+  });
+
   it('logout ends the session', async () => {
     const token = ok(await t.gql(LOGIN, { i: { email: 'owner@example.com', password: OWNER_PASSWORD } }))
       .login.token;
@@ -141,14 +161,39 @@ describe('roles and API keys', () => {
     assert.equal(codeOf(r), 'FORBIDDEN');
   });
 
-  it('the last owner cannot be demoted', async () => {
+  it('no one changes their own role, and the last owner cannot be removed', async () => {
     const me = ok(await t.gql('{ currentAdmin { id } }', {}, { token: owner })).currentAdmin.id;
-    const r = await t.gql(
+    const demote = await t.gql(
       `mutation($id: ID!) { updateAdminUser(input: {id: $id, role: ADMIN}) { adminUser { id } } }`,
       { id: me },
       { token: owner },
     );
-    assert.equal(codeOf(r), 'CONFLICT');
+    assert.equal(codeOf(demote), 'FORBIDDEN');
+    const remove = await t.gql(
+      `mutation($id: ID!) { deleteAdminUser(id: $id) { deletedId } }`,
+      { id: me },
+      { token: owner },
+    );
+    assert.equal(codeOf(remove), 'CONFLICT');
+  });
+
+  it('an ADMIN cannot take over another ADMIN, but may change their own password', async () => {
+    const a1 = await createAdmin(t, owner, 'ADMIN');
+    const a2 = await createAdmin(t, owner, 'ADMIN');
+    const takeover = await t.gql(
+      `mutation($id: ID!) { updateAdminUser(input: {id: $id, password: "taken-over-password"}) { adminUser { id } } }`,
+      { id: a2.id },
+      { token: a1.token },
+    );
+    assert.equal(codeOf(takeover), 'FORBIDDEN');
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { updateAdminUser(input: {id: $id, password: "my-new-password-1"}) { adminUser { id } } }`,
+        { id: a1.id },
+        { token: a1.token },
+      ),
+    );
+    ok(await t.gql(LOGIN, { i: { email: a1.email, password: 'my-new-password-1' } }));
   });
 
   it('an API key acts within its scopes, and not after revocation', async () => {
@@ -192,6 +237,29 @@ describe('roles and API keys', () => {
       { token: viewer.token },
     );
     assert.equal(codeOf(r), 'FORBIDDEN');
+  });
+
+  it('an API key cannot be given scopes above its creator', async () => {
+    const loc = await createLocation(t, owner);
+    const manager = await createAdmin(t, owner, 'LOCATION_MANAGER', [loc.id]);
+    const r = await t.gql(
+      `mutation { createApiKey(input: {name: "too much", scopes: [READ, GROUPS_WRITE, AUDIT_READ]}) { key } }`,
+      {},
+      { token: manager.token },
+    );
+    assert.equal(codeOf(r), 'VALIDATION_FAILED');
+    assert.equal(
+      r.errors![0]!.extensions!.problems.filter((p: { code: string }) => p.code === 'SCOPE_ABOVE_ROLE')
+        .length,
+      2,
+    );
+    ok(
+      await t.gql(
+        `mutation { createApiKey(input: {name: "fine", scopes: [READ, MEMBERS_WRITE]}) { key } }`,
+        {},
+        { token: manager.token },
+      ),
+    );
   });
 
   it('a LOCATION_MANAGER sees and changes only their locations', async () => {

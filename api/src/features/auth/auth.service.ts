@@ -3,12 +3,16 @@ import type { Actor } from '../../auth/actor.js';
 import { apiKeyPermissions, ROLE_PERMISSIONS } from '../../auth/permissions.js';
 import type { SecretBox } from '../../common/crypto/secret-box.js';
 import { DomainError, ErrorCode, Problems } from '../../common/errors.js';
+import { isEmail } from '../../common/validation.js';
+import type { RateLimiter } from '../../common/rate-limiter.js';
 import type { Tx } from '../../common/tx.js';
 import { ActorType, AdminRole, AdminSession, AdminUser, ApiKey } from '../../entities/index.js';
 import { burnPasswordCheck, hashPassword, validateAdminPassword, verifyPassword } from './password.js';
 import { API_KEY_PREFIX, hashToken, newToken, SESSION_PREFIX } from './tokens.js';
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Failed sign-ins allowed per 15 minutes, per email and per client address. */
+const LOGIN_PER_EMAIL = { limit: 10, windowSeconds: 900 };
+const LOGIN_PER_IP = { limit: 50, windowSeconds: 900 };
 
 export interface IssuedSession {
   admin: AdminUser;
@@ -21,6 +25,7 @@ export class AuthService {
   constructor(
     private readonly secrets: SecretBox,
     private readonly sessionTtlHours: number,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** Creates the OWNER. Allowed only while no admin exists; an advisory lock closes the race. */
@@ -29,11 +34,11 @@ export class AuthService {
     input: { email: string; password: string },
     meta: SessionMeta,
   ): Promise<IssuedSession> {
-    validateAdminInput(input);
     await tx.em.execute('select pg_advisory_xact_lock(hashtext(?))', ['lanyard:setup-first-admin']);
     if ((await tx.em.count(AdminUser, {})) > 0) {
       throw new DomainError(ErrorCode.SETUP_ALREADY_DONE, 'Lanyard is already set up: sign in instead');
     }
+    validateAdminInput(input);
     const admin = tx.em.create(AdminUser, {
       email: input.email.trim(),
       emailNormalized: input.email.trim().toLowerCase(),
@@ -45,18 +50,31 @@ export class AuthService {
   }
 
   async login(tx: Tx, input: { email: string; password: string }, meta: SessionMeta): Promise<IssuedSession> {
-    const admin = await tx.em.findOne(
-      AdminUser,
-      { emailNormalized: input.email.trim().toLowerCase() },
-      { populate: ['passwordHash'] },
-    );
-    if (!admin || admin.disabledAt) {
-      await burnPasswordCheck(input.password);
+    const email = input.email.trim().toLowerCase();
+    const ip = meta.ip ?? 'unknown';
+    if (
+      (await this.limiter.isLimited('login-email', email, LOGIN_PER_EMAIL)) ||
+      (await this.limiter.isLimited('login-ip', ip, LOGIN_PER_IP))
+    ) {
+      throw new DomainError(
+        ErrorCode.RATE_LIMITED,
+        'Too many failed sign-ins: wait 15 minutes and try again',
+        {
+          retryAfterSeconds: LOGIN_PER_EMAIL.windowSeconds,
+        },
+      );
+    }
+    const admin = await tx.em.findOne(AdminUser, { emailNormalized: email }, { populate: ['passwordHash'] });
+    const valid =
+      admin && !admin.disabledAt ? await verifyPassword(admin.passwordHash, input.password) : false;
+    if (!admin || admin.disabledAt) await burnPasswordCheck(input.password);
+    if (!valid || !admin) {
+      // Counted on the limiter's own connection: this transaction is about to roll back.
+      await this.limiter.hit('login-email', email, LOGIN_PER_EMAIL);
+      await this.limiter.hit('login-ip', ip, LOGIN_PER_IP);
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
     }
-    if (!(await verifyPassword(admin.passwordHash, input.password))) {
-      throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
-    }
+    await this.limiter.reset('login-email', email);
     admin.lastLoginAt = new Date();
     return this.issueSession(tx.em, admin, meta);
   }
@@ -150,7 +168,7 @@ export function scopedLocations(admin: AdminUser): string[] | null {
 
 export function validateAdminInput(input: { email: string; password: string }): void {
   const p = new Problems();
-  if (!EMAIL_RE.test(input.email.trim())) p.add('email', 'INVALID_EMAIL', 'is not an email address');
+  if (!isEmail(input.email.trim())) p.add('email', 'INVALID_EMAIL', 'is not an email address');
   const pw = validateAdminPassword(input.password);
   if (pw) p.add('password', 'WEAK_PASSWORD', pw);
   p.throwIfAny();

@@ -1,6 +1,7 @@
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { Permission } from '../../auth/permissions.js';
 import { Topic } from '../../events/pg-pubsub.js';
+import type { GqlContext } from '../../graphql/context.js';
 import { MemberChangedEvent, SyncRunEvent } from './event.types.js';
 
 interface RawEvent {
@@ -13,8 +14,15 @@ export class EventResolver {
   @Authorized(Permission.MemberRead)
   @Subscription(() => MemberChangedEvent, {
     topics: Topic.memberChanged,
-    filter: ({ payload, args }) =>
-      !args.memberId || (payload as { memberId: string }).memberId === args.memberId,
+    filter: async ({ payload, args, context }) => {
+      const memberId = (payload as { memberId: string }).memberId;
+      if (args.memberId && memberId !== args.memberId) return false;
+      return (context as GqlContext).services.members.isVisible(
+        (context as GqlContext).em.fork(),
+        (context as GqlContext).actor!,
+        memberId,
+      );
+    },
   })
   memberChanged(
     @Root() payload: RawEvent,

@@ -40,7 +40,20 @@ export class GroupResolver {
   @Mutation(() => GroupPayload)
   async updateGroup(@Arg('input', () => UpdateGroupInput) input: UpdateGroupInput, @Ctx() ctx: GqlContext) {
     const { id, ...fields } = input;
-    return { group: await ctx.services.groups.update(txOf(ctx), id, defined(fields)) };
+    return {
+      group: await ctx.services.groups.update(
+        txOf(ctx),
+        id,
+        defined(fields, [
+          'locationId',
+          'vlanId',
+          'bandwidthUpKbps',
+          'bandwidthDownKbps',
+          'sessionTimeoutSeconds',
+          'maxDevices',
+        ]),
+      ),
+    };
   }
 
   @Authorized(Permission.GroupWrite)

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SecretAad } from '@lanyard/schema';
+import { NotifyChannel, SecretAad } from '@lanyard/schema';
+import pg from 'pg';
 import { SecretBox } from '../../common/crypto/secret-box.js';
-import { codeOf, ok, startTestApi, type TestApi } from '../../test-support/api-harness.js';
-import { createLocation, setupOwner } from '../../test-support/factories.js';
+import { codeOf, ok, startTestApi, waitFor, type TestApi } from '../../test-support/api-harness.js';
+import { createGrant, createLocation, createMember, setupOwner } from '../../test-support/factories.js';
 
 let t: TestApi;
 let owner: string;
@@ -138,6 +139,69 @@ describe('locations', () => {
     const [row] = await sql(`select effective_ends_at from access_grant where member_id = ?`, [m.id]);
     // Local midnight in Tokyo (UTC+9, no DST) is 15:00 UTC.
     assert.equal(new Date(row.effective_ends_at).getUTCHours(), 15);
+  });
+
+  it('deleting a location tells the RADIUS cache about every member who had a grant or home there', async () => {
+    const loc = await createLocation(t, owner, { vlanPoolStart: 2000, vlanPoolEnd: 2001 });
+    const elsewhere = await createLocation(t, owner);
+    const home = await createMember(t, owner, [loc.id]);
+    const granted = await createMember(t, owner, [elsewhere.id]);
+    await createGrant(t, owner, {
+      memberId: granted.id,
+      kind: 'MANUAL',
+      locationId: loc.id,
+      startsAt: new Date().toISOString(),
+    });
+    const unrelated = await createMember(t, owner, [elsewhere.id]);
+    await createGrant(t, owner, {
+      memberId: unrelated.id,
+      kind: 'MANUAL',
+      locationId: elsewhere.id,
+      startsAt: new Date().toISOString(),
+    });
+    // A team with a VLAN from this location's pool gives it back.
+    const team = ok(
+      await t.gql(
+        `mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id vlanId } } }`,
+        { i: { name: 'Team', origin: 'TEAM', locationId: loc.id, autoVlan: true } },
+        { token: owner },
+      ),
+    ).createGroup.group;
+    const teamMember = await createMember(t, owner, [elsewhere.id], { groupIds: [team.id] });
+
+    const listener = new pg.Client({ connectionString: t.db.url });
+    await listener.connect();
+    const events: Array<{ memberId: string; reason: string }> = [];
+    listener.on('notification', (msg) => {
+      const e = JSON.parse(msg.payload!);
+      // PMK jobs of the members created above may still be reporting (PMK_COMPUTED).
+      if (['GRANTS_CHANGED', 'GROUPS_CHANGED'].includes(e.reason)) events.push(e);
+    });
+    await listener.query(`LISTEN ${NotifyChannel.memberChanged}`);
+    try {
+      ok(
+        await t.gql(
+          `mutation($id: ID!) { deleteLocation(id: $id) { deletedId } }`,
+          { id: loc.id },
+          { token: owner },
+        ),
+      );
+      await waitFor(async () => events.length >= 3, 5_000, 'member notifications');
+      await new Promise((r) => setTimeout(r, 200)); // nothing else arrives
+    } finally {
+      await listener.end();
+    }
+    const got = events.map((e) => `${e.memberId}:${e.reason}`).sort();
+    assert.deepEqual(
+      got,
+      [`${home.id}:GRANTS_CHANGED`, `${granted.id}:GRANTS_CHANGED`, `${teamMember.id}:GROUPS_CHANGED`].sort(),
+    );
+    assert.equal(await count(`access_grant where member_id = '${granted.id}'`), 0);
+    const [group] = await sql(
+      'select location_id, vlan_id, vlan_auto_allocated from access_group where id = ?',
+      [team.id],
+    );
+    assert.deepEqual([group.location_id, group.vlan_id, group.vlan_auto_allocated], [null, null, false]);
   });
 
   it('refuses to delete a location that still has access points', async () => {

@@ -41,7 +41,13 @@ export class LocationResolver {
     @Ctx() ctx: GqlContext,
   ) {
     const { id, ...fields } = input;
-    return { location: await ctx.services.locations.update(txOf(ctx), id, defined(fields)) };
+    return {
+      location: await ctx.services.locations.update(
+        txOf(ctx),
+        id,
+        defined(fields, ['defaultVlanId', 'vlanPoolStart', 'vlanPoolEnd', 'branding']),
+      ),
+    };
   }
 
   @Authorized(Permission.LocationWrite)

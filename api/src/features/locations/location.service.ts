@@ -8,6 +8,7 @@ import { notifyConfigChanged, notifyMemberChanged } from '../../events/notify.js
 import { refreshEffectiveInterval } from '../access-grants/access-grant.service.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../../jobs/job-queue.js';
+import { lockVlanPool } from '../groups/vlan-pool.js';
 
 export interface LocationFields {
   name?: string;
@@ -124,6 +125,7 @@ export class LocationService {
     validateLocationFields(input, merged);
     if (input.slug !== undefined && input.slug !== location.slug)
       await this.assertSlugFree(tx.em, input.slug);
+    await this.assertPoolKeepsAutoVlans(tx.em, location, merged);
     const ssidsChanged = input.ssids !== undefined && input.ssids.join('\n') !== location.ssids.join('\n');
     const timezoneChanged = input.timezone !== undefined && input.timezone !== location.timezone;
     const { branding, ...rest } = stripUndefined(input);
@@ -152,10 +154,71 @@ export class LocationService {
         },
       );
     }
+    // The cascade removes grants and home-location rows: every member who had one must be
+    // re-evaluated by the RADIUS cache. Groups keep existing (location set null) but give their
+    // pool VLAN back, as a group moved off a location does.
+    const members: Array<{ member_id: string }> = await tx.em.execute(
+      `select member_id from access_grant where location_id = ?
+       union select member_id from member_home_locations where location_id = ?`,
+      [id, id],
+    );
+    const groups: Array<{ id: string }> = await tx.em.execute(
+      `update access_group set vlan_id = null, vlan_auto_allocated = false, updated_at = now()
+       where location_id = ? and vlan_auto_allocated returning id`,
+      [id],
+    );
+    const groupMembers: Array<{ member_id: string }> = groups.length
+      ? await tx.em.execute(
+          `select distinct member_id from member_groups where group_id in (${groups.map(() => '?').join(', ')})`,
+          groups.map((g) => g.id),
+        )
+      : [];
     tx.em.remove(location);
     await tx.em.flush();
+    for (const memberId of new Set(members.map((m) => m.member_id)))
+      await notifyMemberChanged(tx.em, memberId, 'GRANTS_CHANGED');
+    for (const memberId of new Set(groupMembers.map((m) => m.member_id)))
+      await notifyMemberChanged(tx.em, memberId, 'GROUPS_CHANGED');
+    for (const group of groups) await notifyConfigChanged(tx.em, 'GROUP', group.id, 'UPDATED');
     await notifyConfigChanged(tx.em, 'LOCATION', id, 'DELETED');
     return id;
+  }
+
+  /**
+   * A pool may shrink (or its default VLAN move) only while every group holding an automatic VLAN
+   * at this location still has one inside it: otherwise the pool and the groups disagree and the
+   * next allocation could hand out a VLAN twice. Takes the location's VLAN lock, so no allocation
+   * with the old pool runs meanwhile.
+   */
+  private async assertPoolKeepsAutoVlans(
+    em: EntityManager,
+    location: Location,
+    merged: LocationFields,
+  ): Promise<void> {
+    const start = merged.vlanPoolStart ?? null;
+    const end = merged.vlanPoolEnd ?? null;
+    const defaultVlanId = merged.defaultVlanId ?? null;
+    if (
+      start === location.vlanPoolStart &&
+      end === location.vlanPoolEnd &&
+      defaultVlanId === location.defaultVlanId
+    )
+      return;
+    await lockVlanPool(em, location.id);
+    const [row]: Array<{ n: number }> = await em.execute(
+      `select count(*)::int n from access_group
+       where location_id = ? and vlan_auto_allocated and vlan_id is not null
+         and (?::int is null or vlan_id < ? or vlan_id > ? or vlan_id = ?)`,
+      [location.id, start, start, end, defaultVlanId],
+    );
+    const n = row?.n ?? 0;
+    if (n > 0) {
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `${n} group(s) hold automatic VLANs outside the new pool${defaultVlanId != null ? ' (or on the default VLAN)' : ''}; move or re-number them first`,
+        { field: 'vlanPoolStart', groups: n },
+      );
+    }
   }
 
   /** Bookings end at local midnight: a new time zone moves that instant for every booking here. */

@@ -41,19 +41,22 @@ export class MemberResolver {
     return ctx.services.members.get(ctx.em, ctx.actor!, id);
   }
 
+  /** Location managers see only their locations. */
   @FieldResolver(() => [Location])
-  async homeLocations(@Root() member: Member): Promise<Location[]> {
-    return (await member.homeLocations.load()).getItems();
+  homeLocations(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<Location[]> {
+    return ctx.services.members.homeLocationsFor(ctx.actor!, member);
   }
 
+  /** Location managers see their locations' groups and deployment-wide ones. */
   @FieldResolver(() => [Group])
-  async groups(@Root() member: Member): Promise<Group[]> {
-    return (await member.groups.load()).getItems();
+  groups(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<Group[]> {
+    return ctx.services.members.groupsFor(ctx.actor!, member);
   }
 
+  /** Location managers see their locations' grants and deployment-wide ones. */
   @FieldResolver(() => [AccessGrant])
   grants(@Root() member: Member, @Ctx() ctx: GqlContext): Promise<AccessGrant[]> {
-    return ctx.services.grants.listForMember(ctx.em, member);
+    return ctx.services.grants.listForMember(ctx.em, ctx.actor!, member);
   }
 
   @FieldResolver(() => [Device])
@@ -98,7 +101,7 @@ export class MemberResolver {
     @Ctx() ctx: GqlContext,
   ) {
     const { id, ...fields } = input;
-    return { member: await ctx.services.members.update(txOf(ctx), id, defined(fields)) };
+    return { member: await ctx.services.members.update(txOf(ctx), id, defined(fields, ['company'])) };
   }
 
   @Authorized(Permission.MemberWrite)

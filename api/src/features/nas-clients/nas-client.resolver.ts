@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Permission } from '../../auth/permissions.js';
 import { Location, NasClient } from '../../entities/index.js';
+import { defined } from '../../graphql/args.js';
 import { txOf, type GqlContext } from '../../graphql/context.js';
 import { DeletePayload } from '../../graphql/relay.js';
 import {
@@ -49,7 +50,7 @@ export class NasClientResolver {
     @Ctx() ctx: GqlContext,
   ) {
     const { id, ...fields } = input;
-    return { nasClient: await ctx.services.nasClients.update(txOf(ctx), id, fields) };
+    return { nasClient: await ctx.services.nasClients.update(txOf(ctx), id, defined(fields)) };
   }
 
   @Authorized(Permission.NasWrite)

@@ -5,7 +5,7 @@ import { assertLocationAccess, canSeeLocation, requireStaff, type Actor } from '
 import { Permission } from '../../auth/permissions.js';
 import type { SecretBox } from '../../common/crypto/secret-box.js';
 import { DomainError, ErrorCode, notFound, Problems } from '../../common/errors.js';
-import { normalizeCidr } from '../../common/net.js';
+import { formatCidr, isCidrTooBroad, MIN_PREFIX, overlaps, parseCidr } from '../../common/net.js';
 import type { Tx } from '../../common/tx.js';
 import { Location, MacFormat, NasClient, NasVendor } from '../../entities/index.js';
 import { notifyConfigChanged } from '../../events/notify.js';
@@ -63,7 +63,7 @@ export class NasClientService {
     if (input.secret != null) validateSecret(input.secret, p);
     p.throwIfAny();
     const location = await this.location(tx, input.locationId);
-    await this.assertIpFree(tx.em, ip!);
+    await this.assertAddressFree(tx, ip!, null);
     const secret = input.secret ?? generateNasSecret();
     const nas = tx.em.create(NasClient, {
       location,
@@ -89,7 +89,7 @@ export class NasClientService {
     p.throwIfAny();
     if (input.locationId !== undefined) nas.location = await this.location(tx, input.locationId);
     if (ip && ip !== nas.ipAddress) {
-      await this.assertIpFree(tx.em, ip);
+      await this.assertAddressFree(tx, ip, nas.id);
       nas.ipAddress = ip;
     }
     if (input.name !== undefined) nas.name = input.name.trim();
@@ -137,13 +137,21 @@ export class NasClientService {
     }
     let ip: string | null = null;
     if (input.ipAddress !== undefined) {
-      ip = normalizeCidr(input.ipAddress);
-      if (!ip) {
+      const parsed = parseCidr(input.ipAddress);
+      if (!parsed) {
         p.add(
           'ipAddress',
           'INVALID_CIDR',
           'give an IPv4/IPv6 address or a network such as 10.0.0.0/24 (host bits zero)',
         );
+      } else if (isCidrTooBroad(parsed)) {
+        p.add(
+          'ipAddress',
+          'CIDR_TOO_BROAD',
+          `networks broader than /${MIN_PREFIX[4]} (IPv4) or /${MIN_PREFIX[6]} (IPv6) are not accepted`,
+        );
+      } else {
+        ip = formatCidr(parsed);
       }
     }
     if (
@@ -162,11 +170,39 @@ export class NasClientService {
     return location;
   }
 
-  private async assertIpFree(em: EntityManager, ip: string): Promise<void> {
-    if (await em.count(NasClient, { ipAddress: ip })) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `An access point with address ${ip} exists`, {
-        field: 'ipAddress',
-      });
+  /**
+   * The RADIUS worker identifies a NAS by the source address of a request, so no address may match
+   * two NAS clients: an address or network must not equal, contain or lie inside another's. A
+   * transaction-scoped advisory lock serialises concurrent checks (two replicas, two admins).
+   * Only a NAS the actor may see is named in the error.
+   */
+  private async assertAddressFree(tx: Tx, ip: string, selfId: string | null): Promise<void> {
+    await tx.em.execute('select pg_advisory_xact_lock(hashtext(?))', ['lanyard:nas-addresses']);
+    const rows: Array<{ id: string; name: string; ip_address: string; location_id: string }> =
+      await tx.em.execute('select id, name, ip_address, location_id from nas_client');
+    const wanted = parseCidr(ip)!;
+    for (const row of rows) {
+      if (row.id === selfId) continue;
+      // Stored addresses are normalised; parse them again so older spellings compare correctly.
+      const existing = parseCidr(row.ip_address);
+      if (!existing || !overlaps(wanted, existing)) continue;
+      const visible = canSeeLocation(tx.actor, row.location_id);
+      if (formatCidr(existing) === ip) {
+        throw new DomainError(ErrorCode.ALREADY_EXISTS, `An access point with address ${ip} exists`, {
+          field: 'ipAddress',
+          ...(visible ? { nasClientId: row.id } : {}),
+        });
+      }
+      throw visible
+        ? new DomainError(
+            ErrorCode.CONFLICT,
+            `${ip} overlaps ${row.ip_address} of access point "${row.name}"; a source address must match one access point only`,
+            { field: 'ipAddress', nasClientId: row.id, ipAddress: row.ip_address },
+          )
+        : new DomainError(
+            ErrorCode.CONFLICT,
+            `${ip} overlaps the address of another access point; a source address must match one access point only`,
+          );
     }
   }
 }
