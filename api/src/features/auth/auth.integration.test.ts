@@ -91,7 +91,9 @@ describe('first admin, login, sessions', () => {
       codeOf(await t.gql(LOGIN, { i: { email: victim, password: OWNER_PASSWORD } })),
       'RATE_LIMITED',
     );
-    const stored: Array<{ key: string }> = await t.api.orm.em.fork().execute(`select key from rate_limit_bucket`);
+    const stored: Array<{ key: string }> = await t.api.orm.em
+      .fork()
+      .execute(`select key from rate_limit_bucket`);
     assert.ok(
       stored.every((r: { key: string }) => !r.key.includes('owner@example.com')),
       'subjects are hashed',
