@@ -45,7 +45,7 @@ export async function startApi(
   databaseUrl: string,
   secretKeyHex: string,
   logger: Logger,
-  opts: { orm?: Partial<Options> } = {},
+  opts: { orm?: Partial<Options>; radiusMetricsUrl?: string } = {},
 ): Promise<LanyardApi> {
   const secrets = SecretBox.fromHex(secretKeyHex);
   const orm = await initOrm(databaseUrl, opts.orm);
@@ -181,7 +181,14 @@ export async function startApi(
     }
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    let text = await metrics.registry.metrics();
+    // The RADIUS worker's counters (packets, drops, decisions) appear here too, when it runs.
+    if (opts.radiusMetricsUrl) {
+      text += await fetch(opts.radiusMetricsUrl, { signal: AbortSignal.timeout(500) })
+        .then((r) => (r.ok ? r.text() : ''))
+        .catch(() => '');
+    }
+    res.type(metrics.registry.contentType).send(text);
   });
   app.use(
     '/graphql',

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { loadOrCreateSecretKey } from './config/secret-key-file.js';
 import { createLogger } from './common/logger.js';
 import { startApi, type LanyardApi } from './app.js';
+import { RadiusSupervisor } from './radius-supervisor.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres.js';
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let embedded: EmbeddedPostgresHandle | null = null;
   let api: LanyardApi | null = null;
+  let radius: RadiusSupervisor | null = null;
   let stopping = false;
 
   const shutdown = async (signal: string, code = 0) => {
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(code || 1), 20_000);
     force.unref();
     try {
+      await radius?.stop();
       await api?.stop();
       await embedded?.stop();
       logger.info({ signal }, 'stopped cleanly');
@@ -55,7 +58,15 @@ async function main(): Promise<void> {
       secretKey ??= loadOrCreateSecretKey(config.dataDir);
     }
     if (!secretKey) throw new Error('LANYARD_SECRET_KEY is required');
-    api = await startApi(config, databaseUrl, secretKey, logger);
+    api = await startApi(config, databaseUrl, secretKey, logger, {
+      radiusMetricsUrl: `http://127.0.0.1:${config.radiusMetricsPort}/metrics`,
+    });
+    radius = new RadiusSupervisor(
+      config,
+      { databaseUrl, secretKeyHex: secretKey, metricsPort: config.radiusMetricsPort },
+      logger,
+    );
+    radius.start();
     logger.info(
       { url: config.publicUrl, graphql: `${config.publicUrl}/graphql`, admin: `${config.publicUrl}/admin/` },
       'Lanyard is running',

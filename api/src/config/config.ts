@@ -16,6 +16,8 @@ export interface Config {
   smtpUrl: string | null;
   radiusAuthPort: number;
   radiusAcctPort: number;
+  /** Local port of the RADIUS worker's /metrics and /healthz (merged into the API's /metrics). */
+  radiusMetricsPort: number;
   logLevel: LogLevel;
   production: boolean;
   dataDir: string;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     smtpUrl,
     radiusAuthPort: int('RADIUS_AUTH_PORT', 1812, 0, 65535),
     radiusAcctPort: int('RADIUS_ACCT_PORT', 1813, 0, 65535),
+    radiusMetricsPort: int('RADIUS_METRICS_PORT', 9812, 1, 65535),
     logLevel: LOG_LEVELS.includes(logLevelRaw as LogLevel) ? (logLevelRaw as LogLevel) : 'info',
     production,
     dataDir: str('LANYARD_DATA_DIR') ?? `${cwd}/.lanyard`,

@@ -79,6 +79,20 @@ export class RadiusSession extends BaseEntity {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   terminateCause: string | null = null;
+
+  /** The address the NAS sent accounting from: where a Disconnect-Request goes. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  nasIpAddress: string | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  disconnectRequestedAt: Date | null = null;
+
+  /** ACK, NAK (with Error-Cause) or TIMEOUT of the last Disconnect-Request. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  disconnectResult: string | null = null;
 }
 
 /** Every RADIUS decision, with its reason. Written in batches by the RADIUS worker. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/ports.js';
+import { radclient } from '../support/radclient.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-smoke-'));
@@ -19,15 +20,20 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 interface Running {
   child: ChildProcess;
   port: number;
+  radiusPort: number;
   output: () => string;
 }
 
 async function start(): Promise<Running> {
   const port = await freePort();
+  const radiusPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     LANYARD_DATA_DIR: dataDir,
+    RADIUS_AUTH_PORT: String(radiusPort),
+    RADIUS_ACCT_PORT: String(await freePort()),
+    RADIUS_METRICS_PORT: String(await freePort()),
     LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL;
@@ -54,7 +60,7 @@ async function start(): Promise<Running> {
     if (Date.now() > deadline) throw new Error(`no /healthz within 240 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { child, port, output: () => out };
+  return { child, port, radiusPort, output: () => out };
 }
 
 const groupAlive = (pid: number): boolean => {
@@ -111,6 +117,21 @@ describe('npm start (embedded PostgreSQL)', () => {
         token,
       );
       assert.equal(loc.data.createLocation.location.slug, 'smoke');
+      // The RADIUS worker runs too: an access point added through the API is answered at once.
+      const nas = await gql(
+        first.port,
+        `mutation($l: ID!) { createNasClient(input: {locationId: $l, name: "lab", ipAddress: "127.0.0.1", vendor: generic, secret: "smoke-shared-secret-123"}) { nasClient { id } } }`,
+        { l: loc.data.createLocation.location.id },
+        token,
+      );
+      assert.equal(nas.errors, undefined, JSON.stringify(nas.errors));
+      let status = '';
+      for (let i = 0; i < 40 && status !== 'Access-Accept'; i++) {
+        status = (await radclient(first.radiusPort, 'status', 'smoke-shared-secret-123', { 'Message-Authenticator': '0x00' }, { timeoutSeconds: 1 })).code ?? '';
+      }
+      assert.equal(status, 'Access-Accept', first.output());
+      const metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
+      assert.match(metrics, /lanyard_radius_packets_total/);
       const admin = await fetch(`http://127.0.0.1:${first.port}/admin/`);
       assert.equal(admin.status, 200);
       assert.match(await admin.text(), /<div id="root">/);

@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import type { AccountingRecord } from '../store/write-store.js';
+
+export interface OpenSession {
+  acctUniqueId: string;
+  acctSessionId: string;
+  nasClientId: string;
+  nasIpAddress: string;
+  memberId: string | null;
+  username: string | null;
+  callingStationId: string | null;
+  /** When access ends, per the last decision (ms since epoch); null = open-ended or unknown. */
+  validUntil: number | null;
+  disconnectSentAt: number | null;
+}
+
+/** Open accounting sessions, by id and by member: what a revocation has to disconnect. */
+export class SessionTracker {
+  private readonly open = new Map<string, OpenSession>();
+  private readonly byMember = new Map<string, Set<string>>();
+
+  async load(db: pg.Pool): Promise<void> {
+    const { rows } = await db.query(
+      `select acct_unique_id, acct_session_id, nas_client_id, nas_ip_address, member_id, username, calling_station_id
+         from radius_session where stopped_at is null and nas_client_id is not null and nas_ip_address is not null`,
+    );
+    this.open.clear();
+    this.byMember.clear();
+    for (const r of rows) {
+      this.put({
+        acctUniqueId: r.acct_unique_id,
+        acctSessionId: r.acct_session_id,
+        nasClientId: r.nas_client_id,
+        nasIpAddress: r.nas_ip_address,
+        memberId: r.member_id,
+        username: r.username,
+        callingStationId: r.calling_station_id,
+        validUntil: null,
+        disconnectSentAt: null,
+      });
+    }
+  }
+
+  observe(r: AccountingRecord): void {
+    if (r.status === 'ON' || r.status === 'OFF') {
+      for (const s of [...this.open.values()])
+        if (s.nasClientId === r.nasClientId) this.remove(s.acctUniqueId);
+      return;
+    }
+    if (!r.acctUniqueId || !r.acctSessionId) return;
+    if (r.status === 'STOP') {
+      this.remove(r.acctUniqueId);
+      return;
+    }
+    const existing = this.open.get(r.acctUniqueId);
+    if (existing) {
+      existing.nasIpAddress = r.nasIpAddress;
+      if (!existing.memberId && r.memberId) {
+        existing.memberId = r.memberId;
+        this.index(existing);
+      }
+      return;
+    }
+    this.put({
+      acctUniqueId: r.acctUniqueId,
+      acctSessionId: r.acctSessionId,
+      nasClientId: r.nasClientId,
+      nasIpAddress: r.nasIpAddress,
+      memberId: r.memberId,
+      username: r.username,
+      callingStationId: r.callingStationId,
+      validUntil: null,
+      disconnectSentAt: null,
+    });
+  }
+
+  forMember(memberId: string): OpenSession[] {
+    const ids = this.byMember.get(memberId);
+    if (!ids) return [];
+    return [...ids].flatMap((id) => {
+      const s = this.open.get(id);
+      return s ? [s] : [];
+    });
+  }
+
+  all(): IterableIterator<OpenSession> {
+    return this.open.values();
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  remove(acctUniqueId: string): void {
+    const s = this.open.get(acctUniqueId);
+    if (!s) return;
+    this.open.delete(acctUniqueId);
+    if (s.memberId) this.byMember.get(s.memberId)?.delete(acctUniqueId);
+  }
+
+  private put(s: OpenSession): void {
+    this.open.set(s.acctUniqueId, s);
+    this.index(s);
+  }
+
+  private index(s: OpenSession): void {
+    if (!s.memberId) return;
+    let set = this.byMember.get(s.memberId);
+    if (!set) this.byMember.set(s.memberId, (set = new Set()));
+    set.add(s.acctUniqueId);
+  }
+}

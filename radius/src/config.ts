@@ -1,0 +1,59 @@
+/** The RADIUS worker's configuration, validated at start with every problem listed at once. */
+export interface RadiusConfig {
+  databaseUrl: string;
+  secretKeyHex: string;
+  host: string;
+  authPort: number;
+  acctPort: number;
+  /** Local HTTP port serving /metrics and /healthz (0 = random, -1 = off). */
+  metricsPort: number;
+  logLevel: string;
+  /** Where accounting records wait (durably) while Postgres is unreachable. */
+  journalDir: string;
+  /** Cap for Session-Timeout in replies. */
+  maxSessionTimeoutSeconds: number;
+  acctInterimIntervalSeconds: number;
+}
+
+export class RadiusConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid RADIUS configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadRadiusConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): RadiusConfig {
+  const problems: string[] = [];
+  const str = (k: string) => (env[k]?.trim() ? env[k]!.trim() : null);
+  const int = (k: string, fallback: number, min: number, max: number) => {
+    const raw = str(k);
+    if (raw === null) return fallback;
+    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${k} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const databaseUrl = str('DATABASE_URL');
+  if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push('DATABASE_URL must be a postgres:// URL');
+  const secretKeyHex = str('LANYARD_SECRET_KEY');
+  if (!secretKeyHex || !/^[0-9a-fA-F]{64}$/.test(secretKeyHex))
+    problems.push('LANYARD_SECRET_KEY must be 64 hex characters');
+  const config: RadiusConfig = {
+    databaseUrl: databaseUrl ?? '',
+    secretKeyHex: (secretKeyHex ?? '').toLowerCase(),
+    host: str('RADIUS_HOST') ?? '0.0.0.0',
+    authPort: int('RADIUS_AUTH_PORT', 1812, 0, 65535),
+    acctPort: int('RADIUS_ACCT_PORT', 1813, 0, 65535),
+    metricsPort: int('RADIUS_METRICS_PORT', 9812, -1, 65535),
+    logLevel: (str('LOG_LEVEL') ?? 'info').toLowerCase(),
+    journalDir: str('RADIUS_JOURNAL_DIR') ?? `${str('LANYARD_DATA_DIR') ?? `${cwd}/.lanyard`}/radius-journal`,
+    maxSessionTimeoutSeconds: int('RADIUS_MAX_SESSION_TIMEOUT', 86_400, 60, 7 * 86_400),
+    acctInterimIntervalSeconds: int('RADIUS_ACCT_INTERIM_INTERVAL', 600, 60, 86_400),
+  };
+  if (problems.length) throw new RadiusConfigError(problems);
+  return config;
+}

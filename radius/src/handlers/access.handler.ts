@@ -1,0 +1,241 @@
+import { timingSafeEqual } from 'node:crypto';
+import { decideAccess, type AccessDecision } from '@lanyard/api/access-policy';
+import { PacketBuilder, encodeResponse } from '../codec/builder.js';
+import { decryptUserPassword } from '../codec/crypto.js';
+import { Attr, Code, getAttr, getString, macFromAttribute, type RadiusPacket } from '../codec/packet.js';
+import type { UnboundMatcher } from '../ppsk/matcher.js';
+import type { MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
+import type { AuthEventRecord, WriteStore } from '../store/write-store.js';
+import { fillAccept } from './reply-profile.js';
+import { extractUnboundPpsk, hasEap, macAuthIdentity, parseCalledStation } from './request-info.js';
+
+export type AuthMethod = 'PAP' | 'MAC_AUTH' | 'PPSK';
+
+export interface AccessOutcome {
+  reply: Buffer;
+  accepted: boolean;
+  method: AuthMethod | null;
+  reason: string;
+}
+
+export interface AccessHandlerOptions {
+  maxSessionTimeoutSeconds: number;
+  acctInterimIntervalSeconds: number;
+  now?: () => Date;
+}
+
+/**
+ * Access-Request → Access-Accept/Reject (FreeRADIUS' "authorize + authenticate + post-auth" in one
+ * place). Everything it reads is in the snapshot; the only side effects are queued writes.
+ */
+export class AccessHandler {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    private readonly matcher: UnboundMatcher,
+    private readonly store: WriteStore,
+    private readonly opts: AccessHandlerOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  handle(req: RadiusPacket, nas: NasEntry): AccessOutcome {
+    const callingMac = macFromAttribute(getString(req, Attr.CallingStationId) ?? '') ?? null;
+    const userName = getString(req, Attr.UserName) ?? null;
+
+    if (hasEap(req)) return this.reject(req, nas, null, 'EAP_NOT_SUPPORTED', { userName, mac: callingMac });
+
+    const unbound = extractUnboundPpsk(req);
+    if (unbound) return this.unboundPpsk(req, nas, unbound, callingMac, userName);
+
+    const macIdentity = macAuthIdentity(req);
+    if (macIdentity) return this.macAuth(req, nas, macIdentity, userName);
+
+    return this.pap(req, nas, userName, callingMac);
+  }
+
+  private pap(req: RadiusPacket, nas: NasEntry, userName: string | null, mac: string | null): AccessOutcome {
+    const encrypted = getAttr(req, Attr.UserPassword);
+    if (!userName || !encrypted)
+      return this.reject(req, nas, 'PAP', 'MISSING_CREDENTIALS', { userName, mac });
+    const member = this.snapshot.memberByUsername(userName);
+    let password: Buffer;
+    try {
+      password = decryptUserPassword(encrypted, req.authenticator, nas.secret);
+    } catch {
+      return this.reject(req, nas, 'PAP', 'MALFORMED_PASSWORD', { userName, mac, member });
+    }
+    if (!member) return this.reject(req, nas, 'PAP', 'UNKNOWN_USER', { userName, mac });
+    if (!member.passphrase || !sameSecret(password, member.passphrase)) {
+      return this.reject(req, nas, 'PAP', 'BAD_PASSWORD', { userName, mac, member });
+    }
+    return this.decideAndReply(req, nas, 'PAP', member, { userName, mac });
+  }
+
+  private macAuth(req: RadiusPacket, nas: NasEntry, mac: string, userName: string | null): AccessOutcome {
+    const member = this.snapshot.memberByMac(mac);
+    if (!member) {
+      // Omada asks twice: a plain MAC check that must pass, then the key lookup (reference §3.9).
+      if (nas.vendor === 'omada')
+        return this.accept(req, nas, 'MAC_AUTH', null, null, 'OMADA_PRE_AUTH', { userName, mac });
+      return this.reject(req, nas, 'MAC_AUTH', 'UNKNOWN_MAC', { userName, mac });
+    }
+    return this.decideAndReply(req, nas, 'MAC_AUTH', member, { userName, mac, passphrase: true });
+  }
+
+  private unboundPpsk(
+    req: RadiusPacket,
+    nas: NasEntry,
+    data: NonNullable<ReturnType<typeof extractUnboundPpsk>>,
+    callingMac: string | null,
+    userName: string | null,
+  ): AccessOutcome {
+    const ssid = data.ssid ?? this.snapshot.locations.get(nas.locationId)?.ssids[0] ?? null;
+    const mac = callingMac ?? (userName ? macFromAttribute(userName) : null);
+    if (!ssid || !data.apMac || !mac)
+      return this.reject(req, nas, 'PPSK', 'PPSK_INCOMPLETE_REQUEST', { userName, mac });
+    const bound = this.snapshot.memberByMac(mac);
+    const preferred = bound?.pmks.get(ssid) ? { memberId: bound.id, pmk: bound.pmks.get(ssid)! } : null;
+    const result = this.matcher.match(
+      {
+        ssid,
+        apMac: data.apMac,
+        staMac: Buffer.from(mac.replaceAll(':', ''), 'hex'),
+        anonce: data.anonce,
+        frame: data.frame,
+      },
+      this.snapshot.pmkCandidates(ssid),
+      preferred,
+    );
+    if (result.kind === 'RATE_LIMITED')
+      return this.reject(req, nas, 'PPSK', `PPSK_RATE_LIMITED_${result.scope}`, { userName, mac });
+    if (result.kind === 'BAD_FRAME')
+      return this.reject(req, nas, 'PPSK', `PPSK_BAD_FRAME`, { userName, mac });
+    if (result.kind === 'NO_MATCH') return this.reject(req, nas, 'PPSK', 'PPSK_NO_MATCH', { userName, mac });
+    const member = this.snapshot.members.get(result.memberId);
+    if (!member) return this.reject(req, nas, 'PPSK', 'PPSK_NO_MATCH', { userName, mac });
+    if (bound?.id !== member.id) {
+      this.snapshot.bindMac(mac, member.id);
+      this.store.bindDevice(member.id, mac);
+    }
+    return this.decideAndReply(req, nas, 'PPSK', member, {
+      userName,
+      mac,
+      pmk: member.pmks.get(ssid) ?? null,
+      passphrase: true,
+    });
+  }
+
+  private decideAndReply(
+    req: RadiusPacket,
+    nas: NasEntry,
+    method: AuthMethod,
+    member: MemberEntry,
+    ctx: { userName: string | null; mac: string | null; passphrase?: boolean; pmk?: Buffer | null },
+  ): AccessOutcome {
+    const decision = this.decide(member, nas);
+    if (!decision.allowed) return this.reject(req, nas, method, decision.reason, { ...ctx, member });
+    return this.accept(req, nas, method, member, decision, decision.reason, ctx);
+  }
+
+  decide(member: MemberEntry, nas: NasEntry): AccessDecision {
+    const location = this.snapshot.locations.get(nas.locationId);
+    return decideAccess(
+      {
+        id: member.id,
+        status: member.status,
+        roaming: member.roaming,
+        homeLocationIds: member.homeLocationIds,
+        groups: this.snapshot.groupsOf(member),
+      },
+      member.grants,
+      {
+        id: nas.locationId,
+        timezone: location?.timezone ?? 'UTC',
+        defaultVlanId: location?.defaultVlanId ?? null,
+      },
+      this.now(),
+      { maxSessionTimeoutSeconds: this.opts.maxSessionTimeoutSeconds },
+    );
+  }
+
+  private accept(
+    req: RadiusPacket,
+    nas: NasEntry,
+    method: AuthMethod,
+    member: MemberEntry | null,
+    decision: AccessDecision | null,
+    reason: string,
+    ctx: { userName: string | null; mac: string | null; passphrase?: boolean; pmk?: Buffer | null },
+  ): AccessOutcome {
+    const b = new PacketBuilder();
+    const groupName = member ? (this.snapshot.groupsOf(member)[0]?.name ?? null) : null;
+    fillAccept(
+      nas.vendor,
+      b,
+      {
+        vlanId: decision?.vlanId ?? null,
+        sessionTimeoutSeconds: decision?.sessionTimeoutSeconds ?? null,
+        bandwidthUpKbps: decision?.policy.bandwidthUpKbps ?? null,
+        bandwidthDownKbps: decision?.policy.bandwidthDownKbps ?? null,
+        acctInterimIntervalSeconds: this.opts.acctInterimIntervalSeconds,
+        classValue: member ? `lanyard:${member.id}` : 'lanyard:-',
+        passphrase: ctx.passphrase && member ? member.passphrase : null,
+        pmk: ctx.pmk ?? null,
+        policyName: groupName,
+      },
+      { secret: nas.secret, requestAuthenticator: req.authenticator },
+    );
+    this.record(nas, method, member, ctx, true, reason, decision);
+    return { reply: encodeResponse(req, Code.AccessAccept, b, nas.secret), accepted: true, method, reason };
+  }
+
+  private reject(
+    req: RadiusPacket,
+    nas: NasEntry,
+    method: AuthMethod | null,
+    reason: string,
+    ctx: { userName: string | null; mac: string | null; member?: MemberEntry | null },
+  ): AccessOutcome {
+    this.record(nas, method, ctx.member ?? null, ctx, false, reason, null);
+    return {
+      reply: encodeResponse(req, Code.AccessReject, new PacketBuilder(), nas.secret),
+      accepted: false,
+      method,
+      reason,
+    };
+  }
+
+  private record(
+    nas: NasEntry,
+    method: AuthMethod | null,
+    member: MemberEntry | null,
+    ctx: { userName: string | null; mac: string | null },
+    accepted: boolean,
+    reason: string,
+    decision: AccessDecision | null,
+  ): void {
+    const event: AuthEventRecord = {
+      at: this.now(),
+      nasClientId: nas.id,
+      locationId: nas.locationId,
+      memberId: member?.id ?? null,
+      username: ctx.userName?.slice(0, 253) ?? null,
+      mac: ctx.mac,
+      method: method ?? 'PAP',
+      result: accepted ? 'ACCEPT' : 'REJECT',
+      reason,
+      vlanId: decision?.vlanId ?? null,
+      sessionTimeoutSeconds: decision?.sessionTimeoutSeconds ?? null,
+    };
+    this.store.authEvent(event);
+  }
+}
+
+function sameSecret(given: Buffer, expected: string): boolean {
+  const e = Buffer.from(expected, 'utf8');
+  return given.length === e.length && timingSafeEqual(given, e);
+}
+
+export { parseCalledStation };

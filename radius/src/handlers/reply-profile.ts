@@ -1,0 +1,129 @@
+import type { NasVendor } from '@lanyard/schema';
+import { Attr, Vendor } from '../codec/packet.js';
+import { u64, type PacketBuilder } from '../codec/builder.js';
+
+/** What an Access-Accept must say, whatever the access point's vendor. */
+export interface AcceptContent {
+  vlanId: number | null;
+  sessionTimeoutSeconds: number | null;
+  bandwidthUpKbps: number | null;
+  bandwidthDownKbps: number | null;
+  acctInterimIntervalSeconds: number;
+  /** Echoed by the NAS in accounting: ties sessions back to the member. */
+  classValue: string;
+  /** For MAC authentication with bound PPSK: the member's passphrase. */
+  passphrase?: string | null;
+  /** For unbound PPSK: the matched member's PMK (Ruckus DPSK, Omada). */
+  pmk?: Buffer | null;
+  /** Group name for vendors that select policy by name (Meraki Filter-Id, Aruba role). */
+  policyName?: string | null;
+}
+
+export interface CryptoContext {
+  secret: Buffer;
+  requestAuthenticator: Buffer;
+}
+
+const WISPR_BANDWIDTH_MAX_UP = 7;
+const WISPR_BANDWIDTH_MAX_DOWN = 8;
+const CISCO_AVPAIR = 1;
+const MS_MPPE_RECV_KEY = 17;
+const ARUBA_USER_ROLE = 1;
+const ARUBA_USER_VLAN = 2;
+const ARUBA_MPSK_PASSPHRASE = 44;
+const MIKROTIK_RATE_LIMIT = 8;
+const MIKROTIK_WIRELESS_PSK = 16;
+const MIKROTIK_WIRELESS_VLANID = 26;
+const RUCKUS_VLAN_ID = 9;
+const UBNT_DATA_RATE_DL = 1;
+const UBNT_DATA_RATE_UL = 3;
+// TP-Link "Authentication-FoundKey" (reference §2.2, §3.9); confirm on hardware (reference §12).
+const TPLINK_EAPOL_FOUND_PMK = 4;
+
+/**
+ * Fills an Access-Accept for one vendor profile (reference/radius.md §3–§5). Standard tunnel
+ * attributes always carry the VLAN; vendors that need their own attribute get it as well.
+ */
+export function fillAccept(
+  vendor: NasVendor,
+  b: PacketBuilder,
+  c: AcceptContent,
+  crypto: CryptoContext,
+): void {
+  if (c.sessionTimeoutSeconds !== null) b.add(Attr.SessionTimeout, c.sessionTimeoutSeconds);
+  b.add(Attr.AcctInterimInterval, c.acctInterimIntervalSeconds);
+  b.add(Attr.Class, c.classValue);
+  if (c.vlanId !== null) {
+    b.addTagged(Attr.TunnelType, 0, 13); // VLAN
+    b.addTagged(Attr.TunnelMediumType, 0, 6); // IEEE-802
+    b.addTagged(Attr.TunnelPrivateGroupId, 0, String(c.vlanId));
+  }
+
+  switch (vendor) {
+    case 'cisco':
+      if (c.passphrase) {
+        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, 'psk-mode=ascii');
+        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, `psk=${c.passphrase}`);
+      } else if (c.pmk) {
+        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, 'psk-mode=hex');
+        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, `psk=${c.pmk.toString('hex')}`);
+      }
+      break;
+    case 'aruba':
+      if (c.passphrase) {
+        b.addSaltedVsa(
+          Vendor.Aruba,
+          ARUBA_MPSK_PASSPHRASE,
+          Buffer.from(c.passphrase),
+          crypto.secret,
+          crypto.requestAuthenticator,
+        );
+      }
+      if (c.vlanId !== null) b.addVsa(Vendor.Aruba, ARUBA_USER_VLAN, c.vlanId);
+      if (c.policyName) b.addVsa(Vendor.Aruba, ARUBA_USER_ROLE, c.policyName);
+      break;
+    case 'mikrotik':
+      if (c.passphrase) b.addVsa(Vendor.Mikrotik, MIKROTIK_WIRELESS_PSK, c.passphrase);
+      if (c.vlanId !== null) b.addVsa(Vendor.Mikrotik, MIKROTIK_WIRELESS_VLANID, c.vlanId);
+      if (c.bandwidthUpKbps !== null || c.bandwidthDownKbps !== null) {
+        // Router's point of view: rx = the client's upload.
+        b.addVsa(
+          Vendor.Mikrotik,
+          MIKROTIK_RATE_LIMIT,
+          `${rate(c.bandwidthUpKbps)}/${rate(c.bandwidthDownKbps)}`,
+        );
+      }
+      break;
+    case 'ruckus':
+      if (c.pmk)
+        b.addSaltedVsa(Vendor.Microsoft, MS_MPPE_RECV_KEY, c.pmk, crypto.secret, crypto.requestAuthenticator);
+      else if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
+      if (c.vlanId !== null) b.addVsa(Vendor.Ruckus, RUCKUS_VLAN_ID, c.vlanId);
+      break;
+    case 'omada':
+      if (c.pmk) b.addVsa(Vendor.TpLink, TPLINK_EAPOL_FOUND_PMK, c.pmk);
+      if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
+      break;
+    case 'unifi':
+      if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
+      // UBNT data rates are 64-bit (dictionary.ubnt), in kbit/s.
+      if (c.bandwidthDownKbps !== null) b.addVsa(Vendor.Ubnt, UBNT_DATA_RATE_DL, u64(c.bandwidthDownKbps));
+      if (c.bandwidthUpKbps !== null) b.addVsa(Vendor.Ubnt, UBNT_DATA_RATE_UL, u64(c.bandwidthUpKbps));
+      break;
+    case 'meraki':
+      if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
+      if (c.policyName) b.add(Attr.FilterId, c.policyName);
+      break;
+    default: // generic, hostapd
+      if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
+      break;
+  }
+  if (vendor !== 'mikrotik' && vendor !== 'unifi') {
+    if (c.bandwidthUpKbps !== null) b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_UP, c.bandwidthUpKbps * 1000);
+    if (c.bandwidthDownKbps !== null)
+      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_DOWN, c.bandwidthDownKbps * 1000);
+  }
+}
+
+const rate = (kbps: number | null): string =>
+  kbps === null ? '0' : kbps % 1000 === 0 ? `${kbps / 1000}M` : `${kbps}k`;

@@ -1,0 +1,94 @@
+import {
+  Attr,
+  getAttr,
+  getExtended,
+  getString,
+  getVsas,
+  macFromAttribute,
+  parseTlvs,
+  Vendor,
+  type RadiusPacket,
+} from '../codec/packet.js';
+
+/** The handshake data an AP forwards for unbound PPSK, whatever its vendor. */
+export interface UnboundPpskData {
+  style: 'hostapd' | 'ruckus' | 'omada';
+  ssid: string | null;
+  apMac: Buffer | null;
+  anonce: Buffer;
+  frame: Buffer;
+}
+
+const RUCKUS_SSID = 3;
+const RUCKUS_BSSID = 14;
+const RUCKUS_DPSK_PARAMS = 153;
+const TPLINK_FIND_KEY = 3;
+const EVS5_ANONCE = 1;
+const EVS5_EAPOL_KEY_MSG = 2;
+
+const macBytes = (mac: string | null): Buffer | null =>
+  mac ? Buffer.from(mac.replaceAll(':', ''), 'hex') : null;
+
+/** Called-Station-Id is usually "AP-MAC:SSID" (MikroTik, hostapd, most controllers). */
+export function parseCalledStation(value: string | undefined): { apMac: string | null; ssid: string | null } {
+  if (!value) return { apMac: null, ssid: null };
+  const m = /^([0-9A-Fa-f]{2}(?:[-:.]?[0-9A-Fa-f]{2}){5})(?::(.*))?$/.exec(value.trim());
+  if (!m) return { apMac: null, ssid: null };
+  return { apMac: macFromAttribute(m[1]!), ssid: m[2] ?? null };
+}
+
+export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
+  const called = parseCalledStation(getString(p, Attr.CalledStationId));
+
+  const anonce = getExtended(p, 245, 26, { vendorId: Vendor.FreeRadius, vendorType: EVS5_ANONCE });
+  const eapol = getExtended(p, 245, 26, { vendorId: Vendor.FreeRadius, vendorType: EVS5_EAPOL_KEY_MSG });
+  if (anonce && eapol)
+    return { style: 'hostapd', ssid: called.ssid, apMac: macBytes(called.apMac), anonce, frame: eapol };
+
+  const dpsk = getVsas(p, Vendor.Ruckus, RUCKUS_DPSK_PARAMS)[0];
+  if (dpsk) {
+    const tlv = parseTlvs(dpsk);
+    const a = tlv.get(3)?.[0];
+    const f = tlv.get(4)?.[0];
+    if (a && f) {
+      const ssid = getVsas(p, Vendor.Ruckus, RUCKUS_SSID)[0]?.toString('utf8') ?? called.ssid;
+      const bssid = getVsas(p, Vendor.Ruckus, RUCKUS_BSSID)[0] ?? macBytes(called.apMac);
+      return {
+        style: 'ruckus',
+        ssid,
+        apMac: bssid && bssid.length === 6 ? bssid : macBytes(called.apMac),
+        anonce: a,
+        frame: f,
+      };
+    }
+  }
+
+  const findKey = getVsas(p, Vendor.TpLink, TPLINK_FIND_KEY)[0];
+  if (findKey) {
+    const tlv = parseTlvs(findKey);
+    const f = tlv.get(1)?.[0];
+    const a = tlv.get(2)?.[0];
+    if (a && f) {
+      const ssid = tlv.get(3)?.[0]?.toString('utf8') ?? called.ssid;
+      const ap = tlv.get(6)?.[0] ?? tlv.get(4)?.[0] ?? macBytes(called.apMac);
+      return { style: 'omada', ssid, apMac: ap && ap.length === 6 ? ap : null, anonce: a, frame: f };
+    }
+  }
+  return null;
+}
+
+/** MAC authentication: the User-Name is the station's MAC (and so, usually, is the password). */
+export function macAuthIdentity(p: RadiusPacket): string | null {
+  const userName = getString(p, Attr.UserName);
+  if (!userName) return null;
+  const asMac = macFromAttribute(userName);
+  if (!asMac) return null;
+  const calling = getString(p, Attr.CallingStationId);
+  const callingMac = calling ? macFromAttribute(calling) : null;
+  // A username that is a MAC and matches the station (or no Calling-Station-Id at all).
+  return callingMac === null || callingMac === asMac ? asMac : null;
+}
+
+export function hasEap(p: RadiusPacket): boolean {
+  return getAttr(p, Attr.EapMessage) !== undefined;
+}

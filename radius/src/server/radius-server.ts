@@ -1,0 +1,149 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { Logger } from 'pino';
+import { PacketBuilder, encodeResponse } from '../codec/builder.js';
+import { verifyMessageAuthenticator, verifyRequestAuthenticator } from '../codec/crypto.js';
+import { Code, CodecError, parsePacket, type RadiusPacket } from '../codec/packet.js';
+import type { AccessHandler } from '../handlers/access.handler.js';
+import type { AccountingHandler } from '../handlers/accounting.handler.js';
+import type { NasEntry, Snapshot } from '../snapshot/snapshot.js';
+import type { RadiusMetrics } from './metrics.js';
+import { ReplyCache } from './reply-cache.js';
+
+type Port = 'auth' | 'acct';
+
+/**
+ * The two UDP sockets and everything before and after a handler: NAS lookup by source address,
+ * parsing, authenticator checks, duplicate detection, metrics. A datagram that fails any check is
+ * dropped and counted — a RADIUS server never answers what it cannot authenticate.
+ */
+export class RadiusServer {
+  private readonly sockets: Partial<Record<Port, Socket>> = {};
+  private readonly cache = new ReplyCache();
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    private readonly access: AccessHandler,
+    private readonly accounting: AccountingHandler,
+    private readonly metrics: RadiusMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async listen(
+    host: string,
+    authPort: number,
+    acctPort: number,
+  ): Promise<{ authPort: number; acctPort: number }> {
+    const bind = (port: number, kind: Port) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+        socket.once('error', reject);
+        socket.on('message', (msg, rinfo) => this.onDatagram(socket, kind, msg, rinfo));
+        socket.bind(port, host, () => {
+          socket.off('error', reject);
+          socket.on('error', (err) => this.logger.error({ err: err.message, kind }, 'socket error'));
+          this.sockets[kind] = socket;
+          resolve(socket.address().port);
+        });
+      });
+    const result = { authPort: await bind(authPort, 'auth'), acctPort: await bind(acctPort, 'acct') };
+    this.sweepTimer = setInterval(() => this.cache.sweep(), 5000);
+    this.sweepTimer.unref();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await Promise.all(
+      Object.values(this.sockets).map((s) => new Promise<void>((resolve) => s!.close(() => resolve()))),
+    );
+  }
+
+  private onDatagram(socket: Socket, kind: Port, msg: Buffer, rinfo: RemoteInfo): void {
+    const started = process.hrtime.bigint();
+    const nas = this.snapshot.nasFor(rinfo.address);
+    if (!nas) {
+      this.drop('UNKNOWN_SOURCE');
+      return;
+    }
+    let req: RadiusPacket;
+    try {
+      req = parsePacket(msg);
+    } catch (err) {
+      this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'MALFORMED');
+      return;
+    }
+    this.metrics.packets.inc({ port: kind, code: String(req.code) });
+    const key = `${kind}|${rinfo.address}|${rinfo.port}|${req.identifier}`;
+    const cached = this.cache.lookup(key, req.authenticator);
+    if (cached !== undefined) {
+      this.metrics.duplicates.inc();
+      if (cached) socket.send(cached, rinfo.port, rinfo.address);
+      return;
+    }
+    let outcome: Promise<Buffer | null>;
+    try {
+      outcome = Promise.resolve(this.dispatch(kind, req, nas, rinfo));
+    } catch (err) {
+      outcome = Promise.reject(err);
+    }
+    outcome
+      .then((reply) => {
+        if (!reply) {
+          this.cache.forget(key);
+          return;
+        }
+        this.cache.store(key, reply);
+        socket.send(reply, rinfo.port, rinfo.address);
+        this.metrics.latency.observe({ port: kind }, Number(process.hrtime.bigint() - started) / 1e9);
+      })
+      .catch((err: unknown) => {
+        this.cache.forget(key);
+        this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'HANDLER_ERROR');
+        if (!(err instanceof CodecError)) this.logger.error({ err }, 'handler failed');
+      });
+  }
+
+  private dispatch(
+    kind: Port,
+    req: RadiusPacket,
+    nas: NasEntry,
+    rinfo: RemoteInfo,
+  ): Buffer | null | Promise<Buffer | null> {
+    if (kind === 'auth') {
+      if (req.code === Code.StatusServer) {
+        // RFC 5997: Status-Server must carry a valid Message-Authenticator.
+        if (verifyMessageAuthenticator(req, nas.secret) !== 'VALID')
+          return this.drop('BAD_MESSAGE_AUTHENTICATOR');
+        return encodeResponse(req, Code.AccessAccept, new PacketBuilder(), nas.secret);
+      }
+      if (req.code !== Code.AccessRequest) return this.drop('UNEXPECTED_CODE');
+      const ma = verifyMessageAuthenticator(req, nas.secret);
+      if (ma === 'INVALID') return this.drop('BAD_MESSAGE_AUTHENTICATOR');
+      if (ma === 'ABSENT' && nas.requireMessageAuthenticator)
+        return this.drop('MISSING_MESSAGE_AUTHENTICATOR');
+      const outcome = this.access.handle(req, nas);
+      this.metrics.decisions.inc({
+        method: outcome.method ?? 'NONE',
+        result: outcome.accepted ? 'ACCEPT' : 'REJECT',
+        reason: outcome.reason,
+      });
+      return outcome.reply;
+    }
+    if (req.code === Code.StatusServer) {
+      if (verifyMessageAuthenticator(req, nas.secret) !== 'VALID')
+        return this.drop('BAD_MESSAGE_AUTHENTICATOR');
+      return encodeResponse(req, Code.AccountingResponse, new PacketBuilder(), nas.secret);
+    }
+    if (req.code !== Code.AccountingRequest) return this.drop('UNEXPECTED_CODE');
+    if (!verifyRequestAuthenticator(req, nas.secret)) return this.drop('BAD_REQUEST_AUTHENTICATOR');
+    if (verifyMessageAuthenticator(req, nas.secret) === 'INVALID')
+      return this.drop('BAD_MESSAGE_AUTHENTICATOR');
+    return this.accounting.handle(req, nas, rinfo.address);
+  }
+
+  private drop(reason: string): null {
+    this.metrics.dropped.inc({ reason });
+    return null;
+  }
+}

@@ -1,0 +1,206 @@
+import type { AccessGrantInput, AccessGroupInput } from '@lanyard/api/access-policy';
+import { cidrContains, parseCidr, type ParsedCidr } from '@lanyard/api/net';
+import type { GrantKind, GroupOrigin, MacFormat, MemberStatus, NasVendor } from '@lanyard/schema';
+
+export interface NasEntry {
+  id: string;
+  locationId: string;
+  name: string;
+  ipAddress: string;
+  network: ParsedCidr;
+  secret: Buffer;
+  vendor: NasVendor;
+  macFormat: MacFormat;
+  coaPort: number;
+  requireMessageAuthenticator: boolean;
+}
+
+export interface LocationEntry {
+  id: string;
+  name: string;
+  timezone: string;
+  ssids: string[];
+  defaultVlanId: number | null;
+}
+
+export interface GroupEntry extends AccessGroupInput {
+  locationId: string | null;
+}
+
+export interface GrantEntry extends AccessGrantInput {
+  kind: GrantKind;
+}
+
+export interface MemberEntry {
+  id: string;
+  email: string;
+  username: string;
+  status: MemberStatus;
+  roaming: boolean;
+  passphrase: string | null;
+  passphraseVersion: number;
+  ntHash: Buffer | null;
+  homeLocationIds: string[];
+  groupIds: string[];
+  grants: GrantEntry[];
+  macs: string[];
+  /** ssid → PMK for the current passphrase version. */
+  pmks: Map<string, Buffer>;
+}
+
+export interface PmkCandidate {
+  memberId: string;
+  pmk: Buffer;
+}
+
+/**
+ * Everything the hot path needs, in memory. Lookups are Map gets; nothing here awaits. Rebuilt
+ * wholesale on a full load and patched per member / per config table on NOTIFY.
+ */
+export class Snapshot {
+  readonly nasById = new Map<string, NasEntry>();
+  private readonly nasByExactIp = new Map<string, NasEntry>();
+  private nasNetworks: NasEntry[] = [];
+  /** source address → NAS (or null) for CIDR matches, so the BigInt math runs once per address. */
+  private readonly nasCache = new Map<string, NasEntry | null>();
+  readonly locations = new Map<string, LocationEntry>();
+  readonly groups = new Map<string, GroupEntry>();
+  readonly members = new Map<string, MemberEntry>();
+  private readonly byUsername = new Map<string, string>();
+  private readonly byMac = new Map<string, string>();
+  /** ssid → candidates for unbound PPSK scans. */
+  private readonly pmkIndex = new Map<string, Map<string, PmkCandidate>>();
+  loadedAt = 0;
+
+  setNasClients(list: NasEntry[]): void {
+    this.nasById.clear();
+    this.nasByExactIp.clear();
+    this.nasCache.clear();
+    const networks: NasEntry[] = [];
+    for (const nas of list) {
+      this.nasById.set(nas.id, nas);
+      const max = nas.network.family === 4 ? 32 : 128;
+      if (nas.network.prefix === max) this.nasByExactIp.set(nas.ipAddress, nas);
+      else networks.push(nas);
+    }
+    // Longest prefix first (the API refuses overlaps, but be deterministic anyway).
+    this.nasNetworks = networks.sort((a, b) => b.network.prefix - a.network.prefix);
+  }
+
+  /** The NAS a datagram from `address` belongs to, or undefined (unknown sources are dropped). */
+  nasFor(address: string): NasEntry | undefined {
+    const exact = this.nasByExactIp.get(address);
+    if (exact) return exact;
+    if (this.nasNetworks.length === 0 && !address.startsWith('::ffff:')) return undefined;
+    const cached = this.nasCache.get(address);
+    if (cached !== undefined) return cached ?? undefined;
+    const parsed = parseCidr(address);
+    let found: NasEntry | null = null;
+    if (parsed) {
+      const mappedExact = this.nasByExactIp.get(formatAddress(parsed));
+      found = mappedExact ?? this.nasNetworks.find((n) => cidrContains(n.network, parsed)) ?? null;
+    }
+    if (this.nasCache.size > 100_000) this.nasCache.clear();
+    this.nasCache.set(address, found);
+    return found ?? undefined;
+  }
+
+  setLocations(list: LocationEntry[]): void {
+    this.locations.clear();
+    for (const l of list) this.locations.set(l.id, l);
+  }
+
+  setGroups(list: GroupEntry[]): void {
+    this.groups.clear();
+    for (const g of list) this.groups.set(g.id, g);
+  }
+
+  replaceAllMembers(list: MemberEntry[]): void {
+    this.members.clear();
+    this.byUsername.clear();
+    this.byMac.clear();
+    this.pmkIndex.clear();
+    for (const m of list) this.index(m);
+  }
+
+  /** Replaces (or removes, when `entry` is null) one member and its indexes. */
+  upsertMember(memberId: string, entry: MemberEntry | null): MemberEntry | undefined {
+    const previous = this.members.get(memberId);
+    if (previous) this.unindex(previous);
+    if (entry) this.index(entry);
+    return previous;
+  }
+
+  memberByUsername(username: string): MemberEntry | undefined {
+    const id = this.byUsername.get(username.toLowerCase());
+    return id ? this.members.get(id) : undefined;
+  }
+
+  memberByMac(mac: string): MemberEntry | undefined {
+    const id = this.byMac.get(mac);
+    return id ? this.members.get(id) : undefined;
+  }
+
+  pmkCandidates(ssid: string): Iterable<PmkCandidate> {
+    return this.pmkIndex.get(ssid)?.values() ?? [];
+  }
+
+  pmkCount(ssid: string): number {
+    return this.pmkIndex.get(ssid)?.size ?? 0;
+  }
+
+  groupsOf(member: MemberEntry): GroupEntry[] {
+    const out: GroupEntry[] = [];
+    for (const id of member.groupIds) {
+      const g = this.groups.get(id);
+      if (g) out.push(g);
+    }
+    return out;
+  }
+
+  /** Binds a MAC to a member in memory (the store persists it). */
+  bindMac(mac: string, memberId: string): void {
+    const member = this.members.get(memberId);
+    if (!member) return;
+    const previousOwner = this.byMac.get(mac);
+    if (previousOwner && previousOwner !== memberId) {
+      const prev = this.members.get(previousOwner);
+      if (prev) prev.macs = prev.macs.filter((m) => m !== mac);
+    }
+    if (!member.macs.includes(mac)) member.macs.push(mac);
+    this.byMac.set(mac, memberId);
+  }
+
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  private index(m: MemberEntry): void {
+    this.members.set(m.id, m);
+    this.byUsername.set(m.username.toLowerCase(), m.id);
+    for (const mac of m.macs) this.byMac.set(mac, m.id);
+    for (const [ssid, pmk] of m.pmks) {
+      let bySsid = this.pmkIndex.get(ssid);
+      if (!bySsid) this.pmkIndex.set(ssid, (bySsid = new Map()));
+      bySsid.set(m.id, { memberId: m.id, pmk });
+    }
+  }
+
+  private unindex(m: MemberEntry): void {
+    this.members.delete(m.id);
+    if (this.byUsername.get(m.username.toLowerCase()) === m.id)
+      this.byUsername.delete(m.username.toLowerCase());
+    for (const mac of m.macs) if (this.byMac.get(mac) === m.id) this.byMac.delete(mac);
+    for (const ssid of m.pmks.keys()) this.pmkIndex.get(ssid)?.delete(m.id);
+  }
+}
+
+function formatAddress(c: ParsedCidr): string {
+  if (c.family === 4) {
+    const b = c.bits;
+    return [24n, 16n, 8n, 0n].map((s) => String((b >> s) & 0xffn)).join('.');
+  }
+  return '';
+}
+
+export type { GroupOrigin };

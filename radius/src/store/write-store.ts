@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { uuidv7 } from '@lanyard/api/ids';
+import { Journal } from './journal.js';
+
+export interface AuthEventRecord {
+  at: Date;
+  nasClientId: string;
+  locationId: string;
+  memberId: string | null;
+  username: string | null;
+  mac: string | null;
+  method: string;
+  result: 'ACCEPT' | 'REJECT';
+  reason: string;
+  vlanId: number | null;
+  sessionTimeoutSeconds: number | null;
+}
+
+export type AcctStatus = 'START' | 'STOP' | 'INTERIM' | 'ON' | 'OFF';
+
+export interface AccountingRecord {
+  status: AcctStatus;
+  at: string; // ISO
+  nasClientId: string;
+  nasIpAddress: string;
+  acctUniqueId: string | null;
+  acctSessionId: string | null;
+  memberId: string | null;
+  username: string | null;
+  callingStationId: string | null;
+  calledStationId: string | null;
+  framedIpAddress: string | null;
+  sessionTimeSeconds: number;
+  inputOctets: string;
+  outputOctets: string;
+  inputPackets: string;
+  outputPackets: string;
+  terminateCause: string | null;
+}
+
+export const acctUniqueId = (
+  nasClientId: string,
+  acctSessionId: string,
+  callingStationId: string | null,
+): string =>
+  createHash('sha256')
+    .update(`${nasClientId}\0${acctSessionId}\0${callingStationId ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+
+/**
+ * Every write the RADIUS worker makes, off the hot path. Auth events and learned devices are
+ * batched and retried (bounded memory; the overflow is dropped and counted). Accounting is durable
+ * before it is acknowledged: committed to Postgres, or fsynced to the journal when Postgres is down.
+ */
+export class WriteStore {
+  private events: AuthEventRecord[] = [];
+  private devices = new Map<string, string>(); // mac → memberId
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  readonly stats = {
+    eventsWritten: 0,
+    eventsDropped: 0,
+    accountingDirect: 0,
+    accountingJournalled: 0,
+    writeErrors: 0,
+  };
+  static readonly MAX_BUFFERED_EVENTS = 100_000;
+
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly journal: Journal<AccountingRecord>,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.journal.init();
+    this.timer = setInterval(() => void this.flush(), 250);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  authEvent(e: AuthEventRecord): void {
+    if (this.events.length >= WriteStore.MAX_BUFFERED_EVENTS) {
+      this.events.shift();
+      this.stats.eventsDropped++;
+    }
+    this.events.push(e);
+  }
+
+  bindDevice(memberId: string, mac: string): void {
+    this.devices.set(mac, memberId);
+  }
+
+  /** Resolves once the record is durable. */
+  async accounting(rec: AccountingRecord): Promise<void> {
+    try {
+      await applyAccounting(this.db, [rec]);
+      this.stats.accountingDirect++;
+    } catch (err) {
+      this.stats.writeErrors++;
+      this.logger.warn({ err: (err as Error).message }, 'accounting write failed; journalling');
+      await this.journal.append(rec);
+      this.stats.accountingJournalled++;
+    }
+  }
+
+  flush(): Promise<void> {
+    this.flushing ??= this.doFlush().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    try {
+      await this.journal.replay((records) => applyAccounting(this.db, records));
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'journal replay deferred');
+    }
+    if (this.devices.size) {
+      const batch = [...this.devices];
+      this.devices.clear();
+      try {
+        await this.db.query(
+          `with learned as (select * from unnest($1::text[], $2::uuid[]) as t(mac, member_id)),
+                upserted as (
+                  insert into device (id, member_id, mac, learned_by, first_seen_at, last_seen_at)
+                  select gen_random_uuid(), l.member_id, l.mac, 'PPSK_MATCH', now(), now() from learned l
+                  join member m on m.id = l.member_id
+                  on conflict (mac) do update set member_id = excluded.member_id, last_seen_at = now(), learned_by = 'PPSK_MATCH'
+                  returning member_id)
+           select pg_notify('lanyard_member_changed', json_build_object('memberId', member_id, 'reason', 'DEVICES_CHANGED', 'at', now())::text)
+             from (select distinct member_id from upserted) u`,
+          [batch.map(([mac]) => mac), batch.map(([, id]) => id)],
+        );
+      } catch (err) {
+        this.stats.writeErrors++;
+        for (const [mac, id] of batch) if (!this.devices.has(mac)) this.devices.set(mac, id);
+        this.logger.debug({ err: (err as Error).message }, 'device bindings deferred');
+      }
+    }
+    if (this.events.length) {
+      const batch = this.events.splice(0, 5000);
+      try {
+        await this.db.query(
+          `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason, vlan_id, session_timeout_seconds)
+           select * from unnest($1::uuid[], $2::timestamptz[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::int[])`,
+          [
+            batch.map((e) => uuidv7(e.at.getTime())),
+            batch.map((e) => e.at),
+            batch.map((e) => e.nasClientId),
+            batch.map((e) => e.locationId),
+            batch.map((e) => e.memberId),
+            batch.map((e) => e.username),
+            batch.map((e) => e.mac),
+            batch.map((e) => e.method),
+            batch.map((e) => e.result),
+            batch.map((e) => e.reason),
+            batch.map((e) => e.vlanId),
+            batch.map((e) => e.sessionTimeoutSeconds),
+          ],
+        );
+        this.stats.eventsWritten += batch.length;
+      } catch (err) {
+        this.stats.writeErrors++;
+        this.events.unshift(...batch);
+        if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS) {
+          const drop = this.events.length - WriteStore.MAX_BUFFERED_EVENTS;
+          this.events.splice(0, drop);
+          this.stats.eventsDropped += drop;
+        }
+        this.logger.debug({ err: (err as Error).message }, 'auth events deferred');
+      }
+    }
+  }
+}
+
+/** Applies accounting records in order, idempotently (replays and retransmissions are harmless). */
+export async function applyAccounting(db: pg.Pool, records: AccountingRecord[]): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    for (const r of records) {
+      if (r.status === 'ON' || r.status === 'OFF') {
+        await client.query(
+          `update radius_session set stopped_at = $2, terminate_cause = $3, updated_at = now()
+            where nas_client_id = $1 and stopped_at is null and started_at <= $2`,
+          [r.nasClientId, r.at, r.status === 'ON' ? 'NAS-Reboot' : 'NAS-Request'],
+        );
+        continue;
+      }
+      if (!r.acctUniqueId || !r.acctSessionId) continue;
+      await client.query(
+        `insert into radius_session (id, nas_client_id, member_id, username, calling_station_id, called_station_id, acct_session_id,
+             acct_unique_id, framed_ip_address, started_at, last_update_at, stopped_at, session_time_seconds, input_octets,
+             output_octets, input_packets, output_packets, terminate_cause, nas_ip_address)
+         values ($1, $2, $3, coalesce($4, ''), $5, $6, $7, $8, $9, $10::timestamptz - make_interval(secs => $12), $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         on conflict (acct_unique_id) do update set
+           member_id = coalesce(radius_session.member_id, excluded.member_id),
+           framed_ip_address = coalesce(excluded.framed_ip_address, radius_session.framed_ip_address),
+           last_update_at = greatest(radius_session.last_update_at, excluded.last_update_at),
+           stopped_at = coalesce(radius_session.stopped_at, excluded.stopped_at),
+           session_time_seconds = greatest(radius_session.session_time_seconds, excluded.session_time_seconds),
+           input_octets = greatest(radius_session.input_octets, excluded.input_octets),
+           output_octets = greatest(radius_session.output_octets, excluded.output_octets),
+           input_packets = greatest(radius_session.input_packets, excluded.input_packets),
+           output_packets = greatest(radius_session.output_packets, excluded.output_packets),
+           terminate_cause = coalesce(excluded.terminate_cause, radius_session.terminate_cause),
+           nas_ip_address = excluded.nas_ip_address,
+           updated_at = now()`,
+        [
+          uuidv7(Date.parse(r.at)),
+          r.nasClientId,
+          r.memberId,
+          r.username,
+          r.callingStationId,
+          r.calledStationId,
+          r.acctSessionId,
+          r.acctUniqueId,
+          r.framedIpAddress,
+          r.at,
+          r.status === 'STOP' ? r.at : null,
+          r.sessionTimeSeconds,
+          r.inputOctets,
+          r.outputOctets,
+          r.inputPackets,
+          r.outputPackets,
+          r.terminateCause,
+          r.nasIpAddress,
+        ],
+      );
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

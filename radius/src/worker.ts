@@ -1,0 +1,174 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PgListener } from '@lanyard/api/pg-listener';
+import { SecretBox } from '@lanyard/api/secret-box';
+import { NotifyChannel, type MemberChangedPayload } from '@lanyard/schema';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { DisconnectSender } from './coa/disconnect-sender.js';
+import { Revoker } from './coa/revoker.js';
+import { SessionTracker } from './coa/session-tracker.js';
+import type { RadiusConfig } from './config.js';
+import { AccessHandler } from './handlers/access.handler.js';
+import { AccountingHandler } from './handlers/accounting.handler.js';
+import { UnboundMatcher } from './ppsk/matcher.js';
+import { createRadiusMetrics } from './server/metrics.js';
+import { RadiusServer } from './server/radius-server.js';
+import { SnapshotLoader } from './snapshot/loader.js';
+import { Snapshot } from './snapshot/snapshot.js';
+import { Journal } from './store/journal.js';
+import { WriteStore, type AccountingRecord } from './store/write-store.js';
+
+export interface RadiusWorker {
+  authPort: number;
+  acctPort: number;
+  metricsPort: number | null;
+  snapshot: Snapshot;
+  /** Resolves once every change NOTIFYed so far has been applied to the snapshot. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one RADIUS worker: loads the snapshot (retrying until Postgres answers), keeps it fresh
+ * from NOTIFY (full reload after a reconnect), and serves auth, accounting and /metrics.
+ */
+export async function startRadiusWorker(config: RadiusConfig, logger: Logger): Promise<RadiusWorker> {
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 4,
+    application_name: 'lanyard-radius',
+  });
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'pool error'));
+  const secrets = SecretBox.fromHex(config.secretKeyHex);
+  const snapshot = new Snapshot();
+  const loader = new SnapshotLoader(pool, secrets, snapshot);
+  const metrics = createRadiusMetrics();
+  const sessions = new SessionTracker();
+  const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger);
+  // ~100 full scans/s fit in one thread at 10,000 keys (bench/ppsk.bench.ts): stay well below.
+  const matcher = new UnboundMatcher({ globalScansPerSecond: 40 });
+  const access = new AccessHandler(snapshot, matcher, store, {
+    maxSessionTimeoutSeconds: config.maxSessionTimeoutSeconds,
+    acctInterimIntervalSeconds: config.acctInterimIntervalSeconds,
+  });
+  const accounting = new AccountingHandler(snapshot, store, sessions);
+  const sender = new DisconnectSender(pool, logger);
+  const revoker = new Revoker(snapshot, sessions, access, sender, logger);
+  const server = new RadiusServer(snapshot, access, accounting, metrics, logger);
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await loader.loadAll();
+      await sessions.load(pool);
+      break;
+    } catch (err) {
+      const delay = Math.min(10_000, 250 * 2 ** attempt);
+      logger.warn({ err: (err as Error).message, delay }, 'snapshot load failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  logger.info({ members: snapshot.memberCount, nasClients: snapshot.nasById.size }, 'snapshot loaded');
+
+  // Member changes arrive in bursts (a sync touches thousands): coalesce them for a few ms.
+  let pendingMembers = new Set<string>();
+  let applying: Promise<void> = Promise.resolve();
+  let scheduled: NodeJS.Timeout | null = null;
+  const applyPending = () => {
+    scheduled = null;
+    const ids = [...pendingMembers];
+    pendingMembers = new Set();
+    applying = applying.then(async () => {
+      try {
+        const previous = new Map(ids.map((id) => [id, snapshot.members.get(id)]));
+        const fresh = await loader.loadMembers(ids);
+        for (const [id, entry] of fresh) revoker.memberChanged(id, previous.get(id), entry);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, members: ids.length }, 'member reload failed; will retry');
+        for (const id of ids) pendingMembers.add(id);
+        scheduled ??= setTimeout(applyPending, 1000);
+      }
+    });
+  };
+  const listener = new PgListener(config.databaseUrl, logger);
+  listener.on(NotifyChannel.memberChanged, (raw) => {
+    try {
+      const msg = JSON.parse(raw) as MemberChangedPayload;
+      if (typeof msg.memberId !== 'string') return;
+      pendingMembers.add(msg.memberId);
+      scheduled ??= setTimeout(applyPending, 5);
+    } catch {
+      // not ours
+    }
+  });
+  listener.on(NotifyChannel.configChanged, () => {
+    applying = applying.then(() =>
+      loader.loadConfig().catch((err: Error) => logger.warn({ err: err.message }, 'config reload failed')),
+    );
+  });
+  listener.onReconnect(() => {
+    applying = applying.then(async () => {
+      try {
+        await loader.loadAll();
+        await sessions.load(pool);
+        logger.info({ members: snapshot.memberCount }, 'snapshot reloaded after reconnect');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'reload after reconnect failed');
+      }
+    });
+  });
+  await listener.start();
+  await store.start();
+  await sender.start();
+  revoker.start();
+  const ports = await server.listen(config.host, config.authPort, config.acctPort);
+
+  let http: Server | null = null;
+  let metricsPort: number | null = null;
+  if (config.metricsPort >= 0) {
+    http = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        metrics.members.set(snapshot.memberCount);
+        metrics.nasClients.set(snapshot.nasById.size);
+        metrics.openSessions.set(sessions.size);
+        void metrics.registry.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        });
+      } else if (req.url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: 'ok',
+            members: snapshot.memberCount,
+            listenerConnected: listener.connected,
+          }),
+        );
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => http!.listen(config.metricsPort, '127.0.0.1', () => resolve()));
+    metricsPort = (http.address() as AddressInfo).port;
+  }
+  logger.info({ ...ports, metricsPort }, 'RADIUS worker listening');
+
+  return {
+    ...ports,
+    metricsPort,
+    snapshot,
+    async settled() {
+      while (scheduled || pendingMembers.size) await new Promise((r) => setTimeout(r, 5));
+      await applying;
+    },
+    async stop() {
+      revoker.stop();
+      await server.close();
+      await sender.stop();
+      await store.stop();
+      await listener.stop();
+      await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+      await pool.end();
+    },
+  };
+}
