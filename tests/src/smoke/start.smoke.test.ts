@@ -127,7 +127,16 @@ describe('npm start (embedded PostgreSQL)', () => {
       assert.equal(nas.errors, undefined, JSON.stringify(nas.errors));
       let status = '';
       for (let i = 0; i < 40 && status !== 'Access-Accept'; i++) {
-        status = (await radclient(first.radiusPort, 'status', 'smoke-shared-secret-123', { 'Message-Authenticator': '0x00' }, { timeoutSeconds: 1 })).code ?? '';
+        status =
+          (
+            await radclient(
+              first.radiusPort,
+              'status',
+              'smoke-shared-secret-123',
+              { 'Message-Authenticator': '0x00' },
+              { timeoutSeconds: 1 },
+            )
+          ).code ?? '';
       }
       assert.equal(status, 'Access-Accept', first.output());
       const metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
