@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** The RADIUS worker's configuration, validated at start with every problem listed at once. */
 export interface RadiusConfig {
   databaseUrl: string;
@@ -13,6 +15,8 @@ export interface RadiusConfig {
   /** Cap for Session-Timeout in replies. */
   maxSessionTimeoutSeconds: number;
   acctInterimIntervalSeconds: number;
+  /** Processes answering on the shared UDP ports (default: one per core). */
+  workers: number;
 }
 
 export class RadiusConfigError extends Error {
@@ -53,6 +57,7 @@ export function loadRadiusConfig(
     journalDir: str('RADIUS_JOURNAL_DIR') ?? `${str('LANYARD_DATA_DIR') ?? `${cwd}/.lanyard`}/radius-journal`,
     maxSessionTimeoutSeconds: int('RADIUS_MAX_SESSION_TIMEOUT', 86_400, 60, 7 * 86_400),
     acctInterimIntervalSeconds: int('RADIUS_ACCT_INTERIM_INTERVAL', 600, 60, 86_400),
+    workers: int('RADIUS_WORKERS', availableParallelism(), 1, 64),
   };
   if (problems.length) throw new RadiusConfigError(problems);
   return config;

@@ -1,9 +1,16 @@
-/** The RADIUS worker process (started by `npm start`, or on its own for more workers). */
+/**
+ * The RADIUS worker process (started by `npm start`, or on its own — several per host and several
+ * hosts are fine). With RADIUS_WORKERS > 1 (default: one per core) a primary forks that many
+ * workers sharing the UDP ports, restarts any that die, and serves their merged /metrics.
+ */
+import cluster from 'node:cluster';
+import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { loadRadiusConfig, RadiusConfigError } from './config.js';
+import { AggregatorRegistry } from 'prom-client';
+import { loadRadiusConfig, RadiusConfigError, type RadiusConfig } from './config.js';
 import { startRadiusWorker } from './worker.js';
 
-let config;
+let config: RadiusConfig;
 try {
   config = loadRadiusConfig();
 } catch (err) {
@@ -14,23 +21,73 @@ try {
   throw err;
 }
 const logger = pino({ name: 'lanyard-radius', level: config.logLevel });
-const worker = await startRadiusWorker(config, logger);
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
+
+if (cluster.isPrimary && config.workers > 1) {
+  const aggregator = new AggregatorRegistry();
+  const fork = () => cluster.fork({ RADIUS_METRICS_PORT: '-1' });
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (w, code, signal) => {
     if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void worker.stop().then(
-      () => {
-        logger.info({ signal }, 'RADIUS worker stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    logger.warn({ pid: w.process.pid, code, signal }, 'RADIUS worker died; starting another');
+    setTimeout(fork, 500).unref();
   });
+  if (config.metricsPort >= 0) {
+    createServer((req, res) => {
+      if (req.url === '/metrics') {
+        aggregator.clusterMetrics().then(
+          (text) => res.writeHead(200, { 'content-type': aggregator.contentType }).end(text),
+          () => res.writeHead(503).end(),
+        );
+      } else if (req.url === '/healthz') {
+        const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length;
+        res
+          .writeHead(alive > 0 ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: alive > 0 ? 'ok' : 'down', workers: alive }));
+      } else res.writeHead(404).end();
+    }).listen(config.metricsPort, '127.0.0.1');
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {});
+      let left = workers.length;
+      if (left === 0) process.exit(0);
+      setTimeout(() => process.exit(1), 12_000).unref();
+      for (const w of workers) {
+        w?.once('exit', () => {
+          if (--left === 0) {
+            logger.info({ signal }, 'RADIUS workers stopped');
+            process.exit(0);
+          }
+        });
+        w?.process.kill('SIGTERM');
+      }
+    });
+  }
+} else {
+  const worker = await startRadiusWorker(cluster.isWorker ? { ...config, metricsPort: -1 } : config, logger);
+  if (cluster.isWorker) {
+    // prom-client answers the primary's metric requests only once an AggregatorRegistry exists here.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([worker.metricsRegistry]);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void worker.stop().then(
+        () => {
+          logger.info({ signal }, 'RADIUS worker stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }

@@ -4,8 +4,10 @@ import { PgListener } from '@lanyard/api/pg-listener';
 import { SecretBox } from '@lanyard/api/secret-box';
 import { NotifyChannel, type MemberChangedPayload } from '@lanyard/schema';
 import pg from 'pg';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { DisconnectSender } from './coa/disconnect-sender.js';
+import { LeaderElection } from './coa/leader.js';
 import { Revoker } from './coa/revoker.js';
 import { SessionTracker } from './coa/session-tracker.js';
 import type { RadiusConfig } from './config.js';
@@ -24,6 +26,7 @@ export interface RadiusWorker {
   acctPort: number;
   metricsPort: number | null;
   snapshot: Snapshot;
+  metricsRegistry: Registry;
   /** Resolves once every change NOTIFYed so far has been applied to the snapshot. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -54,7 +57,8 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
   });
   const accounting = new AccountingHandler(snapshot, store, sessions);
   const sender = new DisconnectSender(pool, logger);
-  const revoker = new Revoker(snapshot, sessions, access, sender, logger);
+  const revoker = new Revoker(snapshot, sessions, access, sender, logger, pool);
+  const leadership = new LeaderElection(config.databaseUrl, logger, (leader) => revoker.setActive(leader));
   const server = new RadiusServer(snapshot, access, accounting, metrics, logger);
 
   for (let attempt = 0; ; attempt++) {
@@ -82,7 +86,7 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
       try {
         const previous = new Map(ids.map((id) => [id, snapshot.members.get(id)]));
         const fresh = await loader.loadMembers(ids);
-        for (const [id, entry] of fresh) revoker.memberChanged(id, previous.get(id), entry);
+        for (const [id, entry] of fresh) await revoker.memberChanged(id, previous.get(id), entry);
       } catch (err) {
         logger.warn({ err: (err as Error).message, members: ids.length }, 'member reload failed; will retry');
         for (const id of ids) pendingMembers.add(id);
@@ -121,6 +125,7 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
   await store.start();
   await sender.start();
   revoker.start();
+  await leadership.start();
   const ports = await server.listen(config.host, config.authPort, config.acctPort);
 
   let http: Server | null = null;
@@ -157,12 +162,14 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
     ...ports,
     metricsPort,
     snapshot,
+    metricsRegistry: metrics.registry,
     async settled() {
       while (scheduled || pendingMembers.size) await new Promise((r) => setTimeout(r, 5));
       await applying;
     },
     async stop() {
       revoker.stop();
+      await leadership.stop();
       await server.close();
       await sender.stop();
       await store.stop();

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AccessHandler } from '../handlers/access.handler.js';
 import type { MemberEntry, Snapshot } from '../snapshot/snapshot.js';
@@ -10,6 +11,9 @@ import type { OpenSession, SessionTracker } from './session-tracker.js';
  */
 export class Revoker {
   private timer: NodeJS.Timeout | null = null;
+  private refresher: NodeJS.Timeout | null = null;
+  /** Only the elected worker acts (see LeaderElection); the others keep quiet. */
+  active = false;
   readonly stats = { revocations: 0 };
 
   constructor(
@@ -18,19 +22,40 @@ export class Revoker {
     private readonly access: AccessHandler,
     private readonly sender: DisconnectSender,
     private readonly logger: Logger,
+    private readonly db: pg.Pool,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.sweep(), 1000);
+    this.timer = setInterval(() => this.active && this.sweep(), 1000);
     this.timer.unref();
+    // Accounting lands in whichever worker the kernel picked: the database has every session.
+    this.refresher = setInterval(() => {
+      if (this.active)
+        void this.sessions
+          .load(this.db)
+          .catch((err: Error) => this.logger.debug({ err: err.message }, 'session refresh failed'));
+    }, 2000);
+    this.refresher.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.refresher) clearInterval(this.refresher);
+  }
+
+  setActive(active: boolean): void {
+    this.active = active;
+    if (active) void this.sessions.load(this.db).catch(() => undefined);
   }
 
   /** After the snapshot took the new state of a member (`current` null when gone). */
-  memberChanged(memberId: string, previous: MemberEntry | undefined, current: MemberEntry | null): void {
+  async memberChanged(
+    memberId: string,
+    previous: MemberEntry | undefined,
+    current: MemberEntry | null,
+  ): Promise<void> {
+    if (!this.active) return;
+    await this.sessions.load(this.db, memberId).catch(() => undefined);
     for (const session of this.sessions.forMember(memberId)) {
       const rotated = previous && current && previous.passphraseVersion !== current.passphraseVersion;
       if (!current || rotated || !this.stillAllowed(session, current))

@@ -19,14 +19,30 @@ export class SessionTracker {
   private readonly open = new Map<string, OpenSession>();
   private readonly byMember = new Map<string, Set<string>>();
 
-  async load(db: pg.Pool): Promise<void> {
+  /**
+   * Takes the open sessions from the database (every worker writes accounting there), keeping what
+   * this process already knows about each (computed validity, a Disconnect-Request in flight).
+   * With `memberId`, only that member's sessions are refreshed.
+   */
+  async load(db: pg.Pool, memberId?: string): Promise<void> {
     const { rows } = await db.query(
       `select acct_unique_id, acct_session_id, nas_client_id, nas_ip_address, member_id, username, calling_station_id
-         from radius_session where stopped_at is null and nas_client_id is not null and nas_ip_address is not null`,
+         from radius_session where stopped_at is null and nas_client_id is not null and nas_ip_address is not null
+         ${memberId ? 'and member_id = $1' : ''}`,
+      memberId ? [memberId] : [],
     );
-    this.open.clear();
-    this.byMember.clear();
+    const seen = new Set<string>();
     for (const r of rows) {
+      seen.add(r.acct_unique_id);
+      const known = this.open.get(r.acct_unique_id);
+      if (known) {
+        known.nasIpAddress = r.nas_ip_address;
+        if (!known.memberId && r.member_id) {
+          known.memberId = r.member_id;
+          this.index(known);
+        }
+        continue;
+      }
       this.put({
         acctUniqueId: r.acct_unique_id,
         acctSessionId: r.acct_session_id,
@@ -39,6 +55,8 @@ export class SessionTracker {
         disconnectSentAt: null,
       });
     }
+    const stale = memberId ? this.forMember(memberId) : [...this.open.values()];
+    for (const s of stale) if (!seen.has(s.acctUniqueId)) this.remove(s.acctUniqueId);
   }
 
   observe(r: AccountingRecord): void {
