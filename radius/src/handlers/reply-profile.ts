@@ -119,11 +119,15 @@ export function fillAccept(
       break;
   }
   if (vendor !== 'mikrotik' && vendor !== 'unifi') {
-    if (c.bandwidthUpKbps !== null) b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_UP, c.bandwidthUpKbps * 1000);
+    if (c.bandwidthUpKbps !== null)
+      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_UP, bitsPerSecond(c.bandwidthUpKbps));
     if (c.bandwidthDownKbps !== null)
-      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_DOWN, c.bandwidthDownKbps * 1000);
+      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_DOWN, bitsPerSecond(c.bandwidthDownKbps));
   }
 }
+
+/** WISPr bandwidth is a uint32 in bit/s: saturate above ~4.29 Gbit/s instead of failing the encode. */
+const bitsPerSecond = (kbps: number): number => Math.min(0xffffffff, Math.max(0, Math.round(kbps * 1000)));
 
 const rate = (kbps: number | null): string =>
   kbps === null ? '0' : kbps % 1000 === 0 ? `${kbps / 1000}M` : `${kbps}k`;
