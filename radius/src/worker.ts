@@ -27,6 +27,8 @@ export interface RadiusWorker {
   metricsPort: number | null;
   snapshot: Snapshot;
   metricsRegistry: Registry;
+  /** Closes sessions without accounting for three interim intervals (also run every minute). */
+  closeStaleSessions(): Promise<number>;
   /** Resolves once every change NOTIFYed so far has been applied to the snapshot. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -57,7 +59,15 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
   });
   const accounting = new AccountingHandler(snapshot, store, sessions);
   const sender = new DisconnectSender(pool, logger);
-  const revoker = new Revoker(snapshot, sessions, access, sender, logger, pool);
+  const revoker = new Revoker(
+    snapshot,
+    sessions,
+    access,
+    sender,
+    logger,
+    pool,
+    3 * config.acctInterimIntervalSeconds,
+  );
   const leadership = new LeaderElection(config.databaseUrl, logger, (leader) => revoker.setActive(leader));
   const server = new RadiusServer(snapshot, access, accounting, metrics, logger);
 
@@ -163,6 +173,7 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
     metricsPort,
     snapshot,
     metricsRegistry: metrics.registry,
+    closeStaleSessions: () => revoker.closeStale(),
     async settled() {
       while (scheduled || pendingMembers.size) await new Promise((r) => setTimeout(r, 5));
       await applying;

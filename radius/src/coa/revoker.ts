@@ -12,6 +12,7 @@ import type { OpenSession, SessionTracker } from './session-tracker.js';
 export class Revoker {
   private timer: NodeJS.Timeout | null = null;
   private refresher: NodeJS.Timeout | null = null;
+  private staleTimer: NodeJS.Timeout | null = null;
   /** Only the elected worker acts (see LeaderElection); the others keep quiet. */
   active = false;
   readonly stats = { revocations: 0 };
@@ -23,6 +24,7 @@ export class Revoker {
     private readonly sender: DisconnectSender,
     private readonly logger: Logger,
     private readonly db: pg.Pool,
+    private readonly staleAfterSeconds = 1800,
   ) {}
 
   start(): void {
@@ -36,11 +38,32 @@ export class Revoker {
           .catch((err: Error) => this.logger.debug({ err: err.message }, 'session refresh failed'));
     }, 2000);
     this.refresher.unref();
+    this.staleTimer = setInterval(() => this.active && void this.closeStale(), 60_000);
+    this.staleTimer.unref();
+  }
+
+  /**
+   * Sessions the NAS stopped reporting on (no Interim-Update for three intervals: the AP rebooted
+   * without Accounting-On, or lost its Stop) are closed at their last update.
+   */
+  async closeStale(): Promise<number> {
+    try {
+      const r = await this.db.query(
+        `update radius_session set stopped_at = last_update_at, terminate_cause = 'Stale', updated_at = now()
+          where stopped_at is null and last_update_at < now() - make_interval(secs => $1)`,
+        [this.staleAfterSeconds],
+      );
+      return r.rowCount ?? 0;
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'stale session sweep failed');
+      return 0;
+    }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.refresher) clearInterval(this.refresher);
+    if (this.staleTimer) clearInterval(this.staleTimer);
   }
 
   setActive(active: boolean): void {
