@@ -144,7 +144,9 @@ export class WriteStore {
         this.logger.debug({ err: (err as Error).message }, 'device bindings deferred');
       }
     }
-    if (this.events.length) {
+    // Drain everything queued (5,000 per statement), not one batch per tick: under load the
+    // queue would otherwise grow past its cap and drop events.
+    while (this.events.length) {
       const batch = this.events.splice(0, 5000);
       try {
         await this.db.query(
@@ -175,6 +177,7 @@ export class WriteStore {
           this.stats.eventsDropped += drop;
         }
         this.logger.debug({ err: (err as Error).message }, 'auth events deferred');
+        break;
       }
     }
   }

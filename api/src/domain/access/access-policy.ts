@@ -151,13 +151,25 @@ function isBooking(kind: GrantKind): boolean {
   return kind === 'DESK_BOOKING' || kind === 'ROOM_BOOKING';
 }
 
+/**
+ * Zone validity, memoised: luxon builds an Intl.DateTimeFormat per check, which costs most of a
+ * RADIUS decision and, through ICU destructors after GC, stalls the event loop under load
+ * (docs/benchmarks.md). The answer for a name never changes within a process.
+ */
+const zoneValidity = new Map<string, boolean>();
+
 function isValidTimeZone(zone: unknown): zone is string {
   if (typeof zone !== 'string' || zone.trim() === '') return false;
-  try {
-    return IANAZone.isValidZone(zone);
-  } catch {
-    return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    try {
+      valid = IANAZone.isValidZone(zone);
+    } catch {
+      valid = false;
+    }
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
   }
+  return valid;
 }
 
 function isValidDate(d: unknown): d is Date {
