@@ -184,7 +184,7 @@ export async function startApi(
     let text = await metrics.registry.metrics();
     // The RADIUS worker's counters (packets, drops, decisions) appear here too, when it runs.
     if (opts.radiusMetricsUrl) {
-      text += await fetch(opts.radiusMetricsUrl, { signal: AbortSignal.timeout(500) })
+      text += await fetch(opts.radiusMetricsUrl, { signal: AbortSignal.timeout(2000) })
         .then((r) => (r.ok ? r.text() : ''))
         .catch(() => '');
     }

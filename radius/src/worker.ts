@@ -39,10 +39,14 @@ export interface RadiusWorker {
  * from NOTIFY (full reload after a reconnect), and serves auth, accounting and /metrics.
  */
 export async function startRadiusWorker(config: RadiusConfig, logger: Logger): Promise<RadiusWorker> {
+  // Bounded waits: a black-holed database must fail fast so accounting goes to the journal.
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: 4,
     application_name: 'lanyard-radius',
+    connectionTimeoutMillis: 2000,
+    statement_timeout: 10_000,
+    keepAlive: true,
   });
   pool.on('error', (err) => logger.warn({ err: err.message }, 'pool error'));
   const secrets = SecretBox.fromHex(config.secretKeyHex);
@@ -71,22 +75,11 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
   const leadership = new LeaderElection(config.databaseUrl, logger, (leader) => revoker.setActive(leader));
   const server = new RadiusServer(snapshot, access, accounting, metrics, logger);
 
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await loader.loadAll();
-      await sessions.load(pool);
-      break;
-    } catch (err) {
-      const delay = Math.min(10_000, 250 * 2 ** attempt);
-      logger.warn({ err: (err as Error).message, delay }, 'snapshot load failed; retrying');
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-  logger.info({ members: snapshot.memberCount, nasClients: snapshot.nasById.size }, 'snapshot loaded');
-
   // Member changes arrive in bursts (a sync touches thousands): coalesce them for a few ms.
   let pendingMembers = new Set<string>();
-  let applying: Promise<void> = Promise.resolve();
+  // Changes NOTIFYed while the first load runs wait for it (LISTEN starts before the load).
+  let initialLoaded!: () => void;
+  let applying: Promise<void> = new Promise<void>((resolve) => (initialLoaded = resolve));
   let scheduled: NodeJS.Timeout | null = null;
   const applyPending = () => {
     scheduled = null;
@@ -125,13 +118,27 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
       try {
         await loader.loadAll();
         await sessions.load(pool);
+        revoker.snapshotReloaded();
         logger.info({ members: snapshot.memberCount }, 'snapshot reloaded after reconnect');
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'reload after reconnect failed');
       }
     });
   });
-  await listener.start();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (!listener.connected) await listener.start();
+      await loader.loadAll();
+      await sessions.load(pool);
+      break;
+    } catch (err) {
+      const delay = Math.min(10_000, 250 * 2 ** attempt);
+      logger.warn({ err: (err as Error).message, delay }, 'snapshot load failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  logger.info({ members: snapshot.memberCount, nasClients: snapshot.nasById.size }, 'snapshot loaded');
+  initialLoaded();
   await store.start();
   await sender.start();
   revoker.start();

@@ -66,6 +66,11 @@ export class Revoker {
     if (this.staleTimer) clearInterval(this.staleTimer);
   }
 
+  /** After a full snapshot reload: every session is decided again by the next sweep. */
+  snapshotReloaded(): void {
+    this.sessions.invalidateAll();
+  }
+
   setActive(active: boolean): void {
     this.active = active;
     if (active) void this.sessions.load(this.db).catch(() => undefined);
@@ -119,7 +124,14 @@ export class Revoker {
         { session: session.acctSessionId, member: session.memberId, why, result },
         'disconnect requested',
       );
-      if (result === 'ACK') this.sessions.remove(session.acctUniqueId);
+      // Kept until its Stop arrives; a timed-out request is tried again after a pause.
+      if (result === 'TIMEOUT') {
+        const retry = setTimeout(() => {
+          session.disconnectSentAt = null;
+          session.validUntil = null;
+        }, 30_000);
+        retry.unref();
+      }
     });
   }
 }

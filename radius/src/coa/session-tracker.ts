@@ -26,7 +26,8 @@ export class SessionTracker {
    */
   async load(db: pg.Pool, memberId?: string): Promise<void> {
     const { rows } = await db.query(
-      `select acct_unique_id, acct_session_id, nas_client_id, nas_ip_address, member_id, username, calling_station_id
+      `select acct_unique_id, acct_session_id, nas_client_id, nas_ip_address, member_id, username, calling_station_id,
+              disconnect_requested_at, disconnect_result
          from radius_session where stopped_at is null and nas_client_id is not null and nas_ip_address is not null
          ${memberId ? 'and member_id = $1' : ''}`,
       memberId ? [memberId] : [],
@@ -52,7 +53,12 @@ export class SessionTracker {
         username: r.username,
         callingStationId: r.calling_station_id,
         validUntil: null,
-        disconnectSentAt: null,
+        // A session already sent an ACKed/NAKed Disconnect-Request (by us or a previous leader) is
+        // not disconnected again while its Stop is on the way; a TIMEOUT may be retried.
+        disconnectSentAt:
+          r.disconnect_requested_at && r.disconnect_result !== 'TIMEOUT'
+            ? new Date(r.disconnect_requested_at).getTime()
+            : null,
       });
     }
     const stale = memberId ? this.forMember(memberId) : [...this.open.values()];
@@ -99,6 +105,11 @@ export class SessionTracker {
       const s = this.open.get(id);
       return s ? [s] : [];
     });
+  }
+
+  /** Forget computed validity so the next sweep decides every session afresh (after a full reload). */
+  invalidateAll(): void {
+    for (const s of this.open.values()) s.validUntil = null;
   }
 
   all(): IterableIterator<OpenSession> {

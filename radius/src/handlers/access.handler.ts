@@ -49,7 +49,7 @@ export class AccessHandler {
     const unbound = extractUnboundPpsk(req);
     if (unbound) return this.unboundPpsk(req, nas, unbound, callingMac, userName);
 
-    const macIdentity = macAuthIdentity(req);
+    const macIdentity = macAuthIdentity(req, nas.secret);
     if (macIdentity) return this.macAuth(req, nas, macIdentity, userName);
 
     return this.pap(req, nas, userName, callingMac);

@@ -1,3 +1,4 @@
+import { decryptUserPassword } from '../codec/crypto.js';
 import {
   Attr,
   getAttr,
@@ -77,16 +78,30 @@ export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
   return null;
 }
 
-/** MAC authentication: the User-Name is the station's MAC (and so, usually, is the password). */
-export function macAuthIdentity(p: RadiusPacket): string | null {
+/**
+ * MAC authentication: the User-Name is the station's MAC, Calling-Station-Id names the same MAC,
+ * and the User-Password (when sent) is that MAC again or empty — how hostapd, Meraki, Cisco MAB,
+ * Ruckus and MikroTik ask. Anything else is a password login and goes to PAP: a MAC typed as a
+ * username with some password must never skip the password check.
+ */
+export function macAuthIdentity(p: RadiusPacket, secret: Buffer): string | null {
   const userName = getString(p, Attr.UserName);
   if (!userName) return null;
   const asMac = macFromAttribute(userName);
   if (!asMac) return null;
   const calling = getString(p, Attr.CallingStationId);
-  const callingMac = calling ? macFromAttribute(calling) : null;
-  // A username that is a MAC and matches the station (or no Calling-Station-Id at all).
-  return callingMac === null || callingMac === asMac ? asMac : null;
+  if (!calling || macFromAttribute(calling) !== asMac) return null;
+  const encrypted = getAttr(p, Attr.UserPassword);
+  if (encrypted) {
+    let password: string;
+    try {
+      password = decryptUserPassword(encrypted, p.authenticator, secret).toString('utf8');
+    } catch {
+      return null;
+    }
+    if (password !== '' && macFromAttribute(password) !== asMac) return null;
+  }
+  return asMac;
 }
 
 export function hasEap(p: RadiusPacket): boolean {

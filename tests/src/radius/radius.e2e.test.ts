@@ -161,6 +161,15 @@ describe('RADIUS worker with radclient', () => {
       'Calling-Station-Id': 'AA-BB-CC-DD-EE-99',
     });
     assert.equal(unknown.code, 'Access-Reject');
+    // A bound MAC typed as a username with some password is a password login, and fails as one.
+    const typed = await auth({
+      'User-Name': 'aabbccddee01',
+      'User-Password': 'any-password',
+      'Calling-Station-Id': 'AA-BB-CC-DD-EE-01',
+    });
+    assert.equal(typed.code, 'Access-Reject', typed.output);
+    const noStation = await auth({ 'User-Name': 'aabbccddee01', 'User-Password': 'aabbccddee01' });
+    assert.equal(noStation.code, 'Access-Reject', noStation.output);
   });
 
   it('answers Status-Server', async () => {

@@ -139,7 +139,10 @@ describe('npm start (embedded PostgreSQL)', () => {
           ).code ?? '';
       }
       assert.equal(status, 'Access-Accept', first.output());
-      const metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
+      let metrics = '';
+      for (let i = 0; i < 10 && !metrics.includes('lanyard_radius_packets_total'); i++) {
+        metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
+      }
       assert.match(metrics, /lanyard_radius_packets_total/);
       const admin = await fetch(`http://127.0.0.1:${first.port}/admin/`);
       assert.equal(admin.status, 200);
