@@ -7,7 +7,7 @@ import type { UnboundMatcher } from '../ppsk/matcher.js';
 import type { MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
 import type { AuthEventRecord, WriteStore } from '../store/write-store.js';
 import { fillAccept } from './reply-profile.js';
-import { extractUnboundPpsk, hasEap, macAuthIdentity, parseCalledStation } from './request-info.js';
+import { extractUnboundPpsk, hasEap, macAuthIdentity } from './request-info.js';
 
 export type AuthMethod = 'PAP' | 'MAC_AUTH' | 'PPSK';
 
@@ -237,5 +237,3 @@ function sameSecret(given: Buffer, expected: string): boolean {
   const e = Buffer.from(expected, 'utf8');
   return given.length === e.length && timingSafeEqual(given, e);
 }
-
-export { parseCalledStation };

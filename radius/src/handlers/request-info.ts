@@ -6,6 +6,7 @@ import {
   getString,
   getVsas,
   macFromAttribute,
+  parseCalledStationId,
   parseTlvs,
   Vendor,
   type RadiusPacket,
@@ -30,16 +31,10 @@ const EVS5_EAPOL_KEY_MSG = 2;
 const macBytes = (mac: string | null): Buffer | null =>
   mac ? Buffer.from(mac.replaceAll(':', ''), 'hex') : null;
 
-/** Called-Station-Id is usually "AP-MAC:SSID" (MikroTik, hostapd, most controllers). */
-export function parseCalledStation(value: string | undefined): { apMac: string | null; ssid: string | null } {
-  if (!value) return { apMac: null, ssid: null };
-  const m = /^([0-9A-Fa-f]{2}(?:[-:.]?[0-9A-Fa-f]{2}){5})(?::(.*))?$/.exec(value.trim());
-  if (!m) return { apMac: null, ssid: null };
-  return { apMac: macFromAttribute(m[1]!), ssid: m[2] ?? null };
-}
-
 export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
-  const called = parseCalledStation(getString(p, Attr.CalledStationId));
+  // Called-Station-Id is usually "AP-MAC:SSID" (MikroTik, hostapd, most controllers).
+  const station = parseCalledStationId(getString(p, Attr.CalledStationId) ?? '');
+  const called = { apMac: station.mac, ssid: station.ssid };
 
   const anonce = getExtended(p, 245, 26, { vendorId: Vendor.FreeRadius, vendorType: EVS5_ANONCE });
   const eapol = getExtended(p, 245, 26, { vendorId: Vendor.FreeRadius, vendorType: EVS5_EAPOL_KEY_MSG });
