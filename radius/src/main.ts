@@ -27,10 +27,23 @@ if (cluster.isPrimary && config.workers > 1) {
   const aggregator = new AggregatorRegistry();
   const fork = () => cluster.fork({ RADIUS_METRICS_PORT: '-1' });
   for (let i = 0; i < config.workers; i++) fork();
+  // Workers that die right after starting (port taken, database refused) come back after a
+  // growing pause, so a broken setup does not turn into a fork loop hammering Postgres.
+  let quickDeaths = 0;
+  let lastDeath = 0;
   cluster.on('exit', (w, code, signal) => {
     if (stopping) return;
-    logger.warn({ pid: w.process.pid, code, signal }, 'RADIUS worker died; starting another');
-    setTimeout(fork, 500).unref();
+    const now = Date.now();
+    quickDeaths = now - lastDeath < 60_000 ? quickDeaths + 1 : 0;
+    lastDeath = now;
+    const delay = Math.min(60_000, 500 * 2 ** quickDeaths);
+    logger.warn(
+      { pid: w.process.pid, code, signal, restartInMs: delay },
+      'RADIUS worker died; starting another',
+    );
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, delay).unref();
   });
   if (config.metricsPort >= 0) {
     createServer((req, res) => {

@@ -57,6 +57,11 @@ export class DisconnectSender {
     const retries = this.opts.retries ?? 3;
     let result: DisconnectResult = 'TIMEOUT';
     const id = this.allocateId(dest);
+    if (id === null) {
+      // 256 requests already in flight to this NAS: this one waits for the revoker's retry.
+      this.stats.timedOut++;
+      return 'TIMEOUT';
+    }
     // Retransmissions reuse the identifier and bytes (RFC 5080), with a fresh Event-Timestamp only on a new request.
     const packet = encodeRequest(Code.DisconnectRequest, id, b, nas.secret, { messageAuthenticator: true });
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -84,18 +89,19 @@ export class DisconnectSender {
   ): Promise<DisconnectResult> {
     return new Promise((resolve) => {
       const key = `${dest}#${id}`;
-      const timer = setTimeout(() => {
-        this.pending.delete(key);
-        resolve('TIMEOUT');
-      }, this.opts.timeoutMs ?? 1000);
-      this.pending.set(key, {
+      const entry: Pending = {
         authenticator: packet.subarray(4, 20),
         secret: nas.secret,
         resolve: (r) => {
           clearTimeout(timer);
           resolve(r);
         },
-      });
+      };
+      const timer = setTimeout(() => {
+        if (this.pending.get(key) === entry) this.pending.delete(key);
+        resolve('TIMEOUT');
+      }, this.opts.timeoutMs ?? 1000);
+      this.pending.set(key, entry);
       this.stats.sent++;
       this.socket?.send(packet, nas.coaPort, host);
     });
@@ -119,10 +125,17 @@ export class DisconnectSender {
     }
   }
 
-  private allocateId(dest: string): number {
-    const id = ((this.nextId.get(dest) ?? Math.floor(Math.random() * 256)) + 1) & 0xff;
-    this.nextId.set(dest, id);
-    return id;
+  /** The next identifier not in flight to `dest`, or null when all 256 are (RFC 5080: ids are per destination). */
+  private allocateId(dest: string): number | null {
+    const start = this.nextId.get(dest) ?? Math.floor(Math.random() * 256);
+    for (let step = 1; step <= 256; step++) {
+      const id = (start + step) & 0xff;
+      if (!this.pending.has(`${dest}#${id}`)) {
+        this.nextId.set(dest, id);
+        return id;
+      }
+    }
+    return null;
   }
 }
 

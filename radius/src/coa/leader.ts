@@ -33,12 +33,20 @@ export class LeaderElection {
   }
 
   private async attempt(): Promise<void> {
-    if (this.stopped || this.leader) return;
+    if (this.stopped) return;
+    if (this.leader) {
+      // Still holding it? A dead connection means Postgres released the lock: step down.
+      const client = this.client;
+      await client?.query('select 1').catch(() => client && this.lost(client));
+      return;
+    }
     try {
       if (!this.client) {
         const client = new pg.Client({
           connectionString: this.connectionString,
           application_name: 'lanyard-radius-leader',
+          keepAlive: true,
+          query_timeout: 5000,
         });
         client.on('error', () => this.lost(client));
         client.on('end', () => this.lost(client));
