@@ -151,7 +151,13 @@ export class WriteStore {
       try {
         await this.db.query(
           `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason, vlan_id, session_timeout_seconds)
-           select * from unnest($1::uuid[], $2::timestamptz[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::int[])`,
+           select t.id, t.at, t.at, n.id, l.id, m.id, t.username, t.mac, t.method, t.result, t.reason, t.vlan, t.timeout
+             from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::int[])
+                  as t(id, at, nas, loc, member, username, mac, method, result, reason, vlan, timeout)
+             -- A NAS, location or member deleted meanwhile: keep the event, drop the dangling link.
+             left join nas_client n on n.id = t.nas
+             left join location l on l.id = t.loc
+             left join member m on m.id = t.member`,
           [
             batch.map((e) => uuidv7(e.at.getTime())),
             batch.map((e) => e.at),
@@ -202,7 +208,7 @@ export async function applyAccounting(db: pg.Pool, records: AccountingRecord[]):
         `insert into radius_session (id, nas_client_id, member_id, username, calling_station_id, called_station_id, acct_session_id,
              acct_unique_id, framed_ip_address, started_at, last_update_at, stopped_at, session_time_seconds, input_octets,
              output_octets, input_packets, output_packets, terminate_cause, nas_ip_address)
-         values ($1, $2, $3, coalesce($4, ''), $5, $6, $7, $8, $9, $10::timestamptz - make_interval(secs => $12), $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         values ($1, (select id from nas_client where id = $2), (select id from member where id = $3), coalesce($4, ''), $5, $6, $7, $8, $9, $10::timestamptz - make_interval(secs => $12), $10, $11, $12, $13, $14, $15, $16, $17, $18)
          on conflict (acct_unique_id) do update set
            member_id = coalesce(radius_session.member_id, excluded.member_id),
            framed_ip_address = coalesce(excluded.framed_ip_address, radius_session.framed_ip_address),
