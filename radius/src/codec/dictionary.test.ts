@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attr, Code, parsePacket, Vendor } from './packet.js';
+import { Attr, Code, parsePacket, Vendor, VendorAttr } from './packet.js';
 import { PacketBuilder, encodeRequest, encodeResponse } from './builder.js';
 import { describe as describePacket, Dictionary, loadDictionary, parseDictionaryText } from './dictionary.js';
 import { RFC2865_REQUEST, assemble, hex } from './test-support/vectors.js';
@@ -235,6 +235,15 @@ describe('shipped dictionaries', () => {
       const a = dict.get(toName(k));
       assert.ok(a, `no dictionary attribute for Attr.${k} (${toName(k)})`);
       assert.deepEqual(a.path, [num], k);
+    }
+  });
+
+  it('has every vendor attribute the worker uses, under the same numbers', () => {
+    for (const [name, [vendorId, type]] of Object.entries(VendorAttr)) {
+      const attr = dict.get(name);
+      assert.ok(attr, `no dictionary attribute ${name}`);
+      assert.equal(attr.vendorId, vendorId, name);
+      assert.deepEqual(attr.path, [type], name);
     }
   });
 

@@ -103,6 +103,32 @@ export const Vendor = {
   TpLink: 11863,
 } as const;
 
+/**
+ * Vendor-specific attributes the worker reads or writes, by their name in radius/dictionaries:
+ * `[vendorId, vendorType]`. One table, checked against the dictionaries by dictionary.test.ts.
+ */
+export const VendorAttr = {
+  'Cisco-AVPair': [Vendor.Cisco, 1],
+  'MS-MPPE-Recv-Key': [Vendor.Microsoft, 17],
+  'Aruba-User-Role': [Vendor.Aruba, 1],
+  'Aruba-User-Vlan': [Vendor.Aruba, 2],
+  'Aruba-MPSK-Passphrase': [Vendor.Aruba, 44],
+  'Mikrotik-Rate-Limit': [Vendor.Mikrotik, 8],
+  'Mikrotik-Wireless-PSK': [Vendor.Mikrotik, 16],
+  'Mikrotik-Wireless-VLANID': [Vendor.Mikrotik, 26],
+  'Ruckus-SSID': [Vendor.Ruckus, 3],
+  'Ruckus-VLAN-ID': [Vendor.Ruckus, 9],
+  'Ruckus-BSSID': [Vendor.Ruckus, 14],
+  'Ruckus-DPSK-Params': [Vendor.Ruckus, 153],
+  'UBNT-Data-Rate-DL': [Vendor.Ubnt, 1],
+  'UBNT-Data-Rate-UL': [Vendor.Ubnt, 3],
+  'WISPr-Bandwidth-Max-Up': [Vendor.Wispr, 7],
+  'WISPr-Bandwidth-Max-Down': [Vendor.Wispr, 8],
+  'TPLink-Authentication-FindKey': [Vendor.TpLink, 3],
+  // Number confirmed by the dictionary only; the reply's use needs a hardware check (reference §12).
+  'TPLink-Authentication-FoundKey': [Vendor.TpLink, 4],
+} as const satisfies Record<string, readonly [number, number]>;
+
 export const MAX_PACKET_LENGTH = 4096;
 export const HEADER_LENGTH = 20;
 /** Largest attribute value: the 1-byte length field counts the 2-byte header. */

@@ -1,5 +1,5 @@
 import type { NasVendor } from '@lanyard/schema';
-import { Attr, Vendor } from '../codec/packet.js';
+import { Attr, VendorAttr } from '../codec/packet.js';
 import { u64, type PacketBuilder } from '../codec/builder.js';
 
 /** What an Access-Accept must say, whatever the access point's vendor. */
@@ -24,22 +24,6 @@ export interface CryptoContext {
   requestAuthenticator: Buffer;
 }
 
-const WISPR_BANDWIDTH_MAX_UP = 7;
-const WISPR_BANDWIDTH_MAX_DOWN = 8;
-const CISCO_AVPAIR = 1;
-const MS_MPPE_RECV_KEY = 17;
-const ARUBA_USER_ROLE = 1;
-const ARUBA_USER_VLAN = 2;
-const ARUBA_MPSK_PASSPHRASE = 44;
-const MIKROTIK_RATE_LIMIT = 8;
-const MIKROTIK_WIRELESS_PSK = 16;
-const MIKROTIK_WIRELESS_VLANID = 26;
-const RUCKUS_VLAN_ID = 9;
-const UBNT_DATA_RATE_DL = 1;
-const UBNT_DATA_RATE_UL = 3;
-// TP-Link "Authentication-FoundKey" (reference §2.2, §3.9); confirm on hardware (reference §12).
-const TPLINK_EAPOL_FOUND_PMK = 4;
-
 /**
  * Fills an Access-Accept for one vendor profile (reference/radius.md §3–§5). Standard tunnel
  * attributes always carry the VLAN; vendors that need their own attribute get it as well.
@@ -62,53 +46,52 @@ export function fillAccept(
   switch (vendor) {
     case 'cisco':
       if (c.passphrase) {
-        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, 'psk-mode=ascii');
-        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, `psk=${c.passphrase}`);
+        b.addVsa(...VendorAttr['Cisco-AVPair'], 'psk-mode=ascii');
+        b.addVsa(...VendorAttr['Cisco-AVPair'], `psk=${c.passphrase}`);
       } else if (c.pmk) {
-        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, 'psk-mode=hex');
-        b.addVsa(Vendor.Cisco, CISCO_AVPAIR, `psk=${c.pmk.toString('hex')}`);
+        b.addVsa(...VendorAttr['Cisco-AVPair'], 'psk-mode=hex');
+        b.addVsa(...VendorAttr['Cisco-AVPair'], `psk=${c.pmk.toString('hex')}`);
       }
       break;
     case 'aruba':
       if (c.passphrase) {
         b.addSaltedVsa(
-          Vendor.Aruba,
-          ARUBA_MPSK_PASSPHRASE,
+          ...VendorAttr['Aruba-MPSK-Passphrase'],
           Buffer.from(c.passphrase),
           crypto.secret,
           crypto.requestAuthenticator,
         );
       }
-      if (c.vlanId !== null) b.addVsa(Vendor.Aruba, ARUBA_USER_VLAN, c.vlanId);
-      if (c.policyName) b.addVsa(Vendor.Aruba, ARUBA_USER_ROLE, c.policyName);
+      if (c.vlanId !== null) b.addVsa(...VendorAttr['Aruba-User-Vlan'], c.vlanId);
+      if (c.policyName) b.addVsa(...VendorAttr['Aruba-User-Role'], c.policyName);
       break;
     case 'mikrotik':
-      if (c.passphrase) b.addVsa(Vendor.Mikrotik, MIKROTIK_WIRELESS_PSK, c.passphrase);
-      if (c.vlanId !== null) b.addVsa(Vendor.Mikrotik, MIKROTIK_WIRELESS_VLANID, c.vlanId);
+      if (c.passphrase) b.addVsa(...VendorAttr['Mikrotik-Wireless-PSK'], c.passphrase);
+      if (c.vlanId !== null) b.addVsa(...VendorAttr['Mikrotik-Wireless-VLANID'], c.vlanId);
       if (c.bandwidthUpKbps !== null || c.bandwidthDownKbps !== null) {
         // Router's point of view: rx = the client's upload.
         b.addVsa(
-          Vendor.Mikrotik,
-          MIKROTIK_RATE_LIMIT,
+          ...VendorAttr['Mikrotik-Rate-Limit'],
           `${rate(c.bandwidthUpKbps)}/${rate(c.bandwidthDownKbps)}`,
         );
       }
       break;
     case 'ruckus':
       if (c.pmk)
-        b.addSaltedVsa(Vendor.Microsoft, MS_MPPE_RECV_KEY, c.pmk, crypto.secret, crypto.requestAuthenticator);
+        b.addSaltedVsa(...VendorAttr['MS-MPPE-Recv-Key'], c.pmk, crypto.secret, crypto.requestAuthenticator);
       else if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
-      if (c.vlanId !== null) b.addVsa(Vendor.Ruckus, RUCKUS_VLAN_ID, c.vlanId);
+      if (c.vlanId !== null) b.addVsa(...VendorAttr['Ruckus-VLAN-ID'], c.vlanId);
       break;
     case 'omada':
-      if (c.pmk) b.addVsa(Vendor.TpLink, TPLINK_EAPOL_FOUND_PMK, c.pmk);
+      if (c.pmk) b.addVsa(...VendorAttr['TPLink-Authentication-FoundKey'], c.pmk);
       if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
       break;
     case 'unifi':
       if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
       // UBNT data rates are 64-bit (dictionary.ubnt), in kbit/s.
-      if (c.bandwidthDownKbps !== null) b.addVsa(Vendor.Ubnt, UBNT_DATA_RATE_DL, u64(c.bandwidthDownKbps));
-      if (c.bandwidthUpKbps !== null) b.addVsa(Vendor.Ubnt, UBNT_DATA_RATE_UL, u64(c.bandwidthUpKbps));
+      if (c.bandwidthDownKbps !== null)
+        b.addVsa(...VendorAttr['UBNT-Data-Rate-DL'], u64(c.bandwidthDownKbps));
+      if (c.bandwidthUpKbps !== null) b.addVsa(...VendorAttr['UBNT-Data-Rate-UL'], u64(c.bandwidthUpKbps));
       break;
     case 'meraki':
       if (c.passphrase) b.addTunnelPassword(0, c.passphrase, crypto.secret, crypto.requestAuthenticator);
@@ -120,9 +103,9 @@ export function fillAccept(
   }
   if (vendor !== 'mikrotik' && vendor !== 'unifi') {
     if (c.bandwidthUpKbps !== null)
-      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_UP, bitsPerSecond(c.bandwidthUpKbps));
+      b.addVsa(...VendorAttr['WISPr-Bandwidth-Max-Up'], bitsPerSecond(c.bandwidthUpKbps));
     if (c.bandwidthDownKbps !== null)
-      b.addVsa(Vendor.Wispr, WISPR_BANDWIDTH_MAX_DOWN, bitsPerSecond(c.bandwidthDownKbps));
+      b.addVsa(...VendorAttr['WISPr-Bandwidth-Max-Down'], bitsPerSecond(c.bandwidthDownKbps));
   }
 }
 

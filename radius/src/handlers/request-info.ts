@@ -9,6 +9,7 @@ import {
   parseCalledStationId,
   parseTlvs,
   Vendor,
+  VendorAttr,
   type RadiusPacket,
 } from '../codec/packet.js';
 
@@ -21,10 +22,6 @@ export interface UnboundPpskData {
   frame: Buffer;
 }
 
-const RUCKUS_SSID = 3;
-const RUCKUS_BSSID = 14;
-const RUCKUS_DPSK_PARAMS = 153;
-const TPLINK_FIND_KEY = 3;
 const EVS5_ANONCE = 1;
 const EVS5_EAPOL_KEY_MSG = 2;
 
@@ -41,14 +38,14 @@ export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
   if (anonce && eapol)
     return { style: 'hostapd', ssid: called.ssid, apMac: macBytes(called.apMac), anonce, frame: eapol };
 
-  const dpsk = getVsas(p, Vendor.Ruckus, RUCKUS_DPSK_PARAMS)[0];
+  const dpsk = getVsas(p, ...VendorAttr['Ruckus-DPSK-Params'])[0];
   if (dpsk) {
     const tlv = parseTlvs(dpsk);
     const a = tlv.get(3)?.[0];
     const f = tlv.get(4)?.[0];
     if (a && f) {
-      const ssid = getVsas(p, Vendor.Ruckus, RUCKUS_SSID)[0]?.toString('utf8') ?? called.ssid;
-      const bssid = getVsas(p, Vendor.Ruckus, RUCKUS_BSSID)[0] ?? macBytes(called.apMac);
+      const ssid = getVsas(p, ...VendorAttr['Ruckus-SSID'])[0]?.toString('utf8') ?? called.ssid;
+      const bssid = getVsas(p, ...VendorAttr['Ruckus-BSSID'])[0] ?? macBytes(called.apMac);
       return {
         style: 'ruckus',
         ssid,
@@ -59,7 +56,7 @@ export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
     }
   }
 
-  const findKey = getVsas(p, Vendor.TpLink, TPLINK_FIND_KEY)[0];
+  const findKey = getVsas(p, ...VendorAttr['TPLink-Authentication-FindKey'])[0];
   if (findKey) {
     const tlv = parseTlvs(findKey);
     const f = tlv.get(1)?.[0];
