@@ -188,3 +188,28 @@ export class UpstreamError extends Error {
     this.name = 'UpstreamError';
   }
 }
+
+/** What every connector factory takes (createNexudusConnector, createAndcardsConnector). */
+export interface ConnectorOptions {
+  /** The vendor's API root, or a simulator's / regional host's. */
+  baseUrl: string;
+  credentials: CredentialStore;
+  /** Injected in tests; defaults to the global fetch. */
+  fetchImpl?: typeof fetch;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Injected in tests so that Retry-After waits do not slow them down; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Credentials an admin types once when adding an integration (design §4 `credentials`). */
+export interface ConnectRequest {
+  baseUrl: string;
+  email?: string | null;
+  password?: string | null;
+  totp?: string | null;
+  clientId?: string | null;
+  clientSecret?: string | null;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}
