@@ -7,6 +7,7 @@ import { ApiKeyService } from './features/api-keys/api-key.service.js';
 import { AuditService } from './features/audit/audit.service.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { GroupService } from './features/groups/group.service.js';
+import { IntegrationService, type IntegrationSyncDeps } from './features/integrations/integration.service.js';
 import { LocationService } from './features/locations/location.service.js';
 import { MemberCredentials } from './features/members/member-credentials.js';
 import { MemberService } from './features/members/member.service.js';
@@ -14,7 +15,13 @@ import { NasClientService } from './features/nas-clients/nas-client.service.js';
 import type { JobQueue } from './jobs/job-queue.js';
 
 /** The application's services, wired once per process. */
-export function createServices(config: Config, secrets: SecretBox, jobs: JobQueue, limiter: RateLimiter) {
+export function createServices(
+  config: Config,
+  secrets: SecretBox,
+  jobs: JobQueue,
+  limiter: RateLimiter,
+  sync: IntegrationSyncDeps,
+) {
   const members = new MemberService(new MemberCredentials(secrets), jobs);
   return {
     config,
@@ -27,6 +34,7 @@ export function createServices(config: Config, secrets: SecretBox, jobs: JobQueu
     groups: new GroupService(),
     members,
     grants: new AccessGrantService(members),
+    integrations: new IntegrationService(secrets, config.publicUrl, sync),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -16,6 +16,8 @@ export const ErrorCode = {
   PASSPHRASE_INVALID: 'PASSPHRASE_INVALID',
   PASSPHRASE_IN_USE: 'PASSPHRASE_IN_USE',
   VLAN_POOL_EXHAUSTED: 'VLAN_POOL_EXHAUSTED',
+  /** The upstream refused the credentials or could not be reached; `reason` carries the upstream code. */
+  INTEGRATION_CONNECT_FAILED: 'INTEGRATION_CONNECT_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

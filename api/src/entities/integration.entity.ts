@@ -1,5 +1,4 @@
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
 import { BaseEntity } from './base.entity.js';
 import { IntegrationHealth, IntegrationKind } from './enums.js';
@@ -29,7 +28,7 @@ export class Integration extends BaseEntity {
   @Property({ type: 'datetime', nullable: true })
   tokenExpiresAt: Date | null = null;
 
-  @Field(() => GraphQLJSONObject)
+  /** IntegrationSettings (integrations/integration-settings.ts); exposed typed by the resolver. */
   @Property({ type: 'json', defaultRaw: "'{}'" })
   settings: Record<string, unknown> = {};
 

@@ -106,4 +106,9 @@ export class WebhookDelivery extends BaseEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   processedAt: Date | null = null;
+
+  /** The run this delivery started, when it named members to sync. */
+  @Field(() => SyncRun, { nullable: true })
+  @ManyToOne({ entity: () => SyncRun, nullable: true, deleteRule: 'set null' })
+  syncRun: SyncRun | null = null;
 }

@@ -8,6 +8,7 @@ import { startApi, type LanyardApi } from '../app.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { createTestDatabase, type TestDatabase } from '../db/test-support/test-database.js';
+import type { ConnectorRegistry } from '../integrations/registry.js';
 
 export interface GqlResult<T = Record<string, any>> {
   status: number;
@@ -30,7 +31,14 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  opts: { db?: TestDatabase; secretKey?: string; env?: Record<string, string>; orm?: Partial<Options> } = {},
+  opts: {
+    db?: TestDatabase;
+    secretKey?: string;
+    env?: Record<string, string>;
+    orm?: Partial<Options>;
+    /** Upstream connectors (defaults to the real Nexudus and Andcards ones). */
+    connectors?: ConnectorRegistry;
+  } = {},
 ): Promise<TestApi> {
   const db = opts.db ?? (await createTestDatabase());
   const secretKey = opts.secretKey ?? randomBytes(32).toString('hex');
@@ -42,7 +50,10 @@ export async function startTestApi(
     LANYARD_SECRET_KEY: secretKey,
     ...opts.env,
   });
-  const api = await startApi(config, db.url, secretKey, createLogger(config.logLevel), { orm: opts.orm });
+  const api = await startApi(config, db.url, secretKey, createLogger(config.logLevel), {
+    orm: opts.orm,
+    connectors: opts.connectors,
+  });
   const url = api.url;
   return {
     url,

@@ -1,0 +1,95 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { IntegrationKind } from '../entities/enums.js';
+import {
+  UpstreamError,
+  UpstreamErrorCode,
+  type Connector,
+  type FetchOptions,
+  type UpstreamSnapshot,
+  type WebhookEffect,
+} from '../integrations/connector.js';
+import type { ConnectorRegistry } from '../integrations/registry.js';
+
+/**
+ * An in-memory upstream for API tests of the integration feature (the real connectors are tested
+ * against the simulators in tests/). Credentials: email `admin@fake.test` + password `right`, or any
+ * clientId with clientSecret `right`. Webhook body: `{"event": "...", "members": ["id", ...], "id": "..."}`,
+ * signed with `x-fake-signature: hex(hmac-sha256(secret, body))`.
+ */
+export class FakeUpstream {
+  snapshot: Omit<UpstreamSnapshot, 'scope' | 'fetchedAt'> = {
+    locations: [],
+    groups: [],
+    plans: [],
+    members: [],
+    memberships: [],
+    bookings: [],
+    checkIns: [],
+  };
+  /** When set, the next fetches fail with it. */
+  failWith: UpstreamError | null = null;
+  fetches: FetchOptions['mode'][] = [];
+
+  registry(): ConnectorRegistry {
+    return {
+      connect: async (kind, req) => {
+        if (kind === IntegrationKind.NEXUDUS) {
+          if (req.password !== 'right') throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token endpoint refused the login (401)');
+          return { kind: 'NEXUDUS', accessToken: 'a', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString() };
+        }
+        if (req.clientSecret !== 'right') throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'locations (401)');
+        return { kind: 'ANDCARDS', clientId: req.clientId!, clientSecret: req.clientSecret };
+      },
+      create: () => this.connector(),
+      defaultBaseUrl: () => 'https://upstream.fake.test',
+    };
+  }
+
+  private connector(): Connector {
+    return {
+      fetchSnapshot: async (options) => {
+        this.fetches.push(options.mode);
+        if (this.failWith) throw this.failWith;
+        const ids = options.mode === 'MEMBERS' ? new Set(options.memberExternalIds ?? []) : null;
+        const keep = <T extends { memberExternalId: string }>(rows: T[]) =>
+          ids ? rows.filter((r) => ids.has(r.memberExternalId)) : rows;
+        const s = structuredClone(this.snapshot);
+        return {
+          ...s,
+          scope: ids ? { kind: 'PARTIAL', memberExternalIds: [...ids] } : { kind: 'FULL' },
+          fetchedAt: new Date(),
+          members: ids ? s.members.filter((m) => ids.has(m.externalId)) : s.members,
+          memberships: keep(s.memberships),
+          bookings: keep(s.bookings),
+          checkIns: keep(s.checkIns),
+        };
+      },
+      parseWebhook: (request, secret): WebhookEffect => {
+        if (secret !== null) {
+          const given = Buffer.from(request.headers['x-fake-signature'] ?? '', 'hex');
+          const want = createHmac('sha256', secret).update(request.rawBody).digest();
+          if (given.length !== want.length || !timingSafeEqual(given, want))
+            throw new UpstreamError(UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID, 'signature does not match');
+        }
+        let body: { event?: unknown; members?: unknown; id?: unknown };
+        try {
+          body = JSON.parse(request.rawBody.toString('utf8'));
+        } catch {
+          throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'body is not JSON');
+        }
+        if (typeof body.event !== 'string' || typeof body.id !== 'string' || !Array.isArray(body.members))
+          throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'missing event, id or members');
+        return {
+          event: body.event,
+          deliveryId: body.id,
+          memberExternalIds: body.members.map(String),
+          fullSync: body.event === 'full',
+        };
+      },
+    };
+  }
+}
+
+export function signFake(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
