@@ -36,7 +36,7 @@ export interface NexudusClientOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
-  /** Refresh when the access token expires within this window (default 5 minutes). */
+  /** Refresh when the access token expires within this window (default 60 s; tokens may live only minutes, §1.2). */
   refreshBeforeMs?: number;
   /** Records per list page (default 500; the API documents no maximum, §1.3). */
   pageSize?: number;
@@ -276,7 +276,7 @@ export class NexudusClient {
     this.timeoutMs = o.timeoutMs ?? 30_000;
     this.sleep = o.sleep ?? defaultSleep;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...o.retry };
-    this.refreshBeforeMs = o.refreshBeforeMs ?? 5 * 60_000;
+    this.refreshBeforeMs = o.refreshBeforeMs ?? 60_000;
     this.pageSize = o.pageSize ?? 500;
     this.now = o.now ?? Date.now;
   }

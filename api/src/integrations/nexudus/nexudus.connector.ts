@@ -269,7 +269,7 @@ class NexudusConnector implements Connector {
   }
 }
 
-export function createNexudusConnector(opts: ConnectorOptions): Connector {
+export function createNexudusConnector(opts: NexudusConnectorOptions): Connector {
   return new NexudusConnector(opts);
 }
 
