@@ -43,13 +43,6 @@ export class RateLimiter {
     return turn;
   }
 
-  /** After a 429 the upstream's window is fuller than ours thinks: start a fresh window from now. */
-  penalize(): void {
-    const t = this.now();
-    this.starts.length = 0;
-    for (let i = 0; i < this.maxRequests; i++) this.starts.push(t);
-  }
-
   private async take(): Promise<void> {
     for (;;) {
       const t = this.now();
@@ -168,7 +161,7 @@ export class AndcardsClient {
       const r = await this.attempt(path, url);
       if (r.kind === 'ok') return r.body;
       if (r.kind === 'throttled') {
-        this.limiter.penalize();
+        // The backoff (>= 1 s) also lets the upstream's one-second window drain.
         if (throttled >= this.throttleRetries) {
           throw new UpstreamError(
             UpstreamErrorCode.THROTTLED,
@@ -239,8 +232,7 @@ export class AndcardsClient {
     }
     const status = res.status;
     if (status === 429) {
-      const ra = Number(res.headers.get('retry-after'));
-      return { kind: 'throttled', retryAfterSeconds: Number.isFinite(ra) && ra >= 0 ? ra : null };
+      return { kind: 'throttled', retryAfterSeconds: retryAfterSeconds(res.headers.get('retry-after')) };
     }
     if (status === 401 || status === 403) {
       return {
@@ -345,6 +337,14 @@ export class AndcardsClient {
   private urlOf(path: string): string {
     return this.baseUrl + path;
   }
+}
+
+/** `Retry-After` as seconds or an HTTP date (§2.2: whether the API sends it is undocumented). */
+function retryAfterSeconds(value: string | null): number | null {
+  if (value === null || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value), 300);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.min(300, Math.max(0, Math.ceil((at - Date.now()) / 1000)));
 }
 
 class PageTokenRejected extends Error {
