@@ -113,6 +113,13 @@ export class MemberSource extends BaseEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   lastSeenAt: Date | null = null;
+
+  /**
+   * This integration's sync disabled the member (booking day over, deprovisioned, inactive
+   * upstream): a later sync may enable it again. A member an admin disabled stays disabled.
+   */
+  @Property({ type: 'boolean', default: false })
+  disabledBySync: boolean & Opt = false;
 }
 
 /** A period during which a member may use the WiFi (see domain/access/access-policy.ts). */

@@ -46,6 +46,10 @@ export class SyncRun extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   heldReason: string | null = null;
 
+  /** What was asked: `{ mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS', memberExternalIds? }` (sync-engine.ts). */
+  @Property({ type: 'json', nullable: true })
+  request: Record<string, unknown> | null = null;
+
   /** The computed change set of a held run, applied on confirmation. */
   @Property({ type: 'json', nullable: true, lazy: true })
   pendingPlan: Record<string, unknown> | null = null;

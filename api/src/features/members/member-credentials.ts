@@ -59,6 +59,51 @@ export class MemberCredentials {
     await em.nativeDelete(MemberPmk, { member: member.id });
   }
 
+  /**
+   * The stored form of `passphrase` for member `memberId` (for set-based writes such as the sync's):
+   * encrypted passphrase, fingerprint and encrypted NT hash. Validation and uniqueness are the caller's.
+   */
+  sealed(
+    memberId: string,
+    passphrase: string,
+  ): { passphraseEnc: string; passphraseFingerprint: string; ntHashEnc: string } {
+    return {
+      passphraseEnc: this.secrets.encrypt(passphrase, SecretAad.passphrase(memberId)),
+      passphraseFingerprint: this.fingerprint(passphrase),
+      ntHashEnc: this.secrets.encrypt(ntHash(passphrase), SecretAad.ntHash(memberId)),
+    };
+  }
+
+  /** `count` generated passphrases, unique among themselves and against every member's, in one query per round. */
+  async generateUniqueMany(
+    em: EntityManager,
+    count: number,
+    reserved: Set<string> = new Set(),
+  ): Promise<string[]> {
+    const out: string[] = [];
+    const taken = new Set(reserved);
+    for (let round = 0; round < 10 && out.length < count; round++) {
+      const candidates = new Map<string, string>();
+      while (candidates.size < count - out.length) {
+        const p = generatePassphrase();
+        const fp = this.fingerprint(p);
+        if (!taken.has(fp)) candidates.set(fp, p);
+      }
+      const rows: Array<{ f: string }> = await em.execute(
+        'select passphrase_fingerprint f from member where passphrase_fingerprint in (select jsonb_array_elements_text(?::jsonb))',
+        [JSON.stringify([...candidates.keys()])],
+      );
+      const used = new Set(rows.map((r) => r.f));
+      for (const [fp, p] of candidates) {
+        if (used.has(fp)) continue;
+        taken.add(fp);
+        out.push(p);
+      }
+    }
+    if (out.length < count) throw new Error('Could not generate unique passphrases in 10 rounds');
+    return out;
+  }
+
   async clear(em: EntityManager, member: Member): Promise<void> {
     member.passphraseEnc = null;
     member.passphraseFingerprint = null;

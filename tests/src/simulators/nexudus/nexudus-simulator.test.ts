@@ -440,6 +440,14 @@ test('faults: 5xx, 401, malformed JSON, truncated body, delay', async () => {
     assert.equal((await getJson(base, '/api/spaces/teams')).status, 200);
     assert.ok(Date.now() - t0 >= 140);
     assert.equal((await getJson(base, '/api/spaces/coworkers')).status, 200);
+
+    sim.emptyPageNext({ path: '/api/spaces/coworkers', query: { page: '2' } });
+    assert.equal((await getJson(base, '/api/spaces/coworkers?size=2&page=1')).body.Records.length, 2);
+    const missing = await getJson(base, '/api/spaces/coworkers?size=2&page=2');
+    assert.equal(missing.status, 200);
+    assert.deepEqual(missing.body.Records, []);
+    assert.ok(missing.body.TotalPages >= 2);
+    assert.equal((await getJson(base, '/api/spaces/coworkers?size=2&page=2')).body.Records.length, 2);
   });
 });
 

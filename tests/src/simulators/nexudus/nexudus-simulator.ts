@@ -61,6 +61,8 @@ export type Fault =
   | { kind: 'malformed' }
   /** Content-Length of the full body, half of it sent, then the socket is destroyed. */
   | { kind: 'truncated' }
+  /** A list page answered without its records, totals unchanged: a page gone missing. */
+  | { kind: 'emptyPage' }
   /** Socket destroyed without any response. */
   | { kind: 'reset' }
   /** Wait, then answer normally (or with the next matching fault). */
@@ -72,6 +74,8 @@ export interface FaultMatch {
   method?: string;
   /** Substring of, or RegExp tested against, the request path. */
   path?: string | RegExp;
+  /** Query parameters that must all be present with these values (e.g. `{ page: '2' }`). */
+  query?: Record<string, string>;
 }
 
 export interface WebhookDelivery {
@@ -564,7 +568,7 @@ export class NexudusSimulator {
     this.faults.push({
       fault,
       remaining: opts.times ?? 1,
-      match: { method: opts.method, path: opts.path },
+      match: { method: opts.method, path: opts.path, query: opts.query },
     });
   }
 
@@ -578,8 +582,8 @@ export class NexudusSimulator {
       retryAfterHeader?: boolean;
     } & FaultMatch = {},
   ): void {
-    const { method, path, ...f } = opts;
-    this.inject({ kind: 'throttle', ...f }, { times, method, path });
+    const { method, path, query, ...f } = opts;
+    this.inject({ kind: 'throttle', ...f }, { times, method, path, query });
   }
 
   failNext(status = 500, opts: { times?: number; body?: string } & FaultMatch = {}): void {
@@ -600,6 +604,11 @@ export class NexudusSimulator {
 
   resetNext(opts: { times?: number } & FaultMatch = {}): void {
     this.inject({ kind: 'reset' }, opts);
+  }
+
+  /** The next matching list page comes back with `Records: []` but the same totals. */
+  emptyPageNext(opts: { times?: number } & FaultMatch = {}): void {
+    this.inject({ kind: 'emptyPage' }, opts);
   }
 
   delayNext(ms: number, opts: { times?: number } & FaultMatch = {}): void {
@@ -754,10 +763,12 @@ export class NexudusSimulator {
     return { kind: 'other', user: null };
   }
 
-  private takeFault(method: string, path: string, kinds: (k: Fault['kind']) => boolean): Fault | null {
+  private takeFault(url: URL, method: string, kinds: (k: Fault['kind']) => boolean): Fault | null {
+    const path = url.pathname;
     const i = this.faults.findIndex(
       (f) =>
         kinds(f.fault.kind) &&
+        Object.entries(f.match.query ?? {}).every(([k, v]) => url.searchParams.get(k) === v) &&
         (!f.match.method || f.match.method.toUpperCase() === method) &&
         (!f.match.path ||
           (typeof f.match.path === 'string' ? path.includes(f.match.path) : f.match.path.test(path))),
@@ -826,9 +837,9 @@ export class NexudusSimulator {
     this.requests.push(entry);
 
     let delay: Fault | null;
-    while ((delay = this.takeFault(method, url.pathname, (k) => k === 'delay')) && delay.kind === 'delay')
+    while ((delay = this.takeFault(url, method, (k) => k === 'delay')) && delay.kind === 'delay')
       await new Promise((r) => setTimeout(r, delay && delay.kind === 'delay' ? delay.ms : 0));
-    const fault = this.takeFault(method, url.pathname, (k) => k !== 'delay');
+    const fault = this.takeFault(url, method, (k) => k !== 'delay');
     entry.fault = fault?.kind ?? null;
 
     let resp: SimResponse;
@@ -848,6 +859,10 @@ export class NexudusSimulator {
     else if (fault?.kind === 'unauthorized') resp = this.unauthorized();
     else resp = this.route(method, url, body, req.headers, auth.user, fault);
 
+    if (fault?.kind === 'emptyPage' && resp.status === 200 && resp.body) {
+      const env = JSON.parse(resp.body) as Json;
+      if (Array.isArray(env.Records)) resp = { ...resp, body: JSON.stringify({ ...env, Records: [] }) };
+    }
     entry.status = resp.status;
     let out = Buffer.from(resp.body ?? '', 'utf8');
     if (fault?.kind === 'malformed') {
