@@ -26,6 +26,11 @@ import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
 import { mountStaticApps } from './http/static-apps.js';
 import { BossJobs } from './jobs/boss.js';
+import { SyncJobs } from './jobs/sync.job.js';
+import { webhookRouter } from './http/webhooks.js';
+import { defaultConnectorRegistry } from './integrations/default-registry.js';
+import type { ConnectorRegistry } from './integrations/registry.js';
+import { SyncEngine } from './sync/sync-engine.js';
 import { createServices, type Services } from './services.js';
 
 export interface LanyardApi {
@@ -45,7 +50,7 @@ export async function startApi(
   databaseUrl: string,
   secretKeyHex: string,
   logger: Logger,
-  opts: { orm?: Partial<Options>; radiusMetricsUrl?: string } = {},
+  opts: { orm?: Partial<Options>; radiusMetricsUrl?: string; connectors?: ConnectorRegistry } = {},
 ): Promise<LanyardApi> {
   const secrets = SecretBox.fromHex(secretKeyHex);
   const orm = await initOrm(databaseUrl, opts.orm);
@@ -61,7 +66,15 @@ export async function startApi(
   const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
   await jobs.start({ work: true });
 
-  const services = createServices(config, secrets, jobs, limiter);
+  const connectors = opts.connectors ?? defaultConnectorRegistry();
+  const engine = new SyncEngine({ secrets, connectors, logger, jobs });
+  const syncJobs = new SyncJobs(orm, engine, logger);
+  await syncJobs.start(jobs.boss);
+  const services = createServices(config, secrets, jobs, limiter, {
+    connectors,
+    runner: engine,
+    dispatcher: syncJobs,
+  });
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -191,6 +204,17 @@ export async function startApi(
     res.type(metrics.registry.contentType).send(text);
   });
   app.use(
+    webhookRouter({
+      orm,
+      secrets,
+      connectors,
+      runner: engine,
+      dispatcher: syncJobs,
+      logger,
+      deliveries: metrics.webhookDeliveries,
+    }),
+  );
+  app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -232,6 +256,7 @@ export async function startApi(
       stopped = true;
       await apollo.stop();
       await closeServer(httpServer);
+      await syncJobs.stop();
       await jobs
         .stop()
         .catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));

@@ -7,6 +7,12 @@ import { AuditResolver } from '../features/audit/audit.resolver.js';
 import { AuthResolver } from '../features/auth/auth.resolver.js';
 import { EventResolver } from '../features/events/event.resolver.js';
 import { GroupResolver } from '../features/groups/group.resolver.js';
+import {
+  IntegrationResolver,
+  LocationMappingResolver,
+  SyncRunResolver,
+  WebhookDeliveryResolver,
+} from '../features/integrations/integration.resolver.js';
 import { LocationResolver } from '../features/locations/location.resolver.js';
 import { MemberResolver } from '../features/members/member.resolver.js';
 import { NasClientResolver } from '../features/nas-clients/nas-client.resolver.js';
@@ -24,6 +30,10 @@ export const RESOLVERS = [
   ApiKeyResolver,
   AuditResolver,
   EventResolver,
+  IntegrationResolver,
+  SyncRunResolver,
+  LocationMappingResolver,
+  WebhookDeliveryResolver,
 ] as const;
 
 /** Public operations: everything else carries @Authorized (a test enforces it). */

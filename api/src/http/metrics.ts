@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['type', 'outcome'],
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'lanyard_webhook_deliveries_total',
+      help: 'Webhook deliveries by outcome (QUEUED, DUPLICATE, SIGNATURE_INVALID, MALFORMED, …)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     graphqlErrors: new Counter({
       name: 'lanyard_graphql_errors_total',
       help: 'GraphQL errors by code',

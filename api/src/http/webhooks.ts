@@ -62,7 +62,11 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
     return;
   }
   const em = deps.orm.em.fork();
-  const integration = await em.findOne(Integration, { webhookToken: token }, { populate: ['webhookSecretEnc'] });
+  const integration = await em.findOne(
+    Integration,
+    { webhookToken: token },
+    { populate: ['webhookSecretEnc'] },
+  );
   if (!integration) {
     count(WebhookOutcome.UNKNOWN_ENDPOINT);
     res.status(404).json({ error: 'unknown webhook endpoint' });
@@ -72,10 +76,12 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
     ? deps.secrets.decrypt(integration.webhookSecretEnc, SecretAad.webhookSecret(integration.id)).toString()
     : null;
   const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const connector = deps.connectors.create(integration, {
-    load: () => Promise.reject(new Error('webhook parsing needs no credentials')) as Promise<StoredCredentials>,
+    load: () =>
+      Promise.reject(new Error('webhook parsing needs no credentials')) as Promise<StoredCredentials>,
     save: () => Promise.resolve(),
   });
 
@@ -85,7 +91,9 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
   } catch (err) {
     if (!(err instanceof UpstreamError)) throw err;
     const outcome =
-      err.code === UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID ? WebhookOutcome.SIGNATURE_INVALID : WebhookOutcome.MALFORMED;
+      err.code === UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID
+        ? WebhookOutcome.SIGNATURE_INVALID
+        : WebhookOutcome.MALFORMED;
     em.create(WebhookDelivery, {
       integration,
       event: action ?? 'unknown',
@@ -132,11 +140,10 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
       );
       runId = run.id;
     }
-    await tem.execute(`update webhook_delivery set outcome = ?, sync_run_id = ?, processed_at = now() where id = ?`, [
-      outcome,
-      runId,
-      deliveryId,
-    ]);
+    await tem.execute(
+      `update webhook_delivery set outcome = ?, sync_run_id = ?, processed_at = now() where id = ?`,
+      [outcome, runId, deliveryId],
+    );
     return { outcome, runId };
   });
   count(result.outcome);

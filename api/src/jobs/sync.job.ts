@@ -58,7 +58,10 @@ export class SyncJobs implements RunDispatcher {
     });
     for (const run of stale) dispatched.push(run.id);
 
-    const integrations = await em.find(Integration, { enabled: true, health: { $ne: IntegrationHealth.NEEDS_RECONNECT } });
+    const integrations = await em.find(Integration, {
+      enabled: true,
+      health: { $ne: IntegrationHealth.NEEDS_RECONNECT },
+    });
     for (const integration of integrations) {
       const settings = readIntegrationSettings(integration.settings);
       const busy = await em.count(SyncRun, {
@@ -67,16 +70,22 @@ export class SyncJobs implements RunDispatcher {
       });
       if (busy) continue; // a held run waits for an admin; piling more runs behind it helps nobody
       const due =
-        !integration.lastSyncAt || integration.lastSyncAt.getTime() + settings.syncIntervalMinutes * 60_000 <= now.getTime();
+        !integration.lastSyncAt ||
+        integration.lastSyncAt.getTime() + settings.syncIntervalMinutes * 60_000 <= now.getTime();
       if (!due) continue;
-      const lastFull = await em.findOne(
-        SyncRun,
-        { integration, status: SyncRunStatus.SUCCEEDED, trigger: { $ne: SyncTrigger.WEBHOOK }, mode: 'FULL' } as never,
-        { orderBy: { id: 'desc' }, fields: ['id', 'finishedAt'] as never },
+      const [lastFull] = await em.execute<Array<{ finished_at: Date | null }>>(
+        `select finished_at from sync_run
+          where integration_id = ? and status = 'SUCCEEDED' and request->>'mode' = 'FULL'
+          order by id desc limit 1`,
+        [integration.id],
       );
-      const full = !lastFull?.finishedAt || lastFull.finishedAt.getTime() + FULL_RECONCILE_MS <= now.getTime();
+      const full =
+        !lastFull?.finished_at ||
+        new Date(lastFull.finished_at).getTime() + FULL_RECONCILE_MS <= now.getTime();
       const run = await em.transactional((tem) =>
-        this.engine.createRun(tem, integration, SyncTrigger.SCHEDULE, { mode: full ? 'FULL' : 'INCREMENTAL' }),
+        this.engine.createRun(tem, integration, SyncTrigger.SCHEDULE, {
+          mode: full ? 'FULL' : 'INCREMENTAL',
+        }),
       );
       dispatched.push(run.id);
     }

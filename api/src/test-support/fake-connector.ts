@@ -34,10 +34,17 @@ export class FakeUpstream {
     return {
       connect: async (kind, req) => {
         if (kind === IntegrationKind.NEXUDUS) {
-          if (req.password !== 'right') throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token endpoint refused the login (401)');
-          return { kind: 'NEXUDUS', accessToken: 'a', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString() };
+          if (req.password !== 'right')
+            throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token endpoint refused the login (401)');
+          return {
+            kind: 'NEXUDUS',
+            accessToken: 'a',
+            refreshToken: 'r',
+            expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+          };
         }
-        if (req.clientSecret !== 'right') throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'locations (401)');
+        if (req.clientSecret !== 'right')
+          throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'locations (401)');
         return { kind: 'ANDCARDS', clientId: req.clientId!, clientSecret: req.clientSecret };
       },
       create: () => this.connector(),

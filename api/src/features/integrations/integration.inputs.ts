@@ -28,7 +28,10 @@ registerEnumType(PasswordSourceEnum, { name: 'PasswordSource' });
 registerEnumType(VlanModeEnum, { name: 'VlanMode' });
 registerEnumType(SyncModeEnum, { name: 'SyncMode' });
 
-@InputType({ description: 'Only the fields the kind needs: Nexudus email + password (+ totp), Andcards clientId + clientSecret.' })
+@InputType({
+  description:
+    'Only the fields the kind needs: Nexudus email + password (+ totp), Andcards clientId + clientSecret.',
+})
 export class IntegrationCredentialsInput {
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => String, { nullable: true, description: 'Used once to mint tokens; never stored.' })
@@ -71,7 +74,10 @@ export class IntegrationSettingsInput {
 export class CreateIntegrationInput {
   @Field(() => IntegrationKind) kind!: IntegrationKind;
   @Field(() => String) name!: string;
-  @Field(() => String, { nullable: true, description: "Defaults to the vendor's API; set it for a simulator or a regional host." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Defaults to the vendor's API; set it for a simulator or a regional host.",
+  })
   baseUrl?: string | null;
   @Field(() => IntegrationCredentialsInput) credentials!: IntegrationCredentialsInput;
   @Field(() => IntegrationSettingsInput, { nullable: true }) settings?: IntegrationSettingsInput | null;
@@ -136,7 +142,10 @@ export class IntegrationSettingsType {
 @ObjectType()
 export class IntegrationPayload {
   @Field(() => Integration) integration!: Integration;
-  @Field(() => SyncRun, { nullable: true, description: 'The run started by this change (the first sync on creation).' })
+  @Field(() => SyncRun, {
+    nullable: true,
+    description: 'The run started by this change (the first sync on creation).',
+  })
   run?: SyncRun | null;
 }
 

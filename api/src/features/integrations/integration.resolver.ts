@@ -1,4 +1,18 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Permission } from '../../auth/permissions.js';
 import {
   Integration,
@@ -64,7 +78,9 @@ export class IntegrationResolver {
     return integration.health;
   }
 
-  @FieldResolver(() => String, { description: 'The URL to paste upstream (Nexudus: add /<Action>, see webhookEndpoints).' })
+  @FieldResolver(() => String, {
+    description: 'The URL to paste upstream (Nexudus: add /<Action>, see webhookEndpoints).',
+  })
   webhookUrl(@Root() integration: Integration, @Ctx() ctx: GqlContext): string {
     return ctx.services.integrations.webhookUrl(integration);
   }
@@ -96,7 +112,9 @@ export class IntegrationResolver {
   }
 
   @Authorized(Permission.IntegrationWrite)
-  @Mutation(() => IntegrationPayload, { description: 'Connects to the platform, stores tokens (never passwords) and starts the first sync.' })
+  @Mutation(() => IntegrationPayload, {
+    description: 'Connects to the platform, stores tokens (never passwords) and starts the first sync.',
+  })
   createIntegration(
     @Arg('input', () => CreateIntegrationInput) input: CreateIntegrationInput,
     @Ctx() ctx: GqlContext,
@@ -135,7 +153,9 @@ export class IntegrationResolver {
     @Arg('input', () => RemapLocationInput) input: RemapLocationInput,
     @Ctx() ctx: GqlContext,
   ) {
-    return { mapping: await ctx.services.integrations.remapLocation(txOf(ctx), input.mappingId, input.locationId) };
+    return {
+      mapping: await ctx.services.integrations.remapLocation(txOf(ctx), input.mappingId, input.locationId),
+    };
   }
 
   @Authorized(Permission.IntegrationRead)
@@ -146,14 +166,18 @@ export class IntegrationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GqlContext,
   ) {
-    return toConnection(await ctx.services.integrations.listDeliveries(ctx.em, ctx.actor!, integrationId, first, after));
+    return toConnection(
+      await ctx.services.integrations.listDeliveries(ctx.em, ctx.actor!, integrationId, first, after),
+    );
   }
 }
 
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
   @Authorized(Permission.SyncRun)
-  @Mutation(() => SyncRun, { description: 'Starts a sync now ("Sync now"); follow it with syncRunEvents(runId).' })
+  @Mutation(() => SyncRun, {
+    description: 'Starts a sync now ("Sync now"); follow it with syncRunEvents(runId).',
+  })
   runSync(
     @Arg('integrationId', () => ID) integrationId: string,
     @Arg('mode', () => SyncModeEnum, { defaultValue: SyncModeEnum.FULL }) mode: SyncModeEnum,
@@ -177,7 +201,9 @@ export class SyncRunResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GqlContext,
   ) {
-    return toConnection(await ctx.services.integrations.listRuns(ctx.em, ctx.actor!, filter ?? {}, first, after));
+    return toConnection(
+      await ctx.services.integrations.listRuns(ctx.em, ctx.actor!, filter ?? {}, first, after),
+    );
   }
 
   @FieldResolver(() => Integration)
@@ -213,5 +239,13 @@ export class LocationMappingResolver {
   @FieldResolver(() => Location)
   location(@Root() mapping: LocationMapping, @Ctx() ctx: GqlContext): Promise<Location> {
     return ctx.em.findOneOrFail(Location, { id: mapping.location.id });
+  }
+}
+
+@Resolver(() => WebhookDelivery)
+export class WebhookDeliveryResolver {
+  @FieldResolver(() => SyncRun, { nullable: true })
+  syncRun(@Root() delivery: WebhookDelivery, @Ctx() ctx: GqlContext): Promise<SyncRun | null> | null {
+    return delivery.syncRun ? ctx.em.findOne(SyncRun, { id: delivery.syncRun.id }) : null;
   }
 }

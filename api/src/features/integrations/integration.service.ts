@@ -64,14 +64,14 @@ export interface CreateIntegrationFields {
   name: string;
   baseUrl?: string | null;
   credentials: CredentialsFields;
-  settings?: Partial<IntegrationSettings> | null;
+  settings?: SettingsPatch | null;
   webhookSecret?: string | null;
 }
 
 export interface UpdateIntegrationFields {
   name?: string;
   baseUrl?: string;
-  settings?: Partial<IntegrationSettings>;
+  settings?: SettingsPatch;
   webhookSecret?: string;
   enabled?: boolean;
 }
@@ -105,19 +105,30 @@ export const NEXUDUS_WEBHOOK_ACTIONS = [
 const MAX_PLAN_MAPPINGS = 1000;
 const FIELD_NAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
 
+/** What an admin may send: any subset; null clears only the two optional field names. */
+export type SettingsPatch = {
+  [K in Exclude<keyof IntegrationSettings, 'planMappings'>]?: IntegrationSettings[K] | null;
+} & {
+  planMappings?: Array<{ planExternalId: string; noAccess: boolean; groupId?: string | null }> | null;
+};
+const CLEARABLE = new Set(['usernameField', 'passwordField']);
+
 /** Settings merged over `base`, with every problem reported at once. */
 export function mergeSettings(
   base: IntegrationSettings,
-  patch: Partial<IntegrationSettings> | null | undefined,
+  patch: SettingsPatch | null | undefined,
   p: Problems,
 ): IntegrationSettings {
   const s: IntegrationSettings = { ...base };
   for (const [k, v] of Object.entries(patch ?? {})) {
-    if (v !== undefined && k in DEFAULT_INTEGRATION_SETTINGS) (s as unknown as Record<string, unknown>)[k] = v;
+    if (v === undefined || !(k in DEFAULT_INTEGRATION_SETTINGS)) continue;
+    if (v === null && !CLEARABLE.has(k)) continue;
+    (s as unknown as Record<string, unknown>)[k] = v;
   }
   const int = (field: keyof IntegrationSettings, min: number, max: number) => {
     const v = s[field] as number;
-    if (!Number.isInteger(v) || v < min || v > max) p.add(`settings.${field}`, 'OUT_OF_RANGE', `must be ${min}–${max}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      p.add(`settings.${field}`, 'OUT_OF_RANGE', `must be ${min}–${max}`);
   };
   int('syncIntervalMinutes', 5, 1440);
   int('safetyThresholdPercent', 1, 100);
@@ -128,14 +139,16 @@ export function mergeSettings(
     p.add('settings.passwordField', 'REQUIRED', 'name the upstream field that holds the passphrase');
   for (const f of ['usernameField', 'passwordField'] as const) {
     const v = s[f];
-    if (v != null && !FIELD_NAME_RE.test(v)) p.add(`settings.${f}`, 'INVALID_FIELD_NAME', 'letters, digits, _ and .');
+    if (v != null && !FIELD_NAME_RE.test(v))
+      p.add(`settings.${f}`, 'INVALID_FIELD_NAME', 'letters, digits, _ and .');
   }
   if (s.planMappings.length > MAX_PLAN_MAPPINGS)
     p.add('settings.planMappings', 'TOO_MANY', `at most ${MAX_PLAN_MAPPINGS} plans`);
   const seen = new Set<string>();
   s.planMappings = s.planMappings.map((m, i) => {
     const id = m.planExternalId?.trim() ?? '';
-    if (!id || id.length > 200) p.add(`settings.planMappings.${i}.planExternalId`, 'REQUIRED', 'a plan id is required');
+    if (!id || id.length > 200)
+      p.add(`settings.planMappings.${i}.planExternalId`, 'REQUIRED', 'a plan id is required');
     if (seen.has(id)) p.add(`settings.planMappings.${i}.planExternalId`, 'DUPLICATE', 'each plan once');
     seen.add(id);
     return { planExternalId: id, noAccess: !!m.noAccess, groupId: m.noAccess ? null : (m.groupId ?? null) };
@@ -185,7 +198,10 @@ export class IntegrationService {
     if (input.webhookSecret != null) this.validateWebhookSecret(input.webhookSecret, p);
     p.throwIfAny();
     await this.assertGroupsExist(tx.em, settings);
-    if (await tx.em.count(Integration, { name })) throw new DomainError(ErrorCode.ALREADY_EXISTS, 'An integration with this name exists', { field: 'name' });
+    if (await tx.em.count(Integration, { name }))
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, 'An integration with this name exists', {
+        field: 'name',
+      });
 
     const stored = await this.connect(input.kind, { ...input.credentials, baseUrl: baseUrl! });
     const integration = tx.em.create(Integration, {
@@ -199,7 +215,8 @@ export class IntegrationService {
       enabled: true,
     });
     this.storeCredentials(integration, stored);
-    if (input.webhookSecret) integration.webhookSecretEnc = this.encryptWebhookSecret(integration, input.webhookSecret);
+    if (input.webhookSecret)
+      integration.webhookSecretEnc = this.encryptWebhookSecret(integration, input.webhookSecret);
     await tx.em.flush();
     const run = await this.sync.runner.createRun(tx.em, integration, SyncTrigger.MANUAL, { mode: 'FULL' });
     tx.afterCommit(() => this.sync.dispatcher.dispatch(run.id));
@@ -256,7 +273,8 @@ export class IntegrationService {
     requireStaff(tx.actor, Permission.IntegrationWrite);
     const integration = await this.get(tx.em, tx.actor, id);
     const running = await tx.em.count(SyncRun, { integration, status: SyncRunStatus.RUNNING });
-    if (running) throw new DomainError(ErrorCode.CONFLICT, 'A sync is running; try again when it has finished');
+    if (running)
+      throw new DomainError(ErrorCode.CONFLICT, 'A sync is running; try again when it has finished');
     tx.em.remove(integration);
     await tx.em.flush();
     return id;
@@ -265,9 +283,12 @@ export class IntegrationService {
   async runSync(tx: Tx, integrationId: string, mode: 'FULL' | 'INCREMENTAL'): Promise<SyncRun> {
     requireStaff(tx.actor, Permission.SyncRun);
     const integration = await this.get(tx.em, tx.actor, integrationId);
-    if (!integration.enabled) throw new DomainError(ErrorCode.CONFLICT, 'The integration is disabled', { reason: 'DISABLED' });
+    if (!integration.enabled)
+      throw new DomainError(ErrorCode.CONFLICT, 'The integration is disabled', { reason: 'DISABLED' });
     if (integration.health === IntegrationHealth.NEEDS_RECONNECT)
-      throw new DomainError(ErrorCode.CONFLICT, 'The integration needs to be reconnected first', { reason: 'NEEDS_RECONNECT' });
+      throw new DomainError(ErrorCode.CONFLICT, 'The integration needs to be reconnected first', {
+        reason: 'NEEDS_RECONNECT',
+      });
     const run = await this.sync.runner.createRun(tx.em, integration, SyncTrigger.MANUAL, { mode });
     tx.afterCommit(() => this.sync.dispatcher.dispatch(run.id));
     return run;
@@ -294,7 +315,12 @@ export class IntegrationService {
     return paginate(em, SyncRun, where, { first, after, order: 'desc' });
   }
 
-  async log(em: EntityManager, run: SyncRun, afterSeq: number | null, first: number | null): Promise<SyncLogEntry[]> {
+  async log(
+    em: EntityManager,
+    run: SyncRun,
+    afterSeq: number | null,
+    first: number | null,
+  ): Promise<SyncLogEntry[]> {
     const limit = Math.min(Math.max(first ?? 500, 1), 2000);
     return em.find(
       SyncLogEntry,
@@ -327,7 +353,11 @@ export class IntegrationService {
   }
 
   mappings(em: EntityManager, integration: Integration): Promise<LocationMapping[]> {
-    return em.find(LocationMapping, { integration }, { orderBy: { externalName: 'asc', id: 'asc' }, populate: ['location'] });
+    return em.find(
+      LocationMapping,
+      { integration },
+      { orderBy: { externalName: 'asc', id: 'asc' }, populate: ['location'] },
+    );
   }
 
   /** Points an upstream location at another Lanyard location (e.g. one created by hand before the first sync). */
@@ -396,7 +426,13 @@ export class IntegrationService {
       p.add('baseUrl', 'INVALID_URL', 'must be an http(s) URL');
       return null;
     }
-    if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
+    if (
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.username ||
+      url.password ||
+      url.search ||
+      url.hash
+    ) {
       p.add('baseUrl', 'INVALID_URL', 'must be an http(s) URL without credentials, query or fragment');
       return null;
     }
