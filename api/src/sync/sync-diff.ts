@@ -754,8 +754,12 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
   }
 }
 
+const scopeSets = new WeakMap<UpstreamSnapshot, Set<string>>();
 function inScope(snapshot: UpstreamSnapshot, externalId: string): boolean {
-  return snapshot.scope.kind === 'FULL' || snapshot.scope.memberExternalIds.includes(externalId);
+  if (snapshot.scope.kind === 'FULL') return true;
+  let set = scopeSets.get(snapshot);
+  if (!set) scopeSets.set(snapshot, (set = new Set(snapshot.scope.memberExternalIds)));
+  return set.has(externalId);
 }
 
 function sameGrant(cur: CurrentGrant, g: PlannedGrant): boolean {

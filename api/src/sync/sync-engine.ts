@@ -192,11 +192,15 @@ export class SyncEngine {
         ErrorCode.CONFLICT,
         'A sync of this integration is running: try again when it ends',
       );
-    await em.refresh(run, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
-    if (run.status !== SyncRunStatus.HELD)
-      throw new DomainError(ErrorCode.CONFLICT, `This run is ${run.status}, not waiting for confirmation`, {
-        status: run.status,
-      });
+    // Claims the run (a concurrent confirm or discard waits here, then finds it no longer HELD).
+    // A row update, not SELECT FOR UPDATE: the run's log lines (other connection) must still be
+    // able to reference the row.
+    const claimed: unknown[] = await em.execute(
+      `update sync_run set updated_at = now() where id = ? and status = 'HELD' returning id`,
+      [runId],
+    );
+    if (claimed.length === 0)
+      throw new DomainError(ErrorCode.CONFLICT, 'This run is no longer waiting for confirmation');
     const log = new SyncRunLog(em.fork(), runId, this.deps.logger, await SyncRunLog.lastSeq(em, runId));
     log.info('Confirmed by an administrator: applying the held changes');
     const stored = (await em.execute('select pending_plan p from sync_run where id = ?', [runId]))[0]
@@ -207,7 +211,6 @@ export class SyncEngine {
     await this.finishApplied(em, runId, integration.id, plan, null);
     log.info(`Applied: ${summary(plan.counts)}`);
     log.status(SyncRunStatus.SUCCEEDED);
-    await log.flush();
     const queue = () => this.queuePmks(applied);
     if (afterCommit) afterCommit(queue);
     await em.refresh(run);
@@ -217,15 +220,16 @@ export class SyncEngine {
   /** HELD → DISCARDED, nothing applied. */
   async discard(em: EntityManager, runId: string): Promise<SyncRun> {
     const run = await this.heldRun(em, runId);
-    await em.execute(
+    const claimed: unknown[] = await em.execute(
       `update sync_run set status = 'DISCARDED', pending_plan = null, finished_at = now(), updated_at = now()
-        where id = ? and status = 'HELD'`,
+        where id = ? and status = 'HELD' returning id`,
       [runId],
     );
+    if (claimed.length === 0)
+      throw new DomainError(ErrorCode.CONFLICT, 'This run is no longer waiting for confirmation');
     const log = new SyncRunLog(em.fork(), runId, this.deps.logger, await SyncRunLog.lastSeq(em, runId));
     log.info('Discarded by an administrator: nothing was changed');
     log.status(SyncRunStatus.DISCARDED);
-    await log.flush();
     await em.refresh(run);
     return run;
   }

@@ -1,0 +1,688 @@
+/**
+ * The sync engine against real PostgreSQL, with an in-memory connector (the simulators are for the
+ * connectors' own tests): what a run writes, what it leaves alone, holds, failures, concurrency and
+ * the live log.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { NotifyChannel, SecretAad } from '@lanyard/schema';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { SecretBox } from '../common/crypto/secret-box.js';
+import { createLogger } from '../common/logger.js';
+import { uuidv7 } from '../common/ids.js';
+import { initOrm, migrate } from '../db/orm.js';
+import { createTestDatabase, type TestDatabase } from '../db/test-support/test-database.js';
+import { Integration, IntegrationKind, SyncRunStatus, SyncTrigger } from '../entities/index.js';
+import {
+  UpstreamError,
+  UpstreamErrorCode,
+  type Connector,
+  type CredentialStore,
+  type FetchOptions,
+  type UpstreamMember,
+  type UpstreamMembership,
+  type UpstreamSnapshot,
+} from '../integrations/connector.js';
+import type { IntegrationSettings } from '../integrations/integration-settings.js';
+import type { ConnectorRegistry } from '../integrations/registry.js';
+import { sealCredentials } from './credential-store.js';
+import { SyncEngine, type SyncRequest } from './sync-engine.js';
+
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+const secrets = SecretBox.fromHex('11'.repeat(32));
+
+class FakeConnector implements Connector {
+  snapshot: UpstreamSnapshot | Error = emptySnapshot();
+  /** Resolved by the test to let a fetch finish (concurrency tests). */
+  gate: Promise<void> | null = null;
+  fetches = 0;
+  refreshToken = false;
+  constructor(private readonly store: () => CredentialStore) {}
+  async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
+    this.fetches++;
+    options.log.info('fake upstream: fetching');
+    if (this.refreshToken) {
+      await this.store().load();
+      await this.store().save({
+        kind: 'NEXUDUS',
+        accessToken: 'new-access',
+        refreshToken: 'new-refresh',
+        expiresAt: '2030-01-01T00:00:00.000Z',
+      });
+    }
+    if (this.gate) await this.gate;
+    if (this.snapshot instanceof Error) throw this.snapshot;
+    return structuredClone(this.snapshot);
+  }
+  parseWebhook(): never {
+    throw new Error('not used');
+  }
+}
+
+function emptySnapshot(): UpstreamSnapshot {
+  return {
+    scope: { kind: 'FULL' },
+    fetchedAt: new Date(),
+    locations: [],
+    groups: [],
+    plans: [],
+    members: [],
+    memberships: [],
+    bookings: [],
+    checkIns: [],
+  };
+}
+
+let db: TestDatabase;
+let orm: MikroORM;
+let sql: pg.Client;
+let listener: pg.Client;
+const notifications: Array<{ channel: string; payload: Record<string, unknown> }> = [];
+const connectors = new Map<string, FakeConnector>();
+let clock = new Date();
+const registry: ConnectorRegistry = {
+  connect: () => Promise.reject(new Error('not used')),
+  create: (integration, store) => {
+    const c = connectors.get(integration.id)!;
+    (c as unknown as { store: () => CredentialStore }).store = () => store;
+    return c;
+  },
+  defaultBaseUrl: () => 'http://upstream.invalid',
+};
+const pmkJobs: string[] = [];
+let provisioned: string[] = [];
+let engine: SyncEngine;
+
+before(async () => {
+  db = await createTestDatabase();
+  orm = await initOrm(db.url);
+  await migrate(orm);
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  listener.on('notification', (n) =>
+    notifications.push({
+      channel: n.channel,
+      payload: JSON.parse(n.payload ?? '{}') as Record<string, unknown>,
+    }),
+  );
+  await listener.query(`LISTEN ${NotifyChannel.memberChanged}`);
+  await listener.query(`LISTEN ${NotifyChannel.events}`);
+  await listener.query(`LISTEN ${NotifyChannel.configChanged}`);
+  engine = new SyncEngine({
+    secrets,
+    connectors: registry,
+    logger,
+    now: () => clock,
+    jobs: {
+      computePmks: async (id) => void pmkJobs.push(id),
+      backfillPmks: async () => void pmkJobs.push('backfill'),
+    },
+    onMembersProvisioned: async (em, ids) => {
+      // runs inside the run's transaction: the members are visible there
+      const rows: unknown[] = await em.execute(
+        'select id from member where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
+        [JSON.stringify(ids)],
+      );
+      assert.equal(rows.length, ids.length);
+      provisioned.push(...ids);
+    },
+  });
+});
+after(async () => {
+  await listener.end();
+  await sql.end();
+  await orm.close(true);
+  await db.drop();
+});
+
+async function q<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  return (await sql.query(text, params)).rows as T[];
+}
+
+/** An integration, its fake connector and a snapshot builder with ids unique to this scenario. */
+async function scenario(settings: Partial<IntegrationSettings> = {}, opts: { poolLocation?: boolean } = {}) {
+  const tag = randomBytes(3).toString('hex');
+  const em = orm.em.fork();
+  const integration = Object.assign(new Integration(), {
+    kind: IntegrationKind.NEXUDUS,
+    name: `Nexudus ${tag}`,
+    baseUrl: 'http://upstream.invalid',
+    webhookToken: randomBytes(12).toString('hex'),
+    settings: settings as Record<string, unknown>,
+  });
+  integration.credentialsEnc = sealCredentials(secrets, integration.id, {
+    kind: 'NEXUDUS',
+    accessToken: 'a',
+    refreshToken: 'r',
+    expiresAt: '2029-01-01T00:00:00.000Z',
+  });
+  await em.persistAndFlush(integration);
+  const connector = new FakeConnector(() => {
+    throw new Error('no store yet');
+  });
+  connectors.set(integration.id, connector);
+  let homeLocationId: string | null = null;
+  if (opts.poolLocation !== false) {
+    homeLocationId = uuidv7();
+    await q(
+      `insert into location (id, name, slug, timezone, vlan_pool_start, vlan_pool_end) values ($1, $2, $3, 'Europe/London', 100, 102)`,
+      [homeLocationId, `Soho ${tag}`, `soho-${tag}`],
+    );
+    await q(
+      `insert into location_mapping (id, integration_id, external_id, location_id) values ($1, $2, 'b1', $3)`,
+      [uuidv7(), integration.id, homeLocationId],
+    );
+  }
+  const member = (ext: string, o: Partial<UpstreamMember> = {}): UpstreamMember => ({
+    externalId: ext,
+    email: `${ext}.${tag}@example.com`,
+    fullName: `Person ${ext}`,
+    company: null,
+    locationExternalIds: ['b1'],
+    homeLocationExternalId: 'b1',
+    groupExternalIds: [],
+    active: true,
+    fields: {},
+    ...o,
+  });
+  const membership = (
+    ext: string,
+    memberExt: string,
+    o: Partial<UpstreamMembership> = {},
+  ): UpstreamMembership => ({
+    externalId: ext,
+    memberExternalId: memberExt,
+    planExternalId: 'p1',
+    locationExternalId: 'b1',
+    startsAt: new Date('2026-01-01T00:00:00Z'),
+    endsAt: null,
+    cancelledAt: null,
+    ...o,
+  });
+  const set = (s: Partial<UpstreamSnapshot>) => {
+    connector.snapshot = {
+      ...emptySnapshot(),
+      locations: [{ externalId: 'b1', name: `Soho ${tag}`, timezone: 'Europe/London' }],
+      plans: [{ externalId: 'p1', name: 'Hot desk', locationExternalId: 'b1', virtual: false }],
+      ...s,
+    };
+  };
+  const run = async (request: SyncRequest = { mode: 'FULL' }) => {
+    const em2 = orm.em.fork();
+    const i = await em2.findOneOrFail(Integration, { id: integration.id });
+    const created = await engine.createRun(em2, i, SyncTrigger.MANUAL, request);
+    return engine.execute(orm, created.id);
+  };
+  const memberRow = async (ext: string) =>
+    (
+      await q<{ id: string; status: string; username: string; passphrase_enc: string | null }>(
+        `select m.* from member m join member_source s on s.member_id = m.id where s.integration_id = $1 and s.external_id = $2`,
+        [integration.id, ext],
+      )
+    )[0];
+  const byEmail = async (ext: string) =>
+    (
+      await q<{ id: string; status: string }>(`select * from member where email_normalized = $1`, [
+        `${ext}.${tag}@example.com`,
+      ])
+    )[0];
+  return { tag, integration, connector, homeLocationId, member, membership, set, run, memberRow, byEmail };
+}
+
+/** Row counts and latest write times of every table a sync touches. */
+async function fingerprintTables(): Promise<string> {
+  const tables = [
+    'member',
+    'member_source',
+    'access_grant',
+    'access_group',
+    'member_groups',
+    'member_home_locations',
+    'device',
+    'location',
+    'location_mapping',
+  ];
+  const out: string[] = [];
+  for (const t of tables) {
+    const hasUpdated = !['member_groups', 'member_home_locations'].includes(t);
+    const [r] = await q<{ n: string; u: string | null }>(
+      `select count(*)::text n, ${hasUpdated ? 'max(updated_at)::text' : 'null'} u from ${t}`,
+    );
+    out.push(`${t}:${r!.n}:${r!.u}`);
+  }
+  const [st] = await q<{ s: string }>(
+    `select string_agg(id::text || status || username, ',' order by id) s from member`,
+  );
+  return out.join(' ') + (st?.s ?? '');
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+describe('sync engine', () => {
+  it('a first sync creates locations, members with credentials, groups with VLANs and grants', async () => {
+    const s = await scenario();
+    s.set({
+      locations: [
+        { externalId: 'b1', name: `Soho ${s.tag}`, timezone: 'Europe/London' },
+        { externalId: 'b2', name: `Brooklyn ${s.tag}`, timezone: 'America/New_York' },
+      ],
+      groups: [{ externalId: 't1', kind: 'TEAM', name: 'Acme', locationExternalId: 'b1' }],
+      members: [
+        s.member('c1', { groupExternalIds: ['t1'] }),
+        s.member('c2', {
+          groupExternalIds: ['t1'],
+          locationExternalIds: ['b2'],
+          homeLocationExternalId: 'b2',
+        }),
+        s.member('c3'),
+      ],
+      memberships: [s.membership('k1', 'c1'), s.membership('k2', 'c2', { locationExternalId: 'b2' })],
+    });
+    provisioned = [];
+    const run = await s.run();
+    assert.equal(run.status, SyncRunStatus.SUCCEEDED, run.error ?? '');
+    assert.equal(run.created, 3);
+    assert.ok(run.startedAt && run.finishedAt);
+
+    const [loc] = await q<{ timezone: string; slug: string; id: string }>(
+      `select l.* from location l join location_mapping m on m.location_id = l.id where m.integration_id = $1 and m.external_id = 'b2'`,
+      [s.integration.id],
+    );
+    assert.equal(loc?.timezone, 'America/New_York');
+    assert.match(loc!.slug, /^brooklyn-/);
+
+    const c1 = (await s.memberRow('c1'))!;
+    assert.equal(c1.status, 'ACTIVE');
+    assert.equal(c1.username, `c1.${s.tag}@example.com`);
+    const passphrase = secrets.decryptString(c1.passphrase_enc!, SecretAad.passphrase(c1.id));
+    assert.ok(passphrase.length >= 8);
+    const [cred] = await q<{
+      nt_hash_enc: string;
+      passphrase_fingerprint: string;
+      passphrase_version: number;
+    }>('select nt_hash_enc, passphrase_fingerprint, passphrase_version from member where id = $1', [c1.id]);
+    assert.ok(cred!.nt_hash_enc && cred!.passphrase_fingerprint);
+    assert.equal(cred!.passphrase_version, 1);
+    assert.ok(pmkJobs.includes(c1.id), 'PMKs queued for the new passphrase');
+    assert.equal(provisioned.length, 0, 'credential email is off by default');
+
+    const groups = await q<{ id: string; vlan_id: number; origin: string; name: string }>(
+      'select * from access_group where integration_id = $1',
+      [s.integration.id],
+    );
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.origin, g.vlan_id]),
+      [['Acme', 'TEAM', 100]],
+    );
+    const members = await q(`select * from member_groups where group_id = $1`, [groups[0]!.id]);
+    assert.equal(members.length, 2);
+
+    const grants = await q<{ kind: string; location_id: string; member_id: string }>(
+      'select * from access_grant where integration_id = $1 order by source_ref',
+      [s.integration.id],
+    );
+    assert.deepEqual(
+      grants.map((g) => [g.kind, g.location_id]),
+      [
+        ['MEMBERSHIP', s.homeLocationId],
+        ['MEMBERSHIP', loc!.id],
+      ],
+    );
+    const [health] = await q<{ health: string; last_sync_at: Date | null }>(
+      'select * from integration where id = $1',
+      [s.integration.id],
+    );
+    assert.equal(health!.health, 'CONNECTED');
+    assert.ok(health!.last_sync_at);
+  });
+
+  it('an unchanged re-sync writes nothing and counts everyone unchanged', async () => {
+    const s = await scenario();
+    s.set({
+      groups: [{ externalId: 't1', kind: 'TEAM', name: 'Acme', locationExternalId: 'b1' }],
+      members: Array.from({ length: 30 }, (_, i) =>
+        s.member(`c${i}`, { groupExternalIds: i % 2 ? ['t1'] : [] }),
+      ),
+      memberships: Array.from({ length: 30 }, (_, i) => s.membership(`k${i}`, `c${i}`)),
+    });
+    assert.equal((await s.run()).created, 30);
+    await settle();
+    const before = await fingerprintTables();
+    notifications.length = 0;
+    const again = await s.run();
+    assert.equal(again.status, SyncRunStatus.SUCCEEDED);
+    assert.equal(again.unchanged, 30);
+    assert.equal(again.created + again.updated + again.enabled + again.disabled + again.deleted, 0);
+    assert.equal(await fingerprintTables(), before);
+    await settle();
+    assert.equal(notifications.filter((n) => n.channel === NotifyChannel.memberChanged).length, 0);
+  });
+
+  it('a contract that ended ends its grant; a member removed upstream is deleted with a NOTIFY', async () => {
+    const s = await scenario();
+    s.set({
+      members: [s.member('c1'), s.member('c2')],
+      memberships: [s.membership('k1', 'c1'), s.membership('k2', 'c2')],
+    });
+    await s.run();
+    const c1 = (await s.memberRow('c1'))!;
+    const c2 = (await s.memberRow('c2'))!;
+    clock = new Date();
+    s.set({ members: [s.member('c1')], memberships: [] });
+    notifications.length = 0;
+    const run = await s.run();
+    assert.equal(run.status, SyncRunStatus.SUCCEEDED);
+    assert.equal(run.deleted, 1);
+    assert.equal(run.updated, 1);
+    const [grant] = await q<{ effective_ends_at: Date }>(`select * from access_grant where member_id = $1`, [
+      c1.id,
+    ]);
+    assert.ok(grant!.effective_ends_at && grant!.effective_ends_at.getTime() <= Date.now());
+    const [gone] = await q<{ status: string; passphrase_enc: string | null; username: string }>(
+      'select * from member where id = $1',
+      [c2.id],
+    );
+    assert.equal(gone!.status, 'DELETED');
+    assert.equal(gone!.passphrase_enc, null);
+    assert.equal(gone!.username, `deleted:${c2.id}`);
+    assert.equal((await q('select * from access_grant where member_id = $1', [c2.id])).length, 0);
+    await settle();
+    const changed = notifications
+      .filter((n) => n.channel === NotifyChannel.memberChanged)
+      .map((n) => n.payload);
+    assert.ok(changed.some((p) => p.memberId === c2.id && p.reason === 'DELETED'));
+    assert.ok(changed.some((p) => p.memberId === c1.id && p.reason === 'GRANTS_CHANGED'));
+  });
+
+  it('deprovision DISABLE disables a removed member instead', async () => {
+    const s = await scenario({ deprovision: 'DISABLE' });
+    s.set({ members: [s.member('c1'), s.member('c2')], memberships: [s.membership('k1', 'c1')] });
+    await s.run();
+    s.set({ members: [s.member('c2')] });
+    const run = await s.run();
+    assert.equal(run.disabled, 1);
+    assert.equal((await s.memberRow('c1'))!.status, 'DISABLED');
+  });
+
+  it('a team change moves the member to the other team group and its VLAN; the emptied group frees its VLAN', async () => {
+    const s = await scenario();
+    const teams = [
+      { externalId: 't1', kind: 'TEAM' as const, name: 'Acme', locationExternalId: 'b1' },
+      { externalId: 't2', kind: 'TEAM' as const, name: 'Globex', locationExternalId: 'b1' },
+    ];
+    s.set({
+      groups: teams,
+      members: [s.member('c1', { groupExternalIds: ['t1'] }), s.member('c2', { groupExternalIds: ['t2'] })],
+    });
+    await s.run();
+    const vlans = async () =>
+      Object.fromEntries(
+        (
+          await q<{ external_id: string; vlan_id: number }>(
+            'select external_id, vlan_id from access_group where integration_id = $1',
+            [s.integration.id],
+          )
+        ).map((g) => [g.external_id, g.vlan_id]),
+      );
+    assert.deepEqual(await vlans(), { t1: 100, t2: 101 });
+    s.set({
+      groups: teams,
+      members: [s.member('c1', { groupExternalIds: ['t2'] }), s.member('c2', { groupExternalIds: ['t2'] })],
+    });
+    await s.run();
+    assert.deepEqual(await vlans(), { t2: 101 });
+    const c1 = (await s.memberRow('c1'))!;
+    const [g] = await q<{ vlan_id: number }>(
+      'select g.vlan_id from member_groups mg join access_group g on g.id = mg.group_id where mg.member_id = $1',
+      [c1.id],
+    );
+    assert.equal(g!.vlan_id, 101);
+    // a new team takes the VLAN that was freed
+    s.set({
+      groups: [...teams, { externalId: 't3', kind: 'TEAM', name: 'Initech', locationExternalId: 'b1' }],
+      members: [s.member('c1', { groupExternalIds: ['t3'] }), s.member('c2', { groupExternalIds: ['t2'] })],
+    });
+    await s.run();
+    assert.deepEqual(await vlans(), { t2: 101, t3: 100 });
+  });
+
+  it('a booking-only member is disabled after the day and re-enabled by a later booking', async () => {
+    const s = await scenario();
+    const day = (d: string, h: number) => new Date(`${d}T${String(h).padStart(2, '0')}:00:00Z`);
+    clock = day('2026-05-04', 8);
+    s.set({
+      members: [s.member('c1')],
+      bookings: [
+        {
+          externalId: 'bk1',
+          memberExternalId: 'c1',
+          locationExternalId: 'b1',
+          kind: 'DESK',
+          startsAt: day('2026-05-04', 9),
+          endsAt: day('2026-05-04', 17),
+        },
+      ],
+    });
+    await s.run();
+    assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
+    const [grant] = await q<{ effective_ends_at: Date }>(
+      'select * from access_grant where integration_id = $1',
+      [s.integration.id],
+    );
+    assert.equal(grant!.effective_ends_at.toISOString(), '2026-05-04T23:00:00.000Z'); // BST midnight
+    clock = day('2026-05-05', 8);
+    s.set({ members: [s.member('c1')] });
+    const off = await s.run();
+    assert.equal(off.disabled, 1);
+    assert.equal((await s.memberRow('c1'))!.status, 'DISABLED');
+    clock = day('2026-05-07', 8);
+    s.set({
+      members: [s.member('c1')],
+      bookings: [
+        {
+          externalId: 'bk2',
+          memberExternalId: 'c1',
+          locationExternalId: 'b1',
+          kind: 'ROOM',
+          startsAt: day('2026-05-07', 10),
+          endsAt: day('2026-05-07', 11),
+        },
+      ],
+    });
+    const on = await s.run();
+    assert.equal(on.enabled, 1);
+    assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
+    clock = new Date();
+  });
+
+  it('a mass removal is held with nothing applied; confirm applies it, discard leaves everything', async () => {
+    const s = await scenario();
+    const all = Array.from({ length: 10 }, (_, i) => s.member(`c${i}`));
+    s.set({ members: all, memberships: all.map((m, i) => s.membership(`k${i}`, m.externalId)) });
+    await s.run();
+    s.set({ members: all.slice(0, 4) });
+    const before = await fingerprintTables();
+    const held = await s.run();
+    assert.equal(held.status, SyncRunStatus.HELD);
+    assert.ok(held.heldReason);
+    assert.equal(held.deleted, 6);
+    assert.equal(await fingerprintTables(), before);
+
+    const em = orm.em.fork();
+    const discarded = await em.transactional((tem) => engine.discard(tem as EntityManager, held.id));
+    assert.equal(discarded.status, SyncRunStatus.DISCARDED);
+    assert.equal(await fingerprintTables(), before);
+    await assert.rejects(
+      orm.em.fork().transactional((tem) => engine.discard(tem as EntityManager, held.id)),
+      (e: { code?: string }) => e.code === 'CONFLICT',
+    );
+
+    const held2 = await s.run();
+    assert.equal(held2.status, SyncRunStatus.HELD);
+    let afterCommit: (() => unknown) | null = null;
+    const confirmed = await orm.em
+      .fork()
+      .transactional((tem) => engine.confirm(tem as EntityManager, held2.id, (fn) => (afterCommit = fn)));
+    assert.equal(confirmed.status, SyncRunStatus.SUCCEEDED);
+    assert.ok(afterCommit);
+    const statuses = await q<{ status: string; n: string }>(
+      `select m.status, count(*)::text n from member m where m.email_normalized like $1 group by m.status order by m.status`,
+      [`%.${s.tag}@example.com`],
+    );
+    assert.deepEqual(
+      statuses.map((r) => [r.status, r.n]),
+      [
+        ['ACTIVE', '4'],
+        ['DELETED', '6'],
+      ],
+    );
+    await assert.rejects(
+      orm.em.fork().transactional((tem) => engine.confirm(tem as EntityManager, held2.id)),
+      (e: { code?: string }) => e.code === 'CONFLICT',
+    );
+  });
+
+  it('an upstream error fails the run, changes nothing and marks the integration', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1')], memberships: [s.membership('k1', 'c1')] });
+    await s.run();
+    s.set({ members: [] });
+    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.THROTTLED, 'Nexudus answered 409 three times');
+    const before = await fingerprintTables();
+    const failed = await s.run();
+    assert.equal(failed.status, SyncRunStatus.FAILED);
+    assert.match(failed.error ?? '', /^UPSTREAM_THROTTLED: /);
+    assert.equal(await fingerprintTables(), before);
+    let [i] = await q<{ health: string; last_error: string }>('select * from integration where id = $1', [
+      s.integration.id,
+    ]);
+    assert.equal(i!.health, 'ERROR');
+    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token refused');
+    await s.run();
+    [i] = await q('select * from integration where id = $1', [s.integration.id]);
+    assert.equal(i!.health, 'NEEDS_RECONNECT');
+    // a malformed snapshot is refused the same way
+    s.connector.snapshot = {
+      ...emptySnapshot(),
+      members: [{ email: 'x@example.com' }],
+    } as unknown as UpstreamSnapshot;
+    const bad = await s.run();
+    assert.match(bad.error ?? '', /^UPSTREAM_MALFORMED: /);
+    assert.equal(await fingerprintTables(), before);
+  });
+
+  it('a failure while applying rolls everything back', async () => {
+    const s = await scenario();
+    // the database refuses the last write of the run (grants come after members, sources, groups)
+    s.set({ members: [s.member('c1')], memberships: [s.membership(`refused-${s.tag}`, 'c1')] });
+    await q(
+      `alter table access_grant add constraint test_refused check (source_ref <> 'membership:refused-${s.tag}')`,
+    );
+    const before = await fingerprintTables();
+    const run = await s.run();
+    assert.equal(run.status, SyncRunStatus.FAILED);
+    await q('alter table access_grant drop constraint test_refused');
+    assert.match(run.error ?? '', /^INTERNAL: /);
+    assert.equal(await fingerprintTables(), before);
+  });
+
+  it('two concurrent runs of one integration do not both apply', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1'), s.member('c2')] });
+    let open!: () => void;
+    s.connector.gate = new Promise<void>((r) => (open = r));
+    const em = orm.em.fork();
+    const i = await em.findOneOrFail(Integration, { id: s.integration.id });
+    const r1 = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
+    const r2 = await engine.createRun(em, i, SyncTrigger.WEBHOOK, { mode: 'FULL' });
+    const p1 = engine.execute(orm, r1.id);
+    const p1again = engine.execute(orm, r1.id);
+    const p2 = engine.execute(orm, r2.id);
+    await settle();
+    assert.equal(s.connector.fetches, 1, 'the second run waits for the first');
+    open();
+    const [a, aa, b] = await Promise.all([p1, p1again, p2]);
+    assert.equal(a.status, SyncRunStatus.SUCCEEDED);
+    assert.equal(aa.id, a.id);
+    assert.equal(b.status, SyncRunStatus.SUCCEEDED);
+    assert.deepEqual([a.created, b.created].sort(), [0, 2]);
+    assert.equal(b.unchanged + a.unchanged, 2);
+    assert.equal(
+      (await q(`select * from member where email_normalized like $1`, [`%.${s.tag}@example.com`])).length,
+      2,
+    );
+  });
+
+  it('log lines are stored with their seq and arrive through LISTEN in order', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1', { email: null }), s.member('c2')] });
+    notifications.length = 0;
+    const run = await s.run();
+    await settle();
+    const rows = await q<{ seq: number; level: string; message: string }>(
+      'select * from sync_log_entry where run_id = $1 order by seq',
+      [run.id],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.seq),
+      rows.map((_, i) => i + 1),
+    );
+    assert.ok(
+      rows.some((r) => r.message === 'fake upstream: fetching'),
+      'the connector log lands in the run log',
+    );
+    assert.ok(
+      rows.some((r) => r.level === 'WARN'),
+      'the skipped member is logged',
+    );
+    const live = notifications
+      .filter(
+        (n) =>
+          n.channel === NotifyChannel.events && (n.payload.payload as { runId?: string }).runId === run.id,
+      )
+      .map((n) => n.payload.payload as { seq?: number; message?: string; status?: string });
+    assert.deepEqual(
+      live.filter((p) => p.seq !== undefined).map((p) => [p.seq, p.message]),
+      rows.map((r) => [r.seq, r.message]),
+    );
+    assert.deepEqual(
+      live.filter((p) => p.status).map((p) => p.status),
+      ['RUNNING', 'SUCCEEDED'],
+    );
+    assert.equal(run.errors, 1);
+  });
+
+  it('refreshed upstream credentials are stored encrypted on the integration, even when the run fails', async () => {
+    const s = await scenario();
+    s.connector.refreshToken = true;
+    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.UNAVAILABLE, 'down');
+    await s.run();
+    const [row] = await q<{ credentials_enc: string; token_expires_at: Date }>(
+      'select * from integration where id = $1',
+      [s.integration.id],
+    );
+    const creds = JSON.parse(
+      secrets.decryptString(row!.credentials_enc, SecretAad.integrationCredentials(s.integration.id)),
+    );
+    assert.equal(creds.accessToken, 'new-access');
+    assert.equal(row!.token_expires_at.toISOString(), '2030-01-01T00:00:00.000Z');
+  });
+
+  it('a webhook run (MEMBERS) refreshes only the listed members; credential email hook gets new members', async () => {
+    const s = await scenario({ credentialEmail: true });
+    s.set({ members: [s.member('c1'), s.member('c2')], memberships: [s.membership('k1', 'c1')] });
+    provisioned = [];
+    await s.run();
+    assert.equal(provisioned.length, 2);
+    s.set({ scope: { kind: 'PARTIAL', memberExternalIds: ['c2', 'c3'] }, members: [s.member('c3')] });
+    const run = await s.run({ mode: 'MEMBERS', memberExternalIds: ['c2', 'c3'] });
+    assert.equal(run.created, 1);
+    assert.equal(run.deleted, 1);
+    assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
+    assert.equal((await s.byEmail('c2'))!.status, 'DELETED');
+  });
+});
