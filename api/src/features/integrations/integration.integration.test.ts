@@ -53,10 +53,15 @@ async function finished(runId: string) {
 }
 
 before(async () => {
-  t = await startTestApi({ connectors: upstream.registry(), env: { PUBLIC_URL: 'https://wifi.example.com' } });
+  t = await startTestApi({
+    connectors: upstream.registry(),
+    env: { PUBLIC_URL: 'https://wifi.example.com' },
+  });
   owner = await setupOwner(t);
   upstream.snapshot.locations = [{ externalId: 'loc-1', name: 'Soho', timezone: 'Europe/London' }];
-  upstream.snapshot.plans = [{ externalId: 'plan-1', name: 'Hot Desk', locationExternalId: 'loc-1', virtual: false }];
+  upstream.snapshot.plans = [
+    { externalId: 'plan-1', name: 'Hot Desk', locationExternalId: 'loc-1', virtual: false },
+  ];
   for (let i = 1; i <= 10; i++) {
     upstream.snapshot.members.push(person(`m${i}`, `m${i}@example.com`));
     upstream.snapshot.memberships.push(membership(`m${i}`));
@@ -80,7 +85,9 @@ describe('createIntegration', () => {
       { token: owner },
     );
     assert.equal(codeOf(r), 'VALIDATION_FAILED');
-    const fields = (r.errors![0]!.extensions!.problems as Array<{ field: string }>).map((p) => p.field).sort();
+    const fields = (r.errors![0]!.extensions!.problems as Array<{ field: string }>)
+      .map((p) => p.field)
+      .sort();
     assert.deepEqual(fields, [
       'baseUrl',
       'credentials.email',
@@ -145,7 +152,9 @@ describe('an Andcards integration end to end', () => {
     assert.equal(r.integration.settings.syncIntervalMinutes, 15);
     assert.deepEqual(r.integration.settings.planMappings, [{ planExternalId: 'plan-9', noAccess: true }]);
 
-    const stored = (await sql('select credentials_enc, webhook_secret_enc, settings::text s from integration'))[0];
+    const stored = (
+      await sql('select credentials_enc, webhook_secret_enc, settings::text s from integration')
+    )[0];
     assert.ok(!stored.credentials_enc.includes('right') && !stored.webhook_secret_enc.includes('dGVzdHNl'));
     const audit = await sql("select details::text d from audit_event where action = 'createIntegration'");
     assert.equal(audit.length, 1);
@@ -159,13 +168,23 @@ describe('an Andcards integration end to end', () => {
   });
 
   it('runSync starts a run whose second pass changes nothing', async () => {
-    const run = ok(await t.gql(`mutation($id: ID!) { runSync(integrationId: $id) { id status } }`, { id: integrationId }, { token: owner })).runSync;
+    const run = ok(
+      await t.gql(
+        `mutation($id: ID!) { runSync(integrationId: $id) { id status } }`,
+        { id: integrationId },
+        { token: owner },
+      ),
+    ).runSync;
     const done = await finished(run.id);
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(done.unchanged, 10);
     assert.equal(done.created + done.deleted, 0);
     const list = ok(
-      await t.gql(`query($id: ID!) { syncRuns(filter: {integrationId: $id}, first: 1) { totalCount nodes { id } } }`, { id: integrationId }, { token: owner }),
+      await t.gql(
+        `query($id: ID!) { syncRuns(filter: {integrationId: $id}, first: 1) { totalCount nodes { id } } }`,
+        { id: integrationId },
+        { token: owner },
+      ),
     ).syncRuns;
     assert.equal(list.totalCount, 2);
     assert.equal(list.nodes[0].id, run.id, 'newest first');
@@ -192,7 +211,7 @@ describe('an Andcards integration end to end', () => {
     });
     const replay = await post(body, signFake(secret, body));
     assert.equal(replay.status, 200);
-    assert.equal((await replay.json()).outcome, 'DUPLICATE');
+    assert.equal(((await replay.json()) as { outcome: string }).outcome, 'DUPLICATE');
 
     const deliveries = ok(
       await t.gql(
@@ -225,14 +244,30 @@ describe('an Andcards integration end to end', () => {
     upstream.failWith = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'refresh token refused (401)');
     try {
       const before = (await sql('select count(*)::int n from member'))[0].n;
-      const run = ok(await t.gql(`mutation($id: ID!) { runSync(integrationId: $id) { id } }`, { id: integrationId }, { token: owner })).runSync;
+      const run = ok(
+        await t.gql(
+          `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+          { id: integrationId },
+          { token: owner },
+        ),
+      ).runSync;
       const done = await finished(run.id);
       assert.equal(done.status, 'FAILED');
       assert.match(done.error, /UPSTREAM_UNAUTHORIZED/);
       assert.equal((await sql('select count(*)::int n from member'))[0].n, before);
-      const i = ok(await t.gql(`query($id: ID!) { integration(id: $id) { status lastError } }`, { id: integrationId }, { token: owner })).integration;
+      const i = ok(
+        await t.gql(
+          `query($id: ID!) { integration(id: $id) { status lastError } }`,
+          { id: integrationId },
+          { token: owner },
+        ),
+      ).integration;
       assert.equal(i.status, 'NEEDS_RECONNECT');
-      const again = await t.gql(`mutation($id: ID!) { runSync(integrationId: $id) { id } }`, { id: integrationId }, { token: owner });
+      const again = await t.gql(
+        `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+        { id: integrationId },
+        { token: owner },
+      );
       assert.equal(codeOf(again), 'CONFLICT');
       ok(
         await t.gql(
@@ -252,7 +287,15 @@ describe('an Andcards integration end to end', () => {
     upstream.snapshot.members = keep.slice(0, 2);
     upstream.snapshot.memberships = keepMs.slice(0, 2);
     const start = async () =>
-      finished(ok(await t.gql(`mutation($id: ID!) { runSync(integrationId: $id) { id } }`, { id: integrationId }, { token: owner })).runSync.id);
+      finished(
+        ok(
+          await t.gql(
+            `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+            { id: integrationId },
+            { token: owner },
+          ),
+        ).runSync.id,
+      );
     const held = await start();
     assert.equal(held.status, 'HELD');
     assert.ok(held.heldReason);
@@ -260,16 +303,33 @@ describe('an Andcards integration end to end', () => {
     assert.equal(await active(), 9);
 
     const discarded = ok(
-      await t.gql(`mutation($id: ID!) { discardSyncRun(runId: $id) { run { status } } }`, { id: held.id }, { token: owner }),
+      await t.gql(
+        `mutation($id: ID!) { discardSyncRun(runId: $id) { run { status } } }`,
+        { id: held.id },
+        { token: owner },
+      ),
     ).discardSyncRun.run;
     assert.equal(discarded.status, 'DISCARDED');
     assert.equal(await active(), 9);
-    assert.equal(codeOf(await t.gql(`mutation($id: ID!) { confirmSyncRun(runId: $id) { run { status } } }`, { id: held.id }, { token: owner })), 'CONFLICT');
+    assert.equal(
+      codeOf(
+        await t.gql(
+          `mutation($id: ID!) { confirmSyncRun(runId: $id) { run { status } } }`,
+          { id: held.id },
+          { token: owner },
+        ),
+      ),
+      'CONFLICT',
+    );
 
     const heldAgain = await start();
     assert.equal(heldAgain.status, 'HELD');
     const confirmed = ok(
-      await t.gql(`mutation($id: ID!) { confirmSyncRun(runId: $id) { run { status deleted } } }`, { id: heldAgain.id }, { token: owner }),
+      await t.gql(
+        `mutation($id: ID!) { confirmSyncRun(runId: $id) { run { status deleted } } }`,
+        { id: heldAgain.id },
+        { token: owner },
+      ),
     ).confirmSyncRun.run;
     assert.equal(confirmed.status, 'SUCCEEDED');
     assert.equal(confirmed.deleted, 7);
