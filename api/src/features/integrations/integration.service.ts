@@ -27,6 +27,7 @@ import {
   type IntegrationSettings,
 } from '../../integrations/integration-settings.js';
 import type { ConnectorRegistry } from '../../integrations/registry.js';
+import { sealCredentials } from '../../sync/credential-store.js';
 
 /** What the service needs from the sync engine (api/src/sync/sync-engine.ts). */
 export interface SyncRunner {
@@ -36,7 +37,11 @@ export interface SyncRunner {
     trigger: SyncTrigger,
     request: { mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS'; memberExternalIds?: string[] },
   ): Promise<SyncRun>;
-  confirm(em: EntityManager, runId: string): Promise<SyncRun>;
+  confirm(
+    em: EntityManager,
+    runId: string,
+    afterCommit?: (fn: () => Promise<unknown> | unknown) => void,
+  ): Promise<SyncRun>;
   discard(em: EntityManager, runId: string): Promise<SyncRun>;
 }
 
@@ -332,7 +337,7 @@ export class IntegrationService {
   async confirmRun(tx: Tx, runId: string): Promise<SyncRun> {
     requireStaff(tx.actor, Permission.SyncRun);
     await this.getRun(tx.em, tx.actor, runId);
-    return this.sync.runner.confirm(tx.em, runId);
+    return this.sync.runner.confirm(tx.em, runId, (fn) => tx.afterCommit(fn));
   }
 
   async discardRun(tx: Tx, runId: string): Promise<SyncRun> {
@@ -385,10 +390,7 @@ export class IntegrationService {
   }
 
   private storeCredentials(integration: Integration, stored: StoredCredentials): void {
-    integration.credentialsEnc = this.secrets.encrypt(
-      JSON.stringify(stored),
-      SecretAad.integrationCredentials(integration.id),
-    );
+    integration.credentialsEnc = sealCredentials(this.secrets, integration.id, stored);
     integration.tokenExpiresAt = stored.kind === 'NEXUDUS' ? new Date(stored.expiresAt) : null;
   }
 
