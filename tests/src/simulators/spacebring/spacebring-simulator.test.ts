@@ -377,6 +377,25 @@ describe('spacebring simulator', () => {
     sim.delayNext(20);
     assert.equal((await getJson(base, path, auth)).status, 200);
     assert.equal(sim.requests.at(-1)!.fault, 'delay');
+
+    // A lost page: only the follow-up request carrying nextPageToken is refused.
+    sim.failNext({ kind: 'lostPage' });
+    const first = await getJson(base, `${path}&limit=2`, auth);
+    assert.equal(first.status, 200);
+    assert.equal(typeof first.body.nextPageToken, 'string');
+    const lost = await getJson(
+      base,
+      `${path}&limit=2&nextPageToken=${encodeURIComponent(first.body.nextPageToken)}`,
+      auth,
+    );
+    assert.equal(lost.status, 400);
+    assert.equal(lost.body.type, 'invalid_request_error');
+    const again = await getJson(
+      base,
+      `${path}&limit=2&nextPageToken=${encodeURIComponent(first.body.nextPageToken)}`,
+      auth,
+    );
+    assert.equal(again.status, 200, 'the fault applies once');
   });
 
   it('supports OAuth2 authorization-code tokens with the spacebring-network-id header (§2.1)', async () => {

@@ -46,7 +46,13 @@ export type SbFault =
   /** The real response's headers (full Content-Length), half of its body, then the socket closes. */
   | { kind: 'truncatedBody' }
   /** Hold the response this many (real) milliseconds, then answer normally. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /**
+   * A lost page: the next follow-up page request (one carrying `nextPageToken`) is refused as if
+   * its cursor had expired, with the documented 400 `{message,type}` (§2.2). Requests without a
+   * page token are not affected.
+   */
+  | { kind: 'lostPage' };
 
 export interface SbFaultOptions {
   /** Only requests whose path (without query) matches. */
@@ -893,7 +899,7 @@ export class SpacebringSimulator {
     };
     this.requests.push(entry);
 
-    const fault = this.takeFault(url.pathname);
+    const fault = this.takeFault(url.pathname, url.searchParams.has('nextPageToken'));
     if (fault) entry.fault = fault.kind;
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
 
@@ -904,6 +910,8 @@ export class SpacebringSimulator {
         headers: fault.headers,
         body: fault.body ?? { message: `Simulated ${fault.status}`, type: 'api_error' },
       };
+    } else if (fault?.kind === 'lostPage') {
+      out = { status: 400, body: { message: 'Invalid "nextPageToken"', type: 'invalid_request_error' } };
     } else if (fault?.kind === 'unauthorized') {
       out = { status: 401, body: { message: 'Unauthorized', type: 'authentication_error' } };
     } else {
@@ -939,9 +947,11 @@ export class SpacebringSimulator {
     res.end(buf);
   }
 
-  private takeFault(path: string): SbFault | null {
+  private takeFault(path: string, hasPageToken: boolean): SbFault | null {
     const i = this.faults.findIndex(
-      (f) => !f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
+      (f) =>
+        (f.fault.kind !== 'lostPage' || hasPageToken) &&
+        (!f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path))),
     );
     if (i < 0) return null;
     const f = this.faults[i];
