@@ -1,4 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
+import { Button } from '@mantine/core';
 import { useCallback } from 'react';
 import { AuthLayout } from './components/AuthLayout';
 import { ErrorSummary } from './components/ErrorSummary';
@@ -8,18 +9,30 @@ import { SignInScreen } from './components/SignInScreen';
 import { Loading } from './components/Status';
 import { describeError, needsSignIn } from './errors';
 import { CURRENT_ADMIN, SETUP_STATUS } from './graphql';
+import { navigate } from './router';
 import { strings } from './strings';
 
 /**
- * First run → create the owner; no (valid) session → sign in; otherwise the app. Each step is
- * decided by the API's answer, so a stale cookie or a second tab's sign-out lands on the right screen.
+ * First run → create the owner, then the guided setup; no (valid) session → sign in; otherwise the
+ * app. Each step is decided by the API's answer, so a stale cookie or a second tab's sign-out
+ * lands on the right screen.
  */
 export function App() {
   const setup = useQuery(SETUP_STATUS);
+  const client = useApolloClient();
   const retry = () => void setup.refetch().catch(() => undefined);
 
   if (setup.data) {
-    if (setup.data.setupStatus.needsSetup) return <SetupScreen onDone={retry} />;
+    if (setup.data.setupStatus.needsSetup)
+      return (
+        <SetupScreen
+          onDone={(created) => {
+            // The owner is signed in by setupFirstAdmin: continue with the guided setup.
+            if (created) navigate({ name: 'setup' }, { replace: true });
+            void client.resetStore().catch(() => undefined);
+          }}
+        />
+      );
     return <SessionGate />;
   }
   if (setup.error) return <Unreachable error={setup.error} onRetry={retry} />;
@@ -43,9 +56,9 @@ function Unreachable({ error, onRetry }: { error: unknown; onRetry: () => void }
   return (
     <AuthLayout title={strings.appName}>
       <ErrorSummary error={describeError(error)}>
-        <button type="button" className="button button--secondary" onClick={onRetry}>
+        <Button mt="sm" variant="default" size="xs" onClick={onRetry}>
           {strings.common.retry}
-        </button>
+        </Button>
       </ErrorSummary>
     </AuthLayout>
   );

@@ -1,3 +1,4 @@
+import { Title } from '@mantine/core';
 import {
   useEffect,
   useRef,
@@ -79,8 +80,8 @@ export function PageHeading({ children, title }: { children: ReactNode; title: s
     }
   }, [title]);
   return (
-    <h1 ref={ref} tabIndex={-1} className="page-heading">
+    <Title ref={ref} tabIndex={-1} order={1} size="h2" style={{ outline: 'none' }}>
       {children}
-    </h1>
+    </Title>
   );
 }

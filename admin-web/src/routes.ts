@@ -1,10 +1,41 @@
 /** The admin app's pages. Paths are relative to the app's base (/admin/). */
-export type Route = { name: 'locations' } | { name: 'notFound'; path: string };
+export type ListPage =
+  | 'dashboard'
+  | 'members'
+  | 'groups'
+  | 'locations'
+  | 'accessPoints'
+  | 'sessions'
+  | 'authEvents'
+  | 'admins'
+  | 'apiKeys'
+  | 'audit'
+  | 'integrations'
+  | 'setup';
+
+export type Route = { name: ListPage } | { name: 'member'; id: string } | { name: 'notFound'; path: string };
 
 /** Where `/admin/` itself leads. */
-export const HOME: Route = { name: 'locations' };
+export const HOME: Route = { name: 'dashboard' };
 
-/** `/admin/locations` → { name: 'locations' }. `base` is the app's base path, e.g. '/admin/'. */
+const SEGMENTS: Record<ListPage, string> = {
+  dashboard: 'dashboard',
+  members: 'members',
+  groups: 'groups',
+  locations: 'locations',
+  accessPoints: 'access-points',
+  sessions: 'sessions',
+  authEvents: 'auth-events',
+  admins: 'admins',
+  apiKeys: 'api-keys',
+  audit: 'audit',
+  integrations: 'integrations',
+  setup: 'setup',
+};
+const BY_SEGMENT = new Map(Object.entries(SEGMENTS).map(([name, seg]) => [seg, name as ListPage]));
+const ID_RE = /^[0-9a-f-]{1,64}$/i;
+
+/** `/admin/members/<id>` → { name: 'member', id }. `base` is the app's base path, e.g. '/admin/'. */
 export function parseRoute(pathname: string, base: string): Route {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const rest =
@@ -16,16 +47,22 @@ export function parseRoute(pathname: string, base: string): Route {
   if (rest === null) return { name: 'notFound', path: pathname };
   const segments = rest.split('/').filter(Boolean);
   if (segments.length === 0) return HOME;
-  if (segments.length === 1 && segments[0] === 'locations') return { name: 'locations' };
+  const page = BY_SEGMENT.get(segments[0]!);
+  if (segments.length === 1 && page) return { name: page };
+  if (segments.length === 2 && segments[0] === 'members' && ID_RE.test(segments[1]!)) {
+    return { name: 'member', id: segments[1]!.toLowerCase() };
+  }
   return { name: 'notFound', path: pathname };
 }
 
 export function pathFor(route: Route, base: string): string {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   switch (route.name) {
-    case 'locations':
-      return `${prefix}locations`;
+    case 'member':
+      return `${prefix}members/${encodeURIComponent(route.id)}`;
     case 'notFound':
       return route.path;
+    default:
+      return `${prefix}${SEGMENTS[route.name]}`;
   }
 }

@@ -1,3 +1,4 @@
+import { Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useEffect, type ReactNode } from 'react';
 import { strings } from '../strings';
 
@@ -7,14 +8,18 @@ export function AuthLayout({ title, children }: { title: string; children: React
     document.title = strings.documentTitle(title);
   }, [title]);
   return (
-    <main className="auth" id="main">
-      <div className="auth__card">
-        <p className="brand brand--large" aria-hidden="true">
-          {strings.appName}
-        </p>
-        <h1>{title}</h1>
-        {children}
-      </div>
-    </main>
+    <Center component="main" id="main" mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
+        <Stack gap="md">
+          <Text fw={700} c="indigo" size="lg" aria-hidden="true">
+            {strings.appName}
+          </Text>
+          <Title order={1} size="h3">
+            {title}
+          </Title>
+          {children}
+        </Stack>
+      </Paper>
+    </Center>
   );
 }

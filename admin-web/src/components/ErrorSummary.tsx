@@ -1,11 +1,9 @@
+import { Alert, List, Text } from '@mantine/core';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { problemSentences, type Described } from '../errors';
 import { strings } from '../strings';
 
-/**
- * What went wrong, above the form. It takes the focus when it appears, so screen readers read it
- * and keyboard users continue from it to the first field.
- */
+/** What went wrong, for the screens outside the signed-in shell. Takes the focus when it appears. */
 export function ErrorSummary({ error, children }: { error: Described | null; children?: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -14,24 +12,22 @@ export function ErrorSummary({ error, children }: { error: Described | null; chi
   if (!error) return null;
   const sentences = error.code === 'VALIDATION_FAILED' ? problemSentences(error.fields) : [];
   return (
-    <div ref={ref} tabIndex={-1} className="error-summary" role="alert">
-      <p className="error-summary__title">{error.summary}</p>
-      {sentences.length > 0 ? (
+    <Alert ref={ref} tabIndex={-1} color="red" role="alert" title={error.summary}>
+      {sentences.length ? (
         <>
-          <p>{strings.errors.fixFields}</p>
-          <ul>
+          <Text size="sm">{strings.errors.fixFields}</Text>
+          <List size="sm">
             {sentences.map((s) => (
-              <li key={s}>{s}</li>
+              <List.Item key={s}>{s}</List.Item>
             ))}
-          </ul>
+          </List>
         </>
       ) : null}
       {children}
-    </div>
+    </Alert>
   );
 }
 
-/** For failures the form found itself, before asking the server. */
 export function localProblems(fields: Record<string, string[]>): Described | null {
   return Object.keys(fields).length
     ? { code: 'VALIDATION_FAILED', summary: strings.errors.VALIDATION_FAILED, fields }

@@ -1,15 +1,17 @@
-import { Link, PageHeading } from '../router';
+import { Anchor, Text } from '@mantine/core';
+import { Link } from '../router';
 import { strings } from '../strings';
+import { PageTitle } from './ui';
 
 export function NotFoundPage() {
   const t = strings.notFound;
   return (
     <>
-      <PageHeading title={strings.documentTitle(t.title)}>{t.title}</PageHeading>
-      <p>{t.body}</p>
-      <p>
-        <Link to={{ name: 'locations' }}>{t.back}</Link>
-      </p>
+      <PageTitle title={t.title} />
+      <Text>{t.body}</Text>
+      <Anchor component={Link} to={{ name: 'dashboard' }}>
+        {t.back}
+      </Anchor>
     </>
   );
 }

@@ -1,17 +1,17 @@
 import { useMutation } from '@apollo/client/react';
+import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { describeError, type Described } from '../errors';
+import { asSentence, describeError, type Described } from '../errors';
 import { SETUP_FIRST_ADMIN } from '../graphql';
 import { strings } from '../strings';
 import { AuthLayout } from './AuthLayout';
 import { ErrorSummary, localProblems } from './ErrorSummary';
-import { TextField } from './Field';
-import { SubmitButton } from './SubmitButton';
 
 const MIN_PASSWORD = 12;
+const fieldError = (e: Described | null, f: string) => e?.fields[f]?.map(asSentence).join(' ');
 
 /** First run: no administrator exists yet; the account created here is the OWNER. */
-export function SetupScreen({ onDone }: { onDone: () => void }) {
+export function SetupScreen({ onDone }: { onDone: (created: boolean) => void }) {
   const t = strings.setup;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -32,7 +32,7 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
     try {
       const result = await setupFirstAdmin({ variables: { input: { email: email.trim(), password } } });
       if (result.error) throw result.error;
-      onDone();
+      onDone(true);
     } catch (err) {
       setError(describeError(err));
     }
@@ -40,48 +40,46 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
 
   return (
     <AuthLayout title={t.title}>
-      <p>{t.intro}</p>
+      <Text>{t.intro}</Text>
       <ErrorSummary error={error}>
         {error?.code === 'SETUP_ALREADY_DONE' ? (
-          <button type="button" className="button button--secondary" onClick={onDone}>
+          <Button mt="sm" variant="default" size="xs" onClick={() => onDone(false)}>
             {strings.signIn.submit}
-          </button>
+          </Button>
         ) : null}
       </ErrorSummary>
       <form onSubmit={submit} noValidate>
-        <TextField
-          label={t.email}
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          errors={error?.fields.email}
-        />
-        <TextField
-          label={t.password}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          hint={t.passwordHint}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          errors={error?.fields.password}
-        />
-        <TextField
-          label={t.confirmPassword}
-          name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          errors={error?.fields.confirmPassword}
-        />
-        <SubmitButton busy={loading}>{t.submit}</SubmitButton>
+        <Stack>
+          <TextInput
+            label={t.email}
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError(error, 'email')}
+          />
+          <PasswordInput
+            label={t.password}
+            autoComplete="new-password"
+            required
+            description={t.passwordHint}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldError(error, 'password')}
+          />
+          <PasswordInput
+            label={t.confirmPassword}
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={fieldError(error, 'confirmPassword')}
+          />
+          <Button type="submit" loading={loading}>
+            {t.submit}
+          </Button>
+        </Stack>
       </form>
     </AuthLayout>
   );

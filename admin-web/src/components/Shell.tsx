@@ -1,15 +1,64 @@
 import { useMutation } from '@apollo/client/react';
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  ScrollArea,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { lazy, Suspense, useEffect, useMemo, type ComponentType } from 'react';
 import type { AdminSummary } from '../graphql';
 import { LOGOUT } from '../graphql';
-import { Link, useRoute } from '../router';
+import { canSee } from '../permissions';
+import { href, navigate, useRoute } from '../router';
+import type { ListPage, Route } from '../routes';
 import { strings } from '../strings';
-import { LocationsPage } from './LocationsPage';
 import { NotFoundPage } from './NotFoundPage';
+import { Loading, SessionContext, type Session } from './ui';
 
-/** The signed-in frame: header with the account and navigation, and the current page. */
+// Pages load on first visit, so the initial bundle is the shell and the sign-in screens.
+const pages: Record<ListPage | 'member', ComponentType<{ route: Route }>> = {
+  dashboard: lazy(() => import('../pages/DashboardPage')),
+  members: lazy(() => import('../pages/MembersPage')),
+  member: lazy(() => import('../pages/MemberPage')),
+  groups: lazy(() => import('../pages/GroupsPage')),
+  locations: lazy(() => import('../pages/LocationsPage')),
+  accessPoints: lazy(() => import('../pages/AccessPointsPage')),
+  sessions: lazy(() => import('../pages/SessionsPage')),
+  authEvents: lazy(() => import('../pages/AuthEventsPage')),
+  admins: lazy(() => import('../pages/AdminsPage')),
+  apiKeys: lazy(() => import('../pages/ApiKeysPage')),
+  audit: lazy(() => import('../pages/AuditPage')),
+  integrations: lazy(() => import('../pages/IntegrationsPage')),
+  setup: lazy(() => import('../pages/GuidedSetupPage')),
+};
+
+const NAV: Array<{ page: ListPage; only?: 'admins' | 'audit' | 'apiKeys' }> = [
+  { page: 'dashboard' },
+  { page: 'members' },
+  { page: 'sessions' },
+  { page: 'authEvents' },
+  { page: 'groups' },
+  { page: 'locations' },
+  { page: 'accessPoints' },
+  { page: 'integrations' },
+  { page: 'admins', only: 'admins' },
+  { page: 'apiKeys', only: 'apiKeys' },
+  { page: 'audit', only: 'audit' },
+];
+
+/** The signed-in frame: header with the account, navigation (a drawer on narrow screens), the page. */
 export function Shell({ admin, onSignedOut }: { admin: AdminSummary; onSignedOut: () => void }) {
   const route = useRoute();
+  const [opened, { toggle, close }] = useDisclosure();
   const [logout, { loading }] = useMutation(LOGOUT);
+  const session: Session = useMemo(() => ({ admin, onSessionLost: onSignedOut }), [admin, onSignedOut]);
+  useEffect(close, [route.name, close]);
 
   async function signOut() {
     if (loading) return;
@@ -21,44 +70,65 @@ export function Shell({ admin, onSignedOut }: { admin: AdminSummary; onSignedOut
     onSignedOut();
   }
 
+  const current = route.name === 'member' ? 'members' : route.name;
+  const Page = route.name === 'notFound' ? null : pages[route.name];
+
   return (
-    <>
-      <a className="skip-link" href="#main">
-        {strings.common.skipToContent}
-      </a>
-      <header className="app-header">
-        <span className="brand">{strings.appName}</span>
-        <nav aria-label={strings.shell.nav} className="app-nav">
-          <ul>
-            <li>
-              <Link to={{ name: 'locations' }} aria-current={route.name === 'locations' ? 'page' : undefined}>
-                {strings.nav.locations}
-              </Link>
-            </li>
-          </ul>
-        </nav>
-        <div className="account">
-          <span className="visually-hidden">{strings.shell.signedInAs} </span>
-          <span className="account__email">{admin.email}</span>
-          <span className="visually-hidden">, {strings.shell.role}: </span>
-          <span className="account__role">{strings.roles[admin.role] ?? admin.role}</span>
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={signOut}
-            aria-disabled={loading || undefined}
-          >
-            {loading ? strings.shell.signingOut : strings.shell.signOut}
-          </button>
-        </div>
-      </header>
-      <main id="main" className="page" tabIndex={-1}>
-        {route.name === 'locations' ? (
-          <LocationsPage admin={admin} onSessionLost={onSignedOut} />
-        ) : (
-          <NotFoundPage />
-        )}
-      </main>
-    </>
+    <SessionContext.Provider value={session}>
+      <AppShell
+        header={{ height: 56 }}
+        navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="md"
+                size="sm"
+                aria-label={strings.common.openMenu}
+              />
+              <Text fw={700} c="indigo">
+                {strings.appName}
+              </Text>
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <VisuallyHidden>{strings.shell.signedInAs}</VisuallyHidden>
+              <Text size="sm" visibleFrom="sm" truncate maw={240}>
+                {admin.email}
+              </Text>
+              <VisuallyHidden>{strings.shell.role}</VisuallyHidden>
+              <Badge variant="light">{strings.roles[admin.role] ?? admin.role}</Badge>
+              <Button variant="default" size="xs" onClick={signOut} loading={loading}>
+                {strings.shell.signOut}
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" aria-label={strings.shell.nav} component="nav">
+          <ScrollArea>
+            {NAV.filter((n) => !n.only || canSee(admin.role, n.only)).map((n) => (
+              <NavLink
+                key={n.page}
+                href={href({ name: n.page })}
+                label={strings.nav[n.page]}
+                active={current === n.page}
+                aria-current={current === n.page ? 'page' : undefined}
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                  e.preventDefault();
+                  navigate({ name: n.page });
+                }}
+              />
+            ))}
+          </ScrollArea>
+        </AppShell.Navbar>
+        <AppShell.Main id="main">
+          <Suspense fallback={<Loading />}>{Page ? <Page route={route} /> : <NotFoundPage />}</Suspense>
+        </AppShell.Main>
+      </AppShell>
+    </SessionContext.Provider>
   );
 }

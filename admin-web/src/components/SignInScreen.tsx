@@ -1,12 +1,13 @@
 import { useMutation } from '@apollo/client/react';
+import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { describeError, type Described } from '../errors';
+import { asSentence, describeError, type Described } from '../errors';
 import { LOGIN } from '../graphql';
 import { strings } from '../strings';
 import { AuthLayout } from './AuthLayout';
 import { ErrorSummary, localProblems } from './ErrorSummary';
-import { TextField } from './Field';
-import { SubmitButton } from './SubmitButton';
+
+const fieldError = (e: Described | null, f: string) => e?.fields[f]?.map(asSentence).join(' ');
 
 /** Email + password; the API answers with an HttpOnly session cookie and a readable CSRF cookie. */
 export function SignInScreen({ onSignedIn }: { onSignedIn: () => void }) {
@@ -39,27 +40,28 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: () => void }) {
     <AuthLayout title={t.title}>
       <ErrorSummary error={error} />
       <form onSubmit={submit} noValidate>
-        <TextField
-          label={t.email}
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          errors={error?.fields.email}
-        />
-        <TextField
-          label={t.password}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          errors={error?.fields.password}
-        />
-        <SubmitButton busy={loading}>{t.submit}</SubmitButton>
+        <Stack>
+          <TextInput
+            label={t.email}
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError(error, 'email')}
+          />
+          <PasswordInput
+            label={t.password}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldError(error, 'password')}
+          />
+          <Button type="submit" loading={loading}>
+            {t.submit}
+          </Button>
+        </Stack>
       </form>
     </AuthLayout>
   );

@@ -1,20 +1,11 @@
-import type { ReactNode } from 'react';
+import { Center, Loader } from '@mantine/core';
 import { strings } from '../strings';
 
-/** Shown while the first answer is on its way. */
+/** Shown while the first answer is on its way (before the shell exists). */
 export function Loading() {
   return (
-    <p className="loading" role="status">
-      {strings.common.loading}
-    </p>
-  );
-}
-
-/** A polite live region: always rendered, so that changes of its text are announced. */
-export function LiveStatus({ children }: { children: ReactNode }) {
-  return (
-    <p className="live-status" role="status" aria-live="polite">
-      {children}
-    </p>
+    <Center mih="50vh" role="status" aria-label={strings.common.loading}>
+      <Loader />
+    </Center>
   );
 }

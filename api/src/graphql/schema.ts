@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { ActivityResolver, AuthEventResolver } from '../features/activity/activity.resolver.js';
 import { AccessGrantResolver } from '../features/access-grants/access-grant.resolver.js';
 import { AdminUserResolver } from '../features/admins/admin-user.resolver.js';
 import { ApiKeyResolver } from '../features/api-keys/api-key.resolver.js';
@@ -34,6 +35,8 @@ export const RESOLVERS = [
   SyncRunResolver,
   LocationMappingResolver,
   WebhookDeliveryResolver,
+  ActivityResolver,
+  AuthEventResolver,
 ] as const;
 
 /** Public operations: everything else carries @Authorized (a test enforces it). */

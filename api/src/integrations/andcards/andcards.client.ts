@@ -24,34 +24,50 @@ export interface AndcardsClientOptions {
 export type QueryValue = string | number | boolean | null | undefined;
 export type Query = Record<string, QueryValue>;
 
-/** The API allows 10 requests/s (§2.2); we stay at 9 in any 1.05 s window to leave room for jitter. */
+/**
+ * The API allows 10 requests/s (§2.2). A request holds a slot from its start until one window
+ * after its answer arrived: the upstream saw it no later than that, so whatever the network
+ * latency, no 1 s window upstream ever holds more than `maxRequests` of ours.
+ */
 export class RateLimiter {
-  private readonly starts: number[] = [];
+  /** Per slot: when its answer arrived, or null while in flight. */
+  private readonly slots: Array<{ done: number | null }> = [];
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly maxRequests = 9,
-    readonly windowMs = 1050,
+    readonly windowMs = 1000,
     private readonly now: () => number = () => performance.now(),
     private readonly wait: (ms: number) => Promise<void> = realSleep,
   ) {}
 
-  /** Resolves when one more request may start; callers are served in order. */
-  acquire(): Promise<void> {
+  /** Resolves when one more request may start (callers are served in order) with its release. */
+  acquire(): Promise<() => void> {
     const turn = this.queue.then(() => this.take());
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  private async take(): Promise<void> {
+  private async take(): Promise<() => void> {
     for (;;) {
       const t = this.now();
-      while (this.starts.length && this.starts[0] <= t - this.windowMs) this.starts.shift();
-      if (this.starts.length < this.maxRequests) {
-        this.starts.push(t);
-        return;
+      for (let i = this.slots.length - 1; i >= 0; i--) {
+        const done = this.slots[i].done;
+        if (done !== null && done <= t - this.windowMs) this.slots.splice(i, 1);
       }
-      await this.wait(this.starts[0] + this.windowMs - t + 1);
+      if (this.slots.length < this.maxRequests) {
+        const slot: { done: number | null } = { done: null };
+        this.slots.push(slot);
+        return () => {
+          slot.done ??= this.now();
+        };
+      }
+      const ends = this.slots.map((s) => s.done).filter((d): d is number => d !== null);
+      // All slots in flight: poll until one answers.
+      await this.wait(ends.length ? Math.min(...ends) + this.windowMs - t + 1 : 10);
     }
   }
 }
@@ -72,6 +88,13 @@ export function sharedLimiter(baseUrl: string, clientId: string): RateLimiter {
 function realSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
+
+type Attempt =
+  | { kind: 'ok'; body: Record<string, unknown> }
+  | { kind: 'throttled'; retryAfterSeconds: number | null }
+  | { kind: 'transient'; error: UpstreamError }
+  | { kind: 'rejected'; status: number; error: UpstreamError }
+  | { kind: 'fatal'; error: UpstreamError };
 
 const PAGE_LIMIT = 100;
 /** A listing longer than this many pages is taken for a paging loop. */
@@ -188,17 +211,16 @@ export class AndcardsClient {
     }
   }
 
-  private async attempt(
-    path: string,
-    url: URL,
-  ): Promise<
-    | { kind: 'ok'; body: Record<string, unknown> }
-    | { kind: 'throttled'; retryAfterSeconds: number | null }
-    | { kind: 'transient'; error: UpstreamError }
-    | { kind: 'rejected'; status: number; error: UpstreamError }
-    | { kind: 'fatal'; error: UpstreamError }
-  > {
-    await this.limiter.acquire();
+  private async attempt(path: string, url: URL): Promise<Attempt> {
+    const release = await this.limiter.acquire();
+    try {
+      return await this.send(path, url, release);
+    } finally {
+      release();
+    }
+  }
+
+  private async send(path: string, url: URL, release: () => void): Promise<Attempt> {
     this.opts.signal?.throwIfAborted();
     this.requestCount++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -215,6 +237,7 @@ export class AndcardsClient {
     } catch (err) {
       return this.networkFailure(path, err, timeout, null);
     }
+    release(); // the upstream has seen the request
     try {
       text = await res.text();
     } catch (err) {

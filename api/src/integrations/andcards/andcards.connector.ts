@@ -1,6 +1,20 @@
 // The Andcards (Spacebring) connector: reads locations, memberships, companies, plans,
 // subscriptions, resources and bookings (coworking-apis.md Part 2) into one snapshot, and parses
 // Svix-signed webhooks (§2.7).
+//
+// Decisions the reference leaves open:
+// - A member is a Spacebring user; every approved, not deleted membership counts (members and
+//   nonmembers alike: access comes from subscriptions and bookings). `requested` ones do not.
+// - Subscriptions `active` and `scheduled` are membership terms; `incomplete` (unpaid) is not.
+//   A subscription with several plan items maps to its first known plan.
+// - Invitees of a room booking whose membership is known get the booking's day too (the
+//   reference says they are from the owner's company; that is not checked). Desk bookings have none.
+// - INCREMENTAL runs read everything (no change filter on memberships, §2.2).
+// - MEMBERS runs list each user's memberships per location by `userRef`, their own and their
+//   companies' subscriptions by `customerRef`, and the locations' bookings window (to catch
+//   invitees), plus companies/plans/resources so the partial snapshot is self-contained.
+// - Webhooks that cannot be narrowed to user ids without a read (company events, company
+//   subscriptions, invitees without a user id) ask for a full sync.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import {
   UpstreamError,

@@ -301,6 +301,7 @@ export class NexudusClient {
     if (this.current && this.current.accessToken !== stale.accessToken) return Promise.resolve(this.current);
     this.refreshing ??= (async () => {
       try {
+        let fromStore = false;
         const fresh = await requestToken(
           {
             baseUrl: this.o.baseUrl,
@@ -312,16 +313,21 @@ export class NexudusClient {
           },
           { grant_type: 'refresh_token', refresh_token: stale.refreshToken },
           UpstreamErrorCode.UNAUTHORIZED,
-        ).catch((err: unknown) => {
-          if (err instanceof UpstreamError && err.code === UpstreamErrorCode.UNAUTHORIZED)
-            throw new UpstreamError(
-              UpstreamErrorCode.UNAUTHORIZED,
-              `${err.message}: token refresh refused, the integration needs reconnecting`,
-              err.details,
-            );
-          throw err;
+        ).catch(async (err: unknown) => {
+          if (!(err instanceof UpstreamError) || err.code !== UpstreamErrorCode.UNAUTHORIZED) throw err;
+          // Another run may have refreshed meanwhile (which retires our refresh token): use its pair.
+          const stored = await this.o.credentials.load();
+          if (stored.kind === 'NEXUDUS' && stored.refreshToken !== stale.refreshToken) {
+            fromStore = true;
+            return stored;
+          }
+          throw new UpstreamError(
+            UpstreamErrorCode.UNAUTHORIZED,
+            `${err.message}: token refresh refused, the integration needs reconnecting`,
+            err.details,
+          );
         });
-        await this.o.credentials.save(fresh);
+        if (!fromStore) await this.o.credentials.save(fresh);
         this.current = fresh;
         return fresh;
       } finally {
