@@ -61,7 +61,8 @@ export async function startApi(
   const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
   await jobs.start({ work: true });
 
-  const services = createServices(config, secrets, jobs, limiter);
+  const services = createServices(config, secrets, jobs, limiter, logger);
+  await jobs.workMail((messageId) => services.mail.deliver(orm.em.fork(), messageId));
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
