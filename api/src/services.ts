@@ -16,6 +16,8 @@ import type { Logger } from './common/logger.js';
 import { MailService } from './mail/mail.service.js';
 import { EmailTemplateService } from './features/email-templates/email-template.service.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
+import { MemberSessionService } from './features/portal/member-session.service.js';
+import { PortalService } from './features/portal/portal.service.js';
 
 /** The application's services, wired once per process. */
 export function createServices(
@@ -28,6 +30,7 @@ export function createServices(
   const credentials = new MemberCredentials(secrets);
   const members = new MemberService(credentials, jobs);
   const mail = new MailService(config, jobs, credentials, logger);
+  const memberSessions = new MemberSessionService(secrets);
   return {
     config,
     auth: new AuthService(secrets, config.sessionTtlHours, limiter),
@@ -42,6 +45,8 @@ export function createServices(
     mail,
     emailTemplates: new EmailTemplateService(),
     outbox: new OutboxService(members, mail),
+    memberSessions,
+    portal: new PortalService(config, members, credentials, memberSessions, mail, limiter, secrets),
   };
 }
 export type Services = ReturnType<typeof createServices>;
