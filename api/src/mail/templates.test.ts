@@ -28,7 +28,7 @@ describe('mail templates', () => {
         return [];
       } catch (err) {
         assert.ok(err instanceof DomainError);
-        return err.details.problems as Array<{ field: string; code: string; line: number | null }>;
+        return err.details.problems as unknown as Array<{ field: string; code: string; line: number | null }>;
       }
     };
     const p = await problems({ subject: 'ok', html: 'a\nb\n{% for x in %}', text: 'x\n{{ nope }}' });
