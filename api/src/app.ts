@@ -25,12 +25,14 @@ import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
 import { mountStaticApps } from './http/static-apps.js';
+import { mountProfileDownloads } from './features/portal/profile-route.js';
 import { BossJobs } from './jobs/boss.js';
 import { SyncJobs } from './jobs/sync.job.js';
 import { webhookRouter } from './http/webhooks.js';
 import { defaultConnectorRegistry } from './integrations/default-registry.js';
 import type { ConnectorRegistry } from './integrations/registry.js';
 import { SyncEngine } from './sync/sync-engine.js';
+import { sendCredentialEmails } from './features/integrations/credential-delivery.js';
 import { createServices, type Services } from './services.js';
 
 export interface LanyardApi {
@@ -67,14 +69,24 @@ export async function startApi(
   await jobs.start({ work: true });
 
   const connectors = opts.connectors ?? defaultConnectorRegistry();
-  const engine = new SyncEngine({ secrets, connectors, logger, jobs });
+  // The engine is built before the services; its mail hook reaches them once they exist.
+  let mail: Services['mail'] | null = null;
+  const engine = new SyncEngine({
+    secrets,
+    connectors,
+    logger,
+    jobs,
+    onMembersProvisioned: (em, memberIds) => sendCredentialEmails(em, mail!, memberIds, logger),
+  });
   const syncJobs = new SyncJobs(orm, engine, logger);
   await syncJobs.start(jobs.boss);
-  const services = createServices(config, secrets, jobs, limiter, {
+  const services = createServices(config, secrets, jobs, limiter, logger, {
     connectors,
     runner: engine,
     dispatcher: syncJobs,
   });
+  mail = services.mail;
+  await jobs.workMail((messageId) => services.mail.deliver(orm.em.fork(), messageId));
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -122,7 +134,7 @@ export async function startApi(
         else if (req.headers.origin && !sameOrigin(req.headers.origin, config.publicUrl, req.headers.host)) {
           delete headers.cookie; // cookies only from our own pages (cross-site WebSocket hijacking)
         }
-        const auth = await authenticate(em, services.auth, headers, { requireCsrf: false });
+        const auth = await authenticate(em, services, headers, { requireCsrf: false });
         return baseContext(
           em,
           services,
@@ -220,7 +232,7 @@ export async function startApi(
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const em = orm.em.fork();
-        const auth = await authenticate(em, services.auth, req.headers, { requireCsrf: true });
+        const auth = await authenticate(em, services, req.headers, { requireCsrf: true });
         return {
           ...baseContext(
             em,
@@ -236,6 +248,7 @@ export async function startApi(
       },
     }),
   );
+  mountProfileDownloads(app, orm, services);
   mountStaticApps(app);
 
   await new Promise<void>((resolve, reject) => {
@@ -290,6 +303,7 @@ function sameOrigin(origin: string, publicUrl: string, host: string | undefined)
 function routeLabel(path: string): string {
   if (path.startsWith('/graphql')) return '/graphql';
   if (path.startsWith('/admin')) return '/admin';
+  if (path.startsWith('/portal-api')) return '/portal-api';
   if (path.startsWith('/portal')) return '/portal';
   if (path.startsWith('/webhooks')) return '/webhooks';
   return ['/healthz', '/metrics', '/'].includes(path) ? path : 'other';

@@ -13,6 +13,12 @@ import { MemberCredentials } from './features/members/member-credentials.js';
 import { MemberService } from './features/members/member.service.js';
 import { NasClientService } from './features/nas-clients/nas-client.service.js';
 import type { JobQueue } from './jobs/job-queue.js';
+import type { Logger } from './common/logger.js';
+import { MailService } from './mail/mail.service.js';
+import { EmailTemplateService } from './features/email-templates/email-template.service.js';
+import { OutboxService } from './features/outbox/outbox.service.js';
+import { MemberSessionService } from './features/portal/member-session.service.js';
+import { PortalService } from './features/portal/portal.service.js';
 
 /** The application's services, wired once per process. */
 export function createServices(
@@ -20,9 +26,13 @@ export function createServices(
   secrets: SecretBox,
   jobs: JobQueue,
   limiter: RateLimiter,
+  logger: Logger,
   sync: IntegrationSyncDeps,
 ) {
-  const members = new MemberService(new MemberCredentials(secrets), jobs);
+  const credentials = new MemberCredentials(secrets);
+  const members = new MemberService(credentials, jobs);
+  const mail = new MailService(config, jobs, credentials, logger);
+  const memberSessions = new MemberSessionService(secrets);
   return {
     config,
     auth: new AuthService(secrets, config.sessionTtlHours, limiter),
@@ -35,6 +45,11 @@ export function createServices(
     members,
     grants: new AccessGrantService(members),
     integrations: new IntegrationService(secrets, config.publicUrl, sync),
+    mail,
+    emailTemplates: new EmailTemplateService(),
+    outbox: new OutboxService(members, mail),
+    memberSessions,
+    portal: new PortalService(config, members, credentials, memberSessions, mail, limiter, secrets),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -18,6 +18,10 @@ export const ErrorCode = {
   VLAN_POOL_EXHAUSTED: 'VLAN_POOL_EXHAUSTED',
   /** The upstream refused the credentials or could not be reached; `reason` carries the upstream code. */
   INTEGRATION_CONNECT_FAILED: 'INTEGRATION_CONNECT_FAILED',
+  MAGIC_LINK_INVALID: 'MAGIC_LINK_INVALID',
+  MAGIC_LINK_EXPIRED: 'MAGIC_LINK_EXPIRED',
+  MAGIC_LINK_USED: 'MAGIC_LINK_USED',
+  DEVICE_LIMIT_REACHED: 'DEVICE_LIMIT_REACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

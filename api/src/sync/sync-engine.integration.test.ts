@@ -120,6 +120,7 @@ before(async () => {
     jobs: {
       computePmks: async (id) => void pmkJobs.push(id),
       backfillPmks: async () => void pmkJobs.push('backfill'),
+      sendMail: async () => undefined,
     },
     onMembersProvisioned: async (em, ids) => {
       // runs inside the run's transaction: the members are visible there

@@ -4,6 +4,7 @@ import { Migration20261124050417 } from './migration-20261124050417.js';
 import { Migration20261124051334 } from './migration-20261124051334.js';
 import { Migration20261124052130 } from './migration-20261124052130.js';
 import { Migration20261124072340 } from './migration-20261124072340.js';
+import { Migration20261124072958 } from './migration-20261124072958.js';
 import { Migration20261124073519 } from './migration-20261124073519.js';
 
 /** Every migration, in order. Listed explicitly so no file system scan is needed at runtime. */
@@ -13,5 +14,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'migration-20261124051334', class: Migration20261124051334 },
   { name: 'migration-20261124052130', class: Migration20261124052130 },
   { name: 'migration-20261124072340', class: Migration20261124072340 },
+  { name: 'migration-20261124072958', class: Migration20261124072958 },
   { name: 'migration-20261124073519', class: Migration20261124073519 },
 ];
