@@ -25,6 +25,7 @@ import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
 import { mountStaticApps } from './http/static-apps.js';
+import { mountProfileDownloads } from './features/portal/profile-route.js';
 import { BossJobs } from './jobs/boss.js';
 import { createServices, type Services } from './services.js';
 
@@ -61,7 +62,8 @@ export async function startApi(
   const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
   await jobs.start({ work: true });
 
-  const services = createServices(config, secrets, jobs, limiter);
+  const services = createServices(config, secrets, jobs, limiter, logger);
+  await jobs.workMail((messageId) => services.mail.deliver(orm.em.fork(), messageId));
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -109,7 +111,7 @@ export async function startApi(
         else if (req.headers.origin && !sameOrigin(req.headers.origin, config.publicUrl, req.headers.host)) {
           delete headers.cookie; // cookies only from our own pages (cross-site WebSocket hijacking)
         }
-        const auth = await authenticate(em, services.auth, headers, { requireCsrf: false });
+        const auth = await authenticate(em, services, headers, { requireCsrf: false });
         return baseContext(
           em,
           services,
@@ -196,7 +198,7 @@ export async function startApi(
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const em = orm.em.fork();
-        const auth = await authenticate(em, services.auth, req.headers, { requireCsrf: true });
+        const auth = await authenticate(em, services, req.headers, { requireCsrf: true });
         return {
           ...baseContext(
             em,
@@ -212,6 +214,7 @@ export async function startApi(
       },
     }),
   );
+  mountProfileDownloads(app, orm, services);
   mountStaticApps(app);
 
   await new Promise<void>((resolve, reject) => {
@@ -265,6 +268,7 @@ function sameOrigin(origin: string, publicUrl: string, host: string | undefined)
 function routeLabel(path: string): string {
   if (path.startsWith('/graphql')) return '/graphql';
   if (path.startsWith('/admin')) return '/admin';
+  if (path.startsWith('/portal-api')) return '/portal-api';
   if (path.startsWith('/portal')) return '/portal';
   if (path.startsWith('/webhooks')) return '/webhooks';
   return ['/healthz', '/metrics', '/'].includes(path) ? path : 'other';

@@ -12,10 +12,25 @@ import { MemberCredentials } from './features/members/member-credentials.js';
 import { MemberService } from './features/members/member.service.js';
 import { NasClientService } from './features/nas-clients/nas-client.service.js';
 import type { JobQueue } from './jobs/job-queue.js';
+import type { Logger } from './common/logger.js';
+import { MailService } from './mail/mail.service.js';
+import { EmailTemplateService } from './features/email-templates/email-template.service.js';
+import { OutboxService } from './features/outbox/outbox.service.js';
+import { MemberSessionService } from './features/portal/member-session.service.js';
+import { PortalService } from './features/portal/portal.service.js';
 
 /** The application's services, wired once per process. */
-export function createServices(config: Config, secrets: SecretBox, jobs: JobQueue, limiter: RateLimiter) {
-  const members = new MemberService(new MemberCredentials(secrets), jobs);
+export function createServices(
+  config: Config,
+  secrets: SecretBox,
+  jobs: JobQueue,
+  limiter: RateLimiter,
+  logger: Logger,
+) {
+  const credentials = new MemberCredentials(secrets);
+  const members = new MemberService(credentials, jobs);
+  const mail = new MailService(config, jobs, credentials, logger);
+  const memberSessions = new MemberSessionService(secrets);
   return {
     config,
     auth: new AuthService(secrets, config.sessionTtlHours, limiter),
@@ -27,6 +42,11 @@ export function createServices(config: Config, secrets: SecretBox, jobs: JobQueu
     groups: new GroupService(),
     members,
     grants: new AccessGrantService(members),
+    mail,
+    emailTemplates: new EmailTemplateService(),
+    outbox: new OutboxService(members, mail),
+    memberSessions,
+    portal: new PortalService(config, members, credentials, memberSessions, mail, limiter, secrets),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -15,10 +15,18 @@ export type Actor =
       locationIds: readonly string[] | null;
       sessionId: string | null;
     }
-  | { type: ActorType.MEMBER; memberId: string; label: string; sessionId: string | null }
+  | {
+      type: ActorType.MEMBER;
+      memberId: string;
+      label: string;
+      sessionId: string | null;
+      /** The location the portal session was opened for. */
+      locationId: string | null;
+    }
   | { type: ActorType.SYSTEM; label: string };
 
 export type StaffActor = Extract<Actor, { type: ActorType.ADMIN | ActorType.API_KEY }>;
+export type MemberActor = Extract<Actor, { type: ActorType.MEMBER }>;
 
 export const SYSTEM_ACTOR: Actor = { type: ActorType.SYSTEM, label: 'system' };
 

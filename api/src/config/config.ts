@@ -13,7 +13,16 @@ export interface Config {
   publicUrl: string;
   /** 32-byte key as 64 hex chars; null only in embedded mode, where it is generated under `dataDir`. */
   secretKeyHex: string | null;
+  /** smtp:// or smtps:// URL; null: mail is kept in the outbox as CAPTURED (admin app, log). */
   smtpUrl: string | null;
+  mail: {
+    /** From header of every mail. */
+    from: string;
+    /** Delivery attempts before a message is FAILED. */
+    maxAttempts: number;
+    /** First retry delay; doubles on every further attempt. */
+    retryDelaySeconds: number;
+  };
   radiusAuthPort: number;
   radiusAcctPort: number;
   /** Local port of the RADIUS worker's /metrics and /healthz (merged into the API's /metrics). */
@@ -89,8 +98,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
 
   const smtpUrl = str('SMTP_URL');
-  if (smtpUrl !== null && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
-    problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465');
+  if (smtpUrl !== null && !isSmtpUrl(smtpUrl)) {
+    // The value may hold a password: never echoed.
+    problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
+  }
+  const mailFrom = str('MAIL_FROM') ?? `Lanyard <no-reply@${hostnameOf(publicUrl)}>`;
+  if (/[\r\n]/.test(mailFrom) || !/@/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address like "Lanyard <wifi@example.com>" (got "${mailFrom}")`);
   }
 
   const logLevelRaw = (str('LOG_LEVEL') ?? 'info').toLowerCase();
@@ -105,6 +119,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl,
     secretKeyHex: secretKeyHex?.toLowerCase() ?? null,
     smtpUrl,
+    mail: {
+      from: mailFrom,
+      maxAttempts: int('MAIL_MAX_ATTEMPTS', 5, 1, 20),
+      retryDelaySeconds: int('MAIL_RETRY_DELAY_SECONDS', 30, 1, 3600),
+    },
     radiusAuthPort: int('RADIUS_AUTH_PORT', 1812, 0, 65535),
     radiusAcctPort: int('RADIUS_ACCT_PORT', 1813, 0, 65535),
     radiusMetricsPort: int('RADIUS_METRICS_PORT', 9812, 1, 65535),
@@ -121,4 +140,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
 }

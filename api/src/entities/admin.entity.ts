@@ -10,7 +10,7 @@ import {
   Unique,
 } from '@mikro-orm/core';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from './base.entity.js';
 import { ActorType, AdminRole, ApiScope, OutboxStatus } from './enums.js';
 import { Location } from './location.entity.js';
@@ -172,23 +172,19 @@ export class AuditEvent extends BaseEntity {
   ip: string | null = null;
 }
 
-@ObjectType()
+/** An admin's version of a built-in template (GraphQL: features/email-templates). */
 @Entity({ tableName: 'email_template' })
 export class EmailTemplate extends BaseEntity {
-  @Field(() => String)
   @Property({ type: 'text' })
   @Unique()
   key!: string;
 
-  @Field(() => String)
   @Property({ type: 'text' })
   subject!: string;
 
-  @Field(() => String)
   @Property({ type: 'text' })
   html!: string;
 
-  @Field(() => String)
   @Property({ type: 'text' })
   text!: string;
 }
@@ -223,6 +219,7 @@ export class OutboxMessage extends BaseEntity {
   @Enum({ items: () => OutboxStatus, type: 'text' })
   status: OutboxStatus = OutboxStatus.PENDING;
 
+  @Field(() => Int)
   @Property({ type: 'integer', default: 0 })
   attempts: number = 0;
 

@@ -12,6 +12,7 @@ import { Group } from './group.entity.js';
 import { Integration, LocationMapping } from './integration.entity.js';
 import { Location } from './location.entity.js';
 import { AccessGrant, Device, Member, MemberPmk, MemberSource } from './member.entity.js';
+import { MemberSession } from './member-session.entity.js';
 import { NasClient } from './nas-client.entity.js';
 import { RateLimitBucket } from './rate-limit.entity.js';
 import { AuthEvent, RadiusSession } from './radius.entity.js';
@@ -35,6 +36,7 @@ export {
   MagicLink,
   Member,
   MemberPmk,
+  MemberSession,
   MemberSource,
   NasClient,
   OutboxMessage,
@@ -66,6 +68,7 @@ export const ALL_ENTITIES = [
   AdminSession,
   ApiKey,
   MagicLink,
+  MemberSession,
   AuditEvent,
   EmailTemplate,
   OutboxMessage,

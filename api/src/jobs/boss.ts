@@ -1,10 +1,11 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { SecretBox } from '../common/crypto/secret-box.js';
 import type { Logger } from '../common/logger.js';
 import type { RateLimiter } from '../common/rate-limiter.js';
 import { cleanup } from './cleanup.job.js';
-import { Queue, type JobQueue } from './job-queue.js';
+import { Queue, type JobQueue, type MailJobOptions } from './job-queue.js';
+import { transactionalDb } from './transactional-db.js';
 import { computeMemberPmks, membersNeedingPmks } from './pmk.job.js';
 
 /**
@@ -19,6 +20,7 @@ export const QUEUE_POLICIES: Record<(typeof Queue)[keyof typeof Queue], PgBoss.Q
   [Queue.pmkCompute]: 'short',
   [Queue.pmkBackfill]: 'short',
   [Queue.cleanup]: 'standard',
+  [Queue.mailSend]: 'standard',
 };
 
 /** Every backfill (on demand, scheduled, at start-up) shares one key: one queued at a time. */
@@ -30,6 +32,7 @@ export const BACKFILL_KEY = 'backfill';
  */
 export class BossJobs implements JobQueue {
   readonly boss: PgBoss;
+  private working = false;
 
   constructor(
     connectionString: string,
@@ -46,6 +49,7 @@ export class BossJobs implements JobQueue {
     await this.boss.start();
     await this.ensureQueues();
     if (!opts.work) return;
+    this.working = true;
     await this.boss.work<{ memberId: string }>(Queue.pmkCompute, { batchSize: 4 }, async (jobs) => {
       for (const job of jobs) await computeMemberPmks(this.orm.em.fork(), this.secrets, job.data.memberId);
     });
@@ -89,6 +93,31 @@ export class BossJobs implements JobQueue {
       Queue.pmkCompute,
       { memberId },
       { singletonKey: memberId, retryLimit: 5, retryBackoff: true },
+    );
+  }
+
+  async sendMail(messageId: string, opts: MailJobOptions, em?: EntityManager): Promise<void> {
+    await this.boss.send(
+      Queue.mailSend,
+      { messageId },
+      {
+        retryLimit: Math.max(opts.attempts - 1, 0),
+        retryDelay: opts.retryDelaySeconds,
+        retryBackoff: true,
+        ...(em ? { db: transactionalDb(em) } : {}),
+      },
+    );
+  }
+
+  /** Runs `deliver` for queued mail (registered once the services exist). */
+  async workMail(deliver: (messageId: string) => Promise<void>): Promise<void> {
+    if (!this.working) return;
+    await this.boss.work<{ messageId: string }>(
+      Queue.mailSend,
+      { pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        for (const job of jobs) await deliver(job.data.messageId);
+      },
     );
   }
 

@@ -1,3 +1,4 @@
+import { normalizeMac } from '@lanyard/api/net';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AccessHandler } from '../handlers/access.handler.js';
@@ -84,10 +85,16 @@ export class Revoker {
   ): Promise<void> {
     if (!this.active) return;
     await this.sessions.load(this.db, memberId).catch(() => undefined);
+    // Devices the member removed (portal, admin): their sessions end even though the member keeps access.
+    const unbound = new Set(
+      previous && current ? previous.macs.filter((m) => !current.macs.includes(m)) : [],
+    );
     for (const session of this.sessions.forMember(memberId)) {
       const rotated = previous && current && previous.passphraseVersion !== current.passphraseVersion;
+      const mac = session.callingStationId ? normalizeMac(session.callingStationId) : null;
       if (!current || rotated || !this.stillAllowed(session, current))
         this.revoke(session, current ? (rotated ? 'PASSPHRASE_ROTATED' : 'ACCESS_ENDED') : 'MEMBER_REMOVED');
+      else if (mac && unbound.has(mac)) this.revoke(session, 'DEVICE_REMOVED');
     }
   }
 

@@ -3,6 +3,7 @@ import { Migration20261124044020 } from './migration-20261124044020.js';
 import { Migration20261124050417 } from './migration-20261124050417.js';
 import { Migration20261124051334 } from './migration-20261124051334.js';
 import { Migration20261124052130 } from './migration-20261124052130.js';
+import { Migration20261124072958 } from './migration-20261124072958.js';
 
 /** Every migration, in order. Listed explicitly so no file system scan is needed at runtime. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'migration-20261124050417', class: Migration20261124050417 },
   { name: 'migration-20261124051334', class: Migration20261124051334 },
   { name: 'migration-20261124052130', class: Migration20261124052130 },
+  { name: 'migration-20261124072958', class: Migration20261124072958 },
 ];

@@ -265,6 +265,22 @@ export class MemberService {
     return member;
   }
 
+  /**
+   * A member changing their own passphrase in the portal (generated when `passphrase` is omitted):
+   * the same rules, uniqueness, NOTIFY and PMK job as an admin change. Returns the new passphrase.
+   */
+  async setOwnPassphrase(tx: Tx, passphrase?: string): Promise<{ member: Member; passphrase: string }> {
+    if (tx.actor.type !== ActorType.MEMBER) throw forbidden();
+    const member = await tx.em.findOne(Member, { id: tx.actor.memberId });
+    if (!member) throw notFound('Member', tx.actor.memberId);
+    this.assertNotDeleted(member);
+    await this.credentials.assign(tx.em, member, passphrase);
+    await this.flushPassphrase(tx.em);
+    await notifyMemberChanged(tx.em, member.id, 'PASSPHRASE_CHANGED');
+    tx.afterCommit(() => this.jobs.computePmks(member.id));
+    return { member, passphrase: this.credentials.reveal(member)! };
+  }
+
   async revealPassphrase(tx: Tx, id: string): Promise<string | null> {
     const member = await this.getForWrite(tx, id, { permission: Permission.MemberSecret, whole: true });
     await tx.em.populate(member, ['passphraseEnc']);

@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireStaff, type Actor } from '../../auth/actor.js';
+import { Permission } from '../../auth/permissions.js';
+import { DomainError, ErrorCode } from '../../common/errors.js';
+import { paginate, type Page } from '../../common/pagination.js';
+import type { Tx } from '../../common/tx.js';
+import { Location, MemberStatus, OutboxMessage, type OutboxStatus } from '../../entities/index.js';
+import type { MailService } from '../../mail/mail.service.js';
+import type { MemberService } from '../members/member.service.js';
+
+/**
+ * The outbox as admins see it. Reading needs AuditRead (it says who was mailed what and when);
+ * the bodies need MemberSecret on top, because credential mails carry the passphrase and sign-in
+ * mails a working link.
+ */
+export class OutboxService {
+  constructor(
+    private readonly members: MemberService,
+    private readonly mail: MailService,
+  ) {}
+
+  list(
+    em: EntityManager,
+    actor: Actor,
+    status: OutboxStatus | null | undefined,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<OutboxMessage>> {
+    requireStaff(actor, Permission.AuditRead);
+    return paginate(em, OutboxMessage, status ? { status } : {}, { first, after, order: 'desc' });
+  }
+
+  /** Sends the member their credentials again, for their first home location (or any location). */
+  async resendMemberCredentials(tx: Tx, memberId: string): Promise<OutboxMessage> {
+    const member = await this.members.getForWrite(tx, memberId, {
+      permission: Permission.MemberSecret,
+      whole: true,
+    });
+    if (member.status === MemberStatus.DELETED) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This member was deleted', { status: member.status });
+    }
+    const homes = member.homeLocations.getItems().sort((a, b) => a.name.localeCompare(b.name));
+    const location = homes[0] ?? (await tx.em.findOne(Location, {}, { orderBy: { name: 'asc' } }));
+    if (!location) throw new DomainError(ErrorCode.CONFLICT, 'Create a location first');
+    return this.mail.sendMemberCredentials(tx.em, member, location);
+  }
+}

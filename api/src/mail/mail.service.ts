@@ -1,0 +1,165 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { DomainError, ErrorCode } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { Config } from '../config/config.js';
+import { EmailTemplate, Location, Member, OutboxMessage, OutboxStatus } from '../entities/index.js';
+import type { MemberCredentials } from '../features/members/member-credentials.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import { DEFAULT_TEMPLATES, TemplateKey, type TemplateSource } from './default-templates.js';
+import { renderTemplate } from './templates.js';
+
+export interface MailRequest {
+  template: TemplateKey;
+  to: string;
+  vars: Record<string, string | number>;
+  memberId?: string | null;
+}
+
+/**
+ * Outgoing mail. `enqueue` renders a template and writes an OutboxMessage in the caller's
+ * transaction together with its delivery job; the job sends it over SMTP_URL. Without SMTP_URL the
+ * message stays in the outbox as CAPTURED, readable by admins. Logs name the recipient and template
+ * only (bodies hold passphrases and sign-in links).
+ */
+export class MailService {
+  private readonly transport: Transporter | null;
+  private readonly smtpSecrets: string[];
+
+  constructor(
+    private readonly config: Pick<Config, 'smtpUrl' | 'publicUrl' | 'mail'>,
+    private readonly jobs: JobQueue,
+    private readonly credentials: MemberCredentials,
+    private readonly logger: Logger,
+  ) {
+    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+    this.smtpSecrets = secretsOf(config.smtpUrl);
+  }
+
+  /** The template an admin saved, or the built-in default. */
+  async templateSource(em: EntityManager, key: TemplateKey): Promise<TemplateSource> {
+    const saved = await em.findOne(EmailTemplate, { key });
+    return saved ?? DEFAULT_TEMPLATES[key];
+  }
+
+  async enqueue(em: EntityManager, request: MailRequest): Promise<OutboxMessage> {
+    const rendered = await renderTemplate(await this.templateSource(em, request.template), request.vars);
+    const message = em.create(OutboxMessage, {
+      toAddress: request.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      templateKey: request.template,
+      member: request.memberId ? em.getReference(Member, request.memberId) : null,
+      status: this.transport ? OutboxStatus.PENDING : OutboxStatus.CAPTURED,
+      attempts: 0,
+    });
+    await em.flush();
+    if (this.transport) {
+      await this.jobs.sendMail(
+        message.id,
+        { attempts: this.config.mail.maxAttempts, retryDelaySeconds: this.config.mail.retryDelaySeconds },
+        em,
+      );
+    } else {
+      this.logger.info(
+        { to: request.to, template: request.template, outboxMessageId: message.id },
+        'mail captured in the outbox (SMTP_URL is not set)',
+      );
+    }
+    return message;
+  }
+
+  /** The member's WiFi credentials for `location` (called by the sync engine and the admin app). */
+  async sendMemberCredentials(em: EntityManager, member: Member, location: Location): Promise<OutboxMessage> {
+    await em.populate(member, ['passphraseEnc']);
+    const passphrase = this.credentials.reveal(member);
+    if (!passphrase) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This member has no passphrase to send', {
+        reason: 'NO_PASSPHRASE',
+      });
+    }
+    const portalUrl = `${this.config.publicUrl}/portal/${encodeURIComponent(location.slug)}`;
+    return this.enqueue(em, {
+      template: TemplateKey.memberCredentials,
+      to: member.email,
+      memberId: member.id,
+      vars: {
+        space_name: location.name,
+        member_name: member.fullName,
+        ssid: location.ssids[0] ?? '',
+        username: member.username,
+        password: passphrase,
+        profile_url: `${portalUrl}#profiles`,
+        portal_url: portalUrl,
+      },
+    });
+  }
+
+  /**
+   * Delivers one queued message (the mail-send job). Throws while attempts remain so the job is
+   * retried with backoff; after the last attempt the message is FAILED and the job completes.
+   */
+  async deliver(em: EntityManager, messageId: string): Promise<void> {
+    const message = await em.findOne(OutboxMessage, { id: messageId }, { populate: ['html', 'text'] });
+    if (!message || message.status !== OutboxStatus.PENDING) return;
+    const log = { to: message.toAddress, template: message.templateKey, outboxMessageId: message.id };
+    if (!this.transport) {
+      message.status = OutboxStatus.CAPTURED;
+      await em.flush();
+      this.logger.info(log, 'mail captured in the outbox (SMTP_URL is not set)');
+      return;
+    }
+    message.attempts += 1;
+    try {
+      await this.transport.sendMail({
+        from: this.config.mail.from,
+        to: message.toAddress,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+      });
+      message.status = OutboxStatus.SENT;
+      message.sentAt = new Date();
+      message.lastError = null;
+      await em.flush();
+      this.logger.info({ ...log, attempts: message.attempts }, 'mail sent');
+    } catch (err) {
+      message.lastError = this.describe(err);
+      const final = message.attempts >= this.config.mail.maxAttempts;
+      if (final) message.status = OutboxStatus.FAILED;
+      await em.flush();
+      this.logger.warn(
+        { ...log, attempts: message.attempts, error: message.lastError, final },
+        'mail failed',
+      );
+      if (!final) throw new Error(`mail delivery attempt ${message.attempts} failed`);
+    }
+  }
+
+  /** The SMTP error without anything from SMTP_URL's credentials. */
+  private describe(err: unknown): string {
+    const e = err as { code?: unknown; responseCode?: unknown; message?: unknown };
+    let text = [
+      typeof e.code === 'string' ? e.code : null,
+      typeof e.responseCode === 'number' ? String(e.responseCode) : null,
+      typeof e.message === 'string' ? e.message : String(err),
+    ]
+      .filter(Boolean)
+      .join(' ');
+    for (const secret of this.smtpSecrets) text = text.split(secret).join('[redacted]');
+    return text.slice(0, 500);
+  }
+}
+
+/** Username and password of an SMTP URL, raw and decoded, longest first. */
+function secretsOf(url: string | null): string[] {
+  if (!url) return [];
+  try {
+    const u = new URL(url);
+    const parts = [u.password, u.username, decodeURIComponent(u.password), decodeURIComponent(u.username)];
+    return [...new Set(parts.filter((p) => p.length >= 3))].sort((a, b) => b.length - a.length);
+  } catch {
+    return [];
+  }
+}
