@@ -183,7 +183,11 @@ describe('passphrase screen', () => {
   it('the strength meter names the level and each problem in words', () => {
     const html = renderToStaticMarkup(
       <StrengthMeter
-        check={{ acceptable: false, score: 1, problems: ['TOO_SHORT', 'COMMON', 'NEW_CODE'] }}
+        check={{
+          acceptable: false,
+          score: 1,
+          problems: ['PASSPHRASE_TOO_SHORT', 'PASSPHRASE_TOO_COMMON', 'NEW_CODE'],
+        }}
         checking={false}
         describedBy="s"
       />,

@@ -123,7 +123,7 @@ export function PassphraseScreen({ me, passphrase }: { me: PortalMe; passphrase:
     e.preventDefault();
     setMessage(null);
     if (!own) {
-      setFieldError(problemText('TOO_SHORT'));
+      setFieldError(problemText('PASSPHRASE_TOO_SHORT'));
       return;
     }
     setFieldError(null);

@@ -66,15 +66,15 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() };
 }
 
-async function memberWithAccess(): Promise<{ id: string; email: string }> {
+async function memberWithAccess(): Promise<{ id: string; email: string; grantId: string }> {
   const m = await createMember(t, owner, [loc.id]);
-  await createGrant(t, owner, {
+  const grant = await createGrant(t, owner, {
     memberId: m.id,
     kind: 'MEMBERSHIP',
     locationId: loc.id,
     startsAt: new Date(Date.now() - 86_400_000).toISOString(),
   });
-  return m;
+  return { ...m, grantId: grant.id };
 }
 
 /** Asks for a link on the sign-in page; returns the text the page shows afterwards. */
@@ -196,11 +196,24 @@ describe('member portal in a browser', () => {
   });
 
   it('a member without access sees why', async () => {
-    const m = await createMember(t, owner, [loc.id]);
+    // Links go only to members with access: the plan ends while the member is signed in.
+    const m = await memberWithAccess();
     const { context, page } = await newPage();
     try {
       await signIn(page, m.email);
-      assert.match((await page.getByTestId('access').textContent())!, /^No access: /);
+      ok(
+        await t.gql(
+          `mutation($i: UpdateAccessGrantInput!) { updateAccessGrant(input: $i) { accessGrant { id } } }`,
+          { i: { id: m.grantId, endsAt: new Date(Date.now() - 60_000).toISOString() } },
+          { token: owner },
+        ),
+      );
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'My WiFi' }).waitFor();
+      assert.match(
+        (await page.getByTestId('access').textContent())!,
+        /^No access: your plan ended on \d{1,2} [A-Z][a-z]+/,
+      );
     } finally {
       await context.close();
     }
