@@ -1,6 +1,9 @@
+import { csrfHeaders } from './cookies';
+
 /**
- * A minimal GraphQL client: one POST of JSON to /graphql. The portal does not need a cache or
- * subscriptions, and stays far below its JS budget without Apollo Client.
+ * A minimal GraphQL client for the public pages (sign-in, link redemption): one POST of JSON to
+ * /graphql. The signed-in area uses Apollo Client, loaded as a separate chunk, so that the first
+ * page stays within its JS budget (React alone is two thirds of it).
  */
 export interface GraphQLError {
   message: string;
@@ -37,9 +40,10 @@ export async function graphql<T>(
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
+        ...csrfHeaders(),
       },
       body: JSON.stringify({ query, variables }),
-      credentials: 'same-origin',
+      credentials: 'include',
       signal: options.signal,
     });
   } catch (err) {

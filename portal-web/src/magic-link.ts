@@ -1,80 +1,151 @@
 import { codeOf, graphql, NetworkError, type GraphQLResponse } from './graphql';
 
-/**
- * Contract assumed for the portal's first step (design §4); the API adds it in a later issue:
- *   requestMagicLink(input: RequestMagicLinkInput!): Boolean!
- * It answers the same whether or not the email is known (no user enumeration).
- */
-export const REQUEST_MAGIC_LINK = /* GraphQL */ `
-  mutation RequestMagicLink($input: RequestMagicLinkInput!) {
-    requestMagicLink(input: $input)
+/** Branding and networks of a location (public: shown before sign-in). */
+export interface PortalLocation {
+  name: string;
+  slug: string;
+  ssids: string[];
+  logoUrl: string | null;
+  primaryColor: string | null;
+  accentColor: string | null;
+}
+
+export const PORTAL_LOCATION_FIELDS = 'name slug ssids logoUrl primaryColor accentColor';
+
+export const PORTAL_START = /* GraphQL */ `
+  query PortalStart($slug: String!) {
+    portalLocation(slug: $slug) { ${PORTAL_LOCATION_FIELDS} }
+    me { location { slug } }
   }
 `;
 
-export type RequestOutcome =
-  | { kind: 'sent' }
-  | { kind: 'unavailable' }
-  | { kind: 'invalid'; problems: Array<{ field: string; message: string }> }
-  | { kind: 'rateLimited' }
-  | { kind: 'unknownLocation' }
-  | { kind: 'network' }
-  | { kind: 'failed'; code: string };
+export const REQUEST_MAGIC_LINK = /* GraphQL */ `
+  mutation RequestMagicLink($input: RequestMagicLinkInput!) {
+    requestMagicLink(input: $input) {
+      accepted
+    }
+  }
+`;
 
-/**
- * A server without the mutation rejects the document in validation: the field is unknown on
- * Mutation, and its input type is unknown too.
- */
+export const REDEEM_MAGIC_LINK = /* GraphQL */ `
+  mutation RedeemMagicLink($token: String!) {
+    redeemMagicLink(token: $token) {
+      locationSlug
+    }
+  }
+`;
+
+type Common = { kind: 'unavailable' } | { kind: 'network' } | { kind: 'failed'; code: string };
+
+export type StartOutcome =
+  { kind: 'ok'; location: PortalLocation; signedIn: boolean } | { kind: 'unknownLocation' } | Common;
+
+export type RequestOutcome =
+  { kind: 'sent' } | { kind: 'invalid' } | { kind: 'rateLimited' } | { kind: 'unknownLocation' } | Common;
+
+export type RedeemOutcome =
+  | { kind: 'ok'; locationSlug: string }
+  | { kind: 'expired' }
+  | { kind: 'used' }
+  | { kind: 'invalid' }
+  | { kind: 'rateLimited' }
+  | Common;
+
+/** A server without the portal operations rejects the document in validation. */
 function isMissingOperation(response: GraphQLResponse<unknown>): boolean {
   return (response.errors ?? []).some(
     (e) =>
       codeOf(e) === 'GRAPHQL_VALIDATION_FAILED' &&
-      (/Cannot query field "requestMagicLink"/.test(e.message) ||
-        /Unknown type "RequestMagicLinkInput"/.test(e.message)),
+      /Cannot query field "(requestMagicLink|redeemMagicLink|portalLocation|me)"|Unknown type "RequestMagicLinkInput"/.test(
+        e.message,
+      ),
   );
 }
 
-export function outcomeOf(response: GraphQLResponse<{ requestMagicLink: unknown }>): RequestOutcome {
-  const errors = response.errors ?? [];
-  if (errors.length === 0 && response.data) return { kind: 'sent' };
-  if (isMissingOperation(response)) return { kind: 'unavailable' };
-  const code = codeOf(errors[0]);
-  switch (code) {
-    case 'VALIDATION_FAILED': {
-      const problems = errors
-        .flatMap((e): unknown[] => (Array.isArray(e.extensions?.problems) ? e.extensions.problems : []))
-        .filter(
-          (p): p is { field: string; message: string } =>
-            !!p &&
-            typeof p === 'object' &&
-            typeof (p as { field?: unknown }).field === 'string' &&
-            typeof (p as { message?: unknown }).message === 'string',
-        )
-        .map(({ field, message }) => ({ field, message }));
-      return { kind: 'invalid', problems };
-    }
-    case 'RATE_LIMITED':
-      return { kind: 'rateLimited' };
-    case 'NOT_FOUND':
-      return { kind: 'unknownLocation' };
-    default:
-      return { kind: 'failed', code };
-  }
-}
-
-export async function requestMagicLink(
-  locationSlug: string,
-  email: string,
-  options: { fetch?: typeof fetch } = {},
-): Promise<RequestOutcome> {
+async function run<T, O>(
+  query: string,
+  variables: Record<string, unknown>,
+  options: { fetch?: typeof fetch },
+  decide: (response: GraphQLResponse<T>) => O | null,
+  byCode: Record<string, O>,
+): Promise<O | Common> {
+  let response: GraphQLResponse<T>;
   try {
-    const response = await graphql<{ requestMagicLink: unknown }>(
-      REQUEST_MAGIC_LINK,
-      { input: { locationSlug, email } },
-      options,
-    );
-    return outcomeOf(response);
+    response = await graphql<T>(query, variables, options);
   } catch (err) {
     if (err instanceof NetworkError) return { kind: 'network' };
     throw err;
   }
+  if (isMissingOperation(response)) return { kind: 'unavailable' };
+  const decided = decide(response);
+  if (decided) return decided;
+  const code = codeOf(response.errors?.[0]);
+  return byCode[code] ?? { kind: 'failed', code };
+}
+
+/** The location's branding, and whether this browser already has a session for it. */
+export function loadStart(slug: string, options: { fetch?: typeof fetch } = {}): Promise<StartOutcome> {
+  return run<
+    { portalLocation: PortalLocation | null; me: { location: { slug: string } } | null },
+    StartOutcome
+  >(
+    PORTAL_START,
+    { slug },
+    options,
+    (r) => {
+      // `me` may fail on its own (e.g. a stale cookie): that only means "not signed in".
+      const location = r.data?.portalLocation;
+      if (location) return { kind: 'ok', location, signedIn: r.data?.me?.location.slug === location.slug };
+      if (r.data && r.data.portalLocation === null) return { kind: 'unknownLocation' };
+      return null;
+    },
+    { NOT_FOUND: { kind: 'unknownLocation' } },
+  );
+}
+
+export function requestMagicLink(
+  locationSlug: string,
+  email: string,
+  options: { fetch?: typeof fetch } = {},
+): Promise<RequestOutcome> {
+  return run<{ requestMagicLink: { accepted: boolean } | null }, RequestOutcome>(
+    REQUEST_MAGIC_LINK,
+    { input: { locationSlug, email } },
+    options,
+    (r) => (!r.errors?.length && r.data?.requestMagicLink ? { kind: 'sent' } : null),
+    {
+      VALIDATION_FAILED: { kind: 'invalid' },
+      RATE_LIMITED: { kind: 'rateLimited' },
+      NOT_FOUND: { kind: 'unknownLocation' },
+    },
+  );
+}
+
+// React may run an effect twice (StrictMode): a token is redeemed once per page load.
+const redeemed = new Map<string, Promise<RedeemOutcome>>();
+
+export function redeemMagicLink(
+  token: string,
+  options: { fetch?: typeof fetch } = {},
+): Promise<RedeemOutcome> {
+  const pending = redeemed.get(token);
+  if (pending) return pending;
+  const p = run<{ redeemMagicLink: { locationSlug: string } | null }, RedeemOutcome>(
+    REDEEM_MAGIC_LINK,
+    { token },
+    options,
+    (r) =>
+      !r.errors?.length && r.data?.redeemMagicLink
+        ? { kind: 'ok', locationSlug: r.data.redeemMagicLink.locationSlug }
+        : null,
+    {
+      MAGIC_LINK_EXPIRED: { kind: 'expired' },
+      MAGIC_LINK_USED: { kind: 'used' },
+      MAGIC_LINK_INVALID: { kind: 'invalid' },
+      VALIDATION_FAILED: { kind: 'invalid' },
+      RATE_LIMITED: { kind: 'rateLimited' },
+    },
+  );
+  redeemed.set(token, p);
+  return p;
 }

@@ -1,10 +1,30 @@
-/** Every user-visible string of the member portal. */
+/**
+ * Every user-visible string of the member portal, in one place for translation. Parameters are
+ * passed to message functions; dates arrive already formatted (see format.ts) in the location's
+ * time zone and this catalog's locale.
+ */
 export const strings = {
+  /** BCP 47 tag used for dates and numbers. */
+  locale: 'en-GB',
   brand: 'Lanyard',
-  documentTitle: (place: string) => `WiFi at ${place}`,
+  documentTitle: (page: string, place: string) => `${page} · WiFi at ${place}`,
+  skipToContent: 'Skip to content',
+  loading: 'Loading…',
 
-  location: {
-    title: (slug: string) => `WiFi at ${slug}`,
+  nav: {
+    label: 'Portal',
+    home: 'My WiFi',
+    passphrase: 'Change passphrase',
+    setup: 'Set up a device',
+    devices: 'My devices',
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    signedOut: 'You are signed out.',
+  },
+
+  signIn: {
+    title: (place: string) => `WiFi at ${place}`,
+    pageTitle: 'Sign in',
     intro:
       'Members get their own WiFi key. Enter the email you use for your membership and we will send you a link to see it.',
     email: 'Your email',
@@ -13,14 +33,26 @@ export const strings = {
     sending: 'Sending…',
     emailMissing: 'Enter your email address.',
     emailInvalid: 'Enter an email address like name@example.com.',
+    checkTitle: 'Check your email',
     sent: (email: string) =>
       `If ${email} belongs to a member of this space, a sign-in link is on its way. Open it on this device; it works once, for 15 minutes. Nothing after a few minutes? Check your spam folder.`,
-    unavailable:
-      'Sign-in by email is not available yet on this server. Please ask the front desk for your WiFi key.',
-    rateLimited: 'Too many requests. Please wait a few minutes and try again.',
+    again: 'Use another email',
+    rateLimited: 'Too many sign-in requests. Please wait 15 minutes and try again.',
     unknownLocation: 'This space is not known here. Please check the link you were given.',
     network: 'Cannot reach the server. Check your connection and try again.',
     failed: (code: string) => `Something went wrong (${code}). Please try again in a moment.`,
+  },
+
+  redeem: {
+    working: 'Signing you in…',
+    expiredTitle: 'This sign-in link has expired',
+    expired: 'Sign-in links work for 15 minutes. Enter your email below and we will send you a new one.',
+    usedTitle: 'This sign-in link was already used',
+    used: 'Each link works once. If it was not you who opened it, nothing is lost: enter your email below for a new link.',
+    invalidTitle: 'This sign-in link does not work',
+    invalid:
+      'The link may be incomplete: mail apps sometimes cut long links. Enter your email below for a new one.',
+    network: 'Cannot reach the server. Check your connection, then open the link from your email again.',
   },
 
   noSlug: {
@@ -33,4 +65,167 @@ export const strings = {
     title: 'This link does not look right',
     body: 'Please open the link of your coworking space exactly as you were given it.',
   },
+
+  home: {
+    title: 'My WiFi',
+    greeting: (name: string) => `Hello ${name}`,
+    networks: (count: number) => (count === 1 ? 'Network' : 'Networks'),
+    noNetworks: 'This space has not listed its WiFi networks yet. Ask the front desk.',
+    username: 'Username (for WPA-Enterprise networks)',
+    passphrase: 'Your passphrase',
+    passphraseHidden: 'Passphrase hidden',
+    noPassphrase: 'You have no passphrase yet. Create one on the “Change passphrase” page.',
+    reveal: 'Show passphrase',
+    hide: 'Hide passphrase',
+    revealing: 'Loading passphrase…',
+    copy: 'Copy passphrase',
+    copied: 'Passphrase copied to the clipboard.',
+    copyFailed: 'Could not copy. Show the passphrase and copy it by hand.',
+    updatedAt: (date: string) => `Last changed on ${date}.`,
+    qrTitle: 'Join by scanning',
+    qrHint: 'Point your phone’s camera at the code to join the network without typing.',
+    qrAlt: (ssid: string) => `QR code to join ${ssid}`,
+    qrNeedsReveal: 'Show the passphrase to see the QR code.',
+    ssidChoice: 'Network for the QR code',
+    accessHeading: 'Access',
+  },
+
+  access: {
+    activeOpen: 'Active',
+    activeUntil: (date: string) => `Active until ${date}`,
+    activeUntilToday: (time: string) => `Active until ${time} today`,
+    bookingUntilMidnight: 'Today’s booking: until midnight',
+    bookingUntil: (time: string) => `Today’s booking: until ${time}`,
+    checkedIn: 'Checked in: until you check out',
+    endedPlan: (date: string) => `No access: your plan ended on ${date}`,
+    endedBooking: (date: string) => `No access: your booking ended on ${date}`,
+    noGrant: 'No access: you have no active plan or booking for today at this space.',
+    notStarted: 'No access yet: your plan or booking has not started.',
+    notHome: 'No access here: your membership is for another location.',
+    planWithoutWifi: 'No access: your plan does not include WiFi.',
+    disabled: 'No access: your account is disabled. Please ask the front desk.',
+    fixHint: 'Think this is wrong? The front desk can check your membership.',
+  },
+
+  passphrase: {
+    title: 'Change passphrase',
+    intro: 'Get a new random passphrase, or choose your own.',
+    generateHeading: 'New random passphrase',
+    generate: 'Make a new passphrase',
+    ownHeading: 'Choose your own',
+    label: 'New passphrase',
+    show: 'Show what I type',
+    rulesHeading: 'Rules',
+    rules: [
+      '8 to 63 characters',
+      'Letters, digits, spaces and the symbols on an English keyboard (no accents or emoji)',
+      'Not a common password',
+      'Not used by anyone else here',
+    ],
+    strength: 'Strength',
+    strengthLevels: ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'] as const,
+    strengthValue: (level: string) => `Strength: ${level}`,
+    checking: 'Checking…',
+    acceptable: 'This passphrase can be used.',
+    save: 'Use this passphrase',
+    problems: {
+      PASSPHRASE_TOO_SHORT: 'Use at least 8 characters.',
+      PASSPHRASE_TOO_LONG: 'Use at most 63 characters.',
+      PASSPHRASE_NOT_PRINTABLE_ASCII: 'Use only letters, digits, spaces and English keyboard symbols.',
+      PASSPHRASE_TOO_COMMON: 'This is a common password: choose something less guessable.',
+    } as Record<string, string>,
+    unknownProblem: (code: string) => `Not accepted (${code}).`,
+    confirmTitle: 'Change your passphrase?',
+    confirmBody:
+      'Every device that uses the old passphrase will be disconnected and must reconnect with the new one: phones, laptops, tablets, everything.',
+    confirmGenerate: 'Make a new passphrase',
+    confirmSet: 'Use my passphrase',
+    cancel: 'Cancel',
+    saving: 'Saving…',
+    done: 'Your new passphrase is saved. Reconnect your devices with it.',
+    newIs: 'Your new passphrase',
+    invalid: 'This passphrase does not follow the rules below.',
+    inUse: 'Someone else already uses this passphrase here: choose another.',
+  },
+
+  setup: {
+    title: 'Set up a device',
+    intro: 'Pick your device. Profiles install the network settings with your passphrase for you.',
+    apple: 'iPhone, iPad and Mac',
+    appleSteps: [
+      'Tap “Download the profile” and allow the download.',
+      'Open Settings: “Profile Downloaded” appears near the top. Tap it, then Install.',
+      'On a Mac, open System Settings → Privacy & Security → Profiles.',
+    ],
+    appleButton: 'Download the profile for Apple devices',
+    windows: 'Windows',
+    windowsSteps: [
+      'Download the WLAN profile.',
+      'Open a terminal in your Downloads folder and run: netsh wlan add profile filename="<file name>"',
+      'Choose the network in the WiFi menu.',
+    ],
+    windowsButton: 'Download the profile for Windows',
+    android: 'Android',
+    androidSteps: [
+      'Open Settings → Network & internet → Internet.',
+      'Tap the QR code icon next to “Add network” and scan the code below.',
+      'Or choose the network and type your passphrase.',
+    ],
+    other: 'Other devices',
+    otherSteps: (ssid: string, username: string) =>
+      `Choose “${ssid}” and enter your passphrase. If asked for a username (WPA-Enterprise, PEAP or TTLS), use ${username}.`,
+    ssidChoice: 'Network',
+    preparing: 'Preparing your download…',
+    downloadStarted: 'Download started. The link works for 5 minutes.',
+    downloadFailed: 'The download could not be prepared. Please try again.',
+  },
+
+  devices: {
+    title: 'My devices',
+    intro:
+      'Devices that joined with your passphrase. Add a device by its MAC address if your space asks you to; remove devices you no longer use.',
+    empty: 'No devices yet. They appear here after they join the WiFi.',
+    caption: 'Your devices',
+    mac: 'MAC address',
+    name: 'Name',
+    learned: 'Added by',
+    lastSeen: 'Last seen',
+    never: 'Not yet',
+    unnamed: 'Unnamed device',
+    learnedBy: {
+      ADMIN: 'The front desk',
+      PORTAL: 'You',
+      PPSK_MATCH: 'Joined the WiFi',
+      UPSTREAM_CHECK_IN: 'Check-in',
+    } as Record<string, string>,
+    addHeading: 'Add a device',
+    macLabel: 'MAC address',
+    macHint: 'Like 3C:22:FB:12:34:56 — in your device’s WiFi or “About” settings. Any common format works.',
+    macMissing: 'Enter the MAC address.',
+    macInvalid: 'Enter 12 hexadecimal digits, for example 3C:22:FB:12:34:56.',
+    nameLabel: 'Name (optional)',
+    nameHint: 'So you recognise it, e.g. “Work laptop”.',
+    add: 'Add device',
+    adding: 'Adding…',
+    added: (mac: string) => `Device ${mac} added.`,
+    remove: (label: string) => `Remove ${label}`,
+    removeShort: 'Remove',
+    confirmTitle: 'Remove this device?',
+    confirmBody: (label: string) =>
+      `${label} will be disconnected and forgets this WiFi binding. It can join again with your passphrase.`,
+    confirmRemove: 'Remove device',
+    removed: (label: string) => `${label} removed.`,
+    alreadyExists: 'This device is already registered.',
+    limitReached: 'You have reached the maximum number of devices. Remove one first.',
+  },
+
+  errors: {
+    network: 'Cannot reach the server. Check your connection and try again.',
+    sessionEnded: 'Your session has ended. Please sign in again.',
+    notFound: 'This no longer exists. The page has been refreshed.',
+    rateLimited: 'Too many attempts. Please wait a few minutes and try again.',
+    unknown: (code: string) => `Something went wrong (${code}). Please try again in a moment.`,
+  },
 };
+
+export type Strings = typeof strings;
