@@ -3,7 +3,7 @@
  * a default, so an integration created with `settings: {}` behaves like a mature product would.
  */
 export type UsernameFormat = 'EMAIL' | 'MEMBER_ID' | 'CUSTOM_FIELD';
-export type PasswordSource = 'GENERATED' | 'UPSTREAM_FIELD';
+export type PassphraseSource = 'GENERATED' | 'UPSTREAM_FIELD';
 export type DeprovisionMode = 'DELETE' | 'DISABLE';
 export type VlanMode = 'PER_TEAM' | 'NONE';
 
@@ -22,9 +22,9 @@ export interface IntegrationSettings {
   usernameFormat: UsernameFormat;
   /** Upstream field used when usernameFormat is CUSTOM_FIELD (e.g. `Custom3`). */
   usernameField: string | null;
-  passwordSource: PasswordSource;
-  /** Upstream field holding the passphrase when passwordSource is UPSTREAM_FIELD. */
-  passwordField: string | null;
+  passphraseSource: PassphraseSource;
+  /** Upstream field holding the passphrase when passphraseSource is UPSTREAM_FIELD. */
+  passphraseField: string | null;
   planMappings: PlanMapping[];
   /** Plans without a mapping: grant access (true) or not (false). */
   unmappedPlansGrantAccess: boolean;
@@ -49,8 +49,8 @@ export const DEFAULT_INTEGRATION_SETTINGS: IntegrationSettings = {
   deprovision: 'DELETE',
   usernameFormat: 'EMAIL',
   usernameField: null,
-  passwordSource: 'GENERATED',
-  passwordField: null,
+  passphraseSource: 'GENERATED',
+  passphraseField: null,
   planMappings: [],
   unmappedPlansGrantAccess: true,
   vlanMode: 'PER_TEAM',

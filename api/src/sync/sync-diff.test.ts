@@ -447,7 +447,7 @@ describe('sync diff: usernames and passphrases', () => {
     assert.equal(plan.members.create[0]?.username, 'c-1');
   });
 
-  const up = { passwordSource: 'UPSTREAM_FIELD' as const, passwordField: 'wifi' };
+  const up = { passphraseSource: 'UPSTREAM_FIELD' as const, passphraseField: 'wifi' };
   it('takes a valid upstream passphrase', () => {
     const plan = diff(
       snapshot({ members: [member('c1', { fields: { wifi: 'purple-otter-castle-42' } })] }),

@@ -117,11 +117,11 @@ export function usernameFor(
 
 /** The upstream passphrase field's value, when the integration takes passphrases from upstream. */
 export function upstreamPassphrase(
-  settings: Pick<IntegrationSettings, 'passwordSource' | 'passwordField'>,
+  settings: Pick<IntegrationSettings, 'passphraseSource' | 'passphraseField'>,
   member: Pick<UpstreamMember, 'fields'>,
 ): string | null {
-  if (settings.passwordSource !== 'UPSTREAM_FIELD' || !settings.passwordField) return null;
-  const v = member.fields[settings.passwordField];
+  if (settings.passphraseSource !== 'UPSTREAM_FIELD' || !settings.passphraseField) return null;
+  const v = member.fields[settings.passphraseField];
   return v === undefined || v === '' ? null : v;
 }
 
@@ -371,7 +371,7 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     // passphrase
     let passphrase: PlannedPassphrase | null = existing?.passphraseFingerprint ? null : { kind: 'GENERATE' };
     const upstreamValue = upstreamPassphrase(settings, primary);
-    if (settings.passwordSource === 'UPSTREAM_FIELD') {
+    if (settings.passphraseSource === 'UPSTREAM_FIELD') {
       let problem: string | null = null;
       if (upstreamValue === null) problem = 'is empty';
       else {

@@ -10,7 +10,7 @@ export enum UsernameFormatEnum {
   MEMBER_ID = 'MEMBER_ID',
   CUSTOM_FIELD = 'CUSTOM_FIELD',
 }
-export enum PasswordSourceEnum {
+export enum PassphraseSourceEnum {
   GENERATED = 'GENERATED',
   UPSTREAM_FIELD = 'UPSTREAM_FIELD',
 }
@@ -24,7 +24,7 @@ export enum SyncModeEnum {
 }
 registerEnumType(DeprovisionModeEnum, { name: 'DeprovisionMode' });
 registerEnumType(UsernameFormatEnum, { name: 'UsernameFormat' });
-registerEnumType(PasswordSourceEnum, { name: 'PasswordSource' });
+registerEnumType(PassphraseSourceEnum, { name: 'PassphraseSource' });
 registerEnumType(VlanModeEnum, { name: 'VlanMode' });
 registerEnumType(SyncModeEnum, { name: 'SyncMode' });
 
@@ -56,8 +56,8 @@ export class IntegrationSettingsInput {
   @Field(() => DeprovisionModeEnum, { nullable: true }) deprovision?: DeprovisionModeEnum;
   @Field(() => UsernameFormatEnum, { nullable: true }) usernameFormat?: UsernameFormatEnum;
   @Field(() => String, { nullable: true }) usernameField?: string | null;
-  @Field(() => PasswordSourceEnum, { nullable: true }) passwordSource?: PasswordSourceEnum;
-  @Field(() => String, { nullable: true }) passwordField?: string | null;
+  @Field(() => PassphraseSourceEnum, { nullable: true }) passphraseSource?: PassphraseSourceEnum;
+  @Field(() => String, { nullable: true }) passphraseField?: string | null;
   @Field(() => [PlanMappingInput], { nullable: true }) planMappings?: PlanMappingInput[];
   @Field(() => Boolean, { nullable: true }) unmappedPlansGrantAccess?: boolean;
   @Field(() => VlanModeEnum, { nullable: true }) vlanMode?: VlanModeEnum;
@@ -125,8 +125,8 @@ export class IntegrationSettingsType {
   @Field(() => DeprovisionModeEnum) deprovision!: DeprovisionModeEnum;
   @Field(() => UsernameFormatEnum) usernameFormat!: UsernameFormatEnum;
   @Field(() => String, { nullable: true }) usernameField!: string | null;
-  @Field(() => PasswordSourceEnum) passwordSource!: PasswordSourceEnum;
-  @Field(() => String, { nullable: true }) passwordField!: string | null;
+  @Field(() => PassphraseSourceEnum) passphraseSource!: PassphraseSourceEnum;
+  @Field(() => String, { nullable: true }) passphraseField!: string | null;
   @Field(() => [PlanMappingType]) planMappings!: PlanMappingType[];
   @Field(() => Boolean) unmappedPlansGrantAccess!: boolean;
   @Field(() => VlanModeEnum) vlanMode!: VlanModeEnum;

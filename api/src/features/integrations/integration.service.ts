@@ -116,7 +116,7 @@ export type SettingsPatch = {
 } & {
   planMappings?: Array<{ planExternalId: string; noAccess: boolean; groupId?: string | null }> | null;
 };
-const CLEARABLE = new Set(['usernameField', 'passwordField']);
+const CLEARABLE = new Set(['usernameField', 'passphraseField']);
 
 /** Settings merged over `base`, with every problem reported at once. */
 export function mergeSettings(
@@ -140,9 +140,9 @@ export function mergeSettings(
   int('safetyMinimumPeople', 0, 100_000);
   if (s.usernameFormat === 'CUSTOM_FIELD' && !s.usernameField)
     p.add('settings.usernameField', 'REQUIRED', 'name the upstream field that holds the username');
-  if (s.passwordSource === 'UPSTREAM_FIELD' && !s.passwordField)
-    p.add('settings.passwordField', 'REQUIRED', 'name the upstream field that holds the passphrase');
-  for (const f of ['usernameField', 'passwordField'] as const) {
+  if (s.passphraseSource === 'UPSTREAM_FIELD' && !s.passphraseField)
+    p.add('settings.passphraseField', 'REQUIRED', 'name the upstream field that holds the passphrase');
+  for (const f of ['usernameField', 'passphraseField'] as const) {
     const v = s[f];
     if (v != null && !FIELD_NAME_RE.test(v))
       p.add(`settings.${f}`, 'INVALID_FIELD_NAME', 'letters, digits, _ and .');
