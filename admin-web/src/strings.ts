@@ -620,7 +620,7 @@ export const strings = {
   emailTemplates: {
     title: 'Email templates',
     intro:
-      'The emails Lanyard sends members. Templates use Liquid: {{ member.fullName }}… Values are HTML-escaped in the HTML part.',
+      'The emails Lanyard sends members. Templates use Liquid, e.g. {{ member_name }}; values are HTML-escaped in the HTML part.',
     choose: 'Template',
     customized: 'Customised',
     builtIn: 'Built-in',

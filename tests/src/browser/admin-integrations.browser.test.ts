@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ok, startTestApi, type TestApi } from '../../../api/src/test-support/api-harness.js';
-import { createLocation, OWNER_PASSWORD, setupOwner } from '../../../api/src/test-support/factories.js';
+import {
+  createAdmin,
+  createLocation,
+  OWNER_PASSWORD,
+  setupOwner,
+} from '../../../api/src/test-support/factories.js';
 import { SpacebringSimulator } from '../simulators/spacebring/spacebring-simulator.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 
@@ -40,11 +45,11 @@ after(async () => {
   await t?.stop();
 });
 
-async function signIn(page: Page) {
+async function signIn(page: Page, email = OWNER_EMAIL, password = OWNER_PASSWORD) {
   await page.goto(`${t.url}/admin/`);
   await page.getByRole('heading', { name: 'Sign in to Lanyard' }).waitFor();
-  await page.getByLabel('Email').fill(OWNER_EMAIL);
-  await page.getByLabel(/^Password/).fill(OWNER_PASSWORD);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
@@ -164,6 +169,55 @@ describe('admin app: integrations', () => {
       await runStatus(page, 'DISCARDED').waitFor({ timeout: 30_000 });
       const [afterCount] = await sql(`select count(*)::int n from member where status = 'ACTIVE'`);
       assert.equal(afterCount.n, before.n, 'a discarded run changes nobody');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a viewer sees the integration, its settings and runs, but no control that changes them', async () => {
+    assert.ok(integrationId, 'needs the integration of the first test');
+    const viewer = await createAdmin(t, owner, 'VIEWER');
+    const ctx = await b.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    try {
+      await signIn(page, viewer.email, 'admin-password-123');
+      await page.goto(`${t.url}/admin/integrations/${integrationId}`);
+      await page.getByRole('heading', { name: 'Andcards test' }).waitFor();
+      await page.getByRole('table', { name: 'Sync runs' }).waitFor();
+      await page.getByText('Your role can look but not change anything here.').waitFor();
+      for (const name of ['Sync now', 'Save settings', 'Delete', 'Turn off', 'Add a plan', 'Save secret'])
+        assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+      assert.equal(await page.getByRole('link', { name: 'Email templates' }).count(), 0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('edits an email template with a live, sandboxed preview', async () => {
+    const ctx = await b.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    try {
+      await signIn(page);
+      await page.getByRole('link', { name: 'Email templates' }).click();
+      await page.getByRole('heading', { name: 'Email templates' }).waitFor();
+      await page.getByLabel('Subject').fill('Hello {{ member_name }}, your WiFi');
+      await page
+        .getByTestId('preview-subject')
+        .filter({ hasText: 'Hello Ada Lovelace, your WiFi' })
+        .waitFor();
+      const frame = page.locator('iframe[title="HTML preview"]');
+      assert.equal(await frame.getAttribute('sandbox'), '');
+      await page.frameLocator('iframe[title="HTML preview"]').getByText('Ada Lovelace').first().waitFor();
+      await page.getByRole('button', { name: 'Save template' }).click();
+      await page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
+      const saved = ok(
+        await t.gql(`{ emailTemplates { key subject customized } }`, {}, { token: owner }),
+      ).emailTemplates.find((x: { key: string }) => x.key === 'member-credentials');
+      assert.deepEqual(saved, {
+        key: 'member-credentials',
+        subject: 'Hello {{ member_name }}, your WiFi',
+        customized: true,
+      });
     } finally {
       await ctx.close();
     }
