@@ -64,3 +64,24 @@ test('sign-in is needed for missing sessions and failed CSRF checks only', () =>
   assert.equal(needsSignIn(gqlError([{ message: 'x', extensions: { code: 'FORBIDDEN' } }])), false);
   assert.equal(needsSignIn(new Error('offline')), false);
 });
+
+test('a failed platform connection says why, from its reason', () => {
+  const d = (reason?: string) =>
+    describeError(
+      gqlError([
+        { message: 'Could not connect: …', extensions: { code: 'INTEGRATION_CONNECT_FAILED', reason } },
+      ]),
+    );
+  assert.equal(d('UPSTREAM_UNAUTHORIZED').summary, strings.errors.connectReasons.UPSTREAM_UNAUTHORIZED);
+  assert.equal(d('UPSTREAM_UNAVAILABLE').summary, strings.errors.connectReasons.UPSTREAM_UNAVAILABLE);
+  assert.equal(d('SOMETHING_NEW').summary, strings.errors.INTEGRATION_CONNECT_FAILED);
+  assert.equal(d().summary, strings.errors.INTEGRATION_CONNECT_FAILED);
+});
+
+test('conflicts with a known reason are explained; others keep the general text', () => {
+  const d = (reason?: string) =>
+    describeError(gqlError([{ message: 'x', extensions: { code: 'CONFLICT', reason } }]));
+  assert.equal(d('NEEDS_RECONNECT').summary, strings.errors.conflictReasons.NEEDS_RECONNECT);
+  assert.equal(d('DISABLED').summary, strings.errors.conflictReasons.DISABLED);
+  assert.equal(d().summary, strings.errors.CONFLICT);
+});

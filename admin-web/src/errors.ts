@@ -71,6 +71,17 @@ export function describeError(error: unknown): Described {
     const slug = /"([^"]+)"/.exec(first.message)?.[1] ?? '';
     summary = strings.errors.slugTaken(slug);
     add('slug', strings.errors.slugTakenField);
+  } else if (code === 'INTEGRATION_CONNECT_FAILED') {
+    const reason = first.extensions?.reason;
+    summary =
+      (typeof reason === 'string' ? strings.errors.connectReasons[reason] : undefined) ??
+      strings.errors.INTEGRATION_CONNECT_FAILED;
+  } else if (
+    code === 'CONFLICT' &&
+    typeof first.extensions?.reason === 'string' &&
+    strings.errors.conflictReasons[first.extensions.reason]
+  ) {
+    summary = strings.errors.conflictReasons[first.extensions.reason]!;
   } else if (
     code in strings.errors &&
     typeof strings.errors[code as keyof typeof strings.errors] === 'string'

@@ -31,3 +31,16 @@ test('owners and admins do everything', () => {
     assert.equal(canSee(role, 'audit'), true);
   }
 });
+
+test('integrations are changed and mail is seen by owners and admins only', () => {
+  for (const role of ['OWNER', 'ADMIN'] as const) {
+    assert.equal(canWrite(role, 'integrations'), true);
+    assert.equal(canSee(role, 'emailTemplates'), true);
+    assert.equal(canSee(role, 'outbox'), true);
+  }
+  for (const role of ['LOCATION_MANAGER', 'VIEWER'] as const) {
+    assert.equal(canWrite(role, 'integrations'), false);
+    assert.equal(canSee(role, 'emailTemplates'), false);
+    assert.equal(canSee(role, 'outbox'), false);
+  }
+});

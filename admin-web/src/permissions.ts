@@ -43,7 +43,10 @@ const WRITE: Record<AdminRole, ReadonlySet<Area>> = {
 export const canWrite = (role: AdminRole, area: Area): boolean => WRITE[role].has(area);
 
 /** Pages a role sees in the navigation (the audit log and admins need their permission to read). */
-export function canSee(role: AdminRole, page: 'admins' | 'audit' | 'apiKeys'): boolean {
+export function canSee(
+  role: AdminRole,
+  page: 'admins' | 'audit' | 'apiKeys' | 'emailTemplates' | 'outbox',
+): boolean {
   if (page === 'apiKeys') return role !== 'VIEWER';
   return role === 'OWNER' || role === 'ADMIN';
 }

@@ -16,6 +16,13 @@ test('list pages and member pages', () => {
   });
 });
 
+test('integration and sync run pages', () => {
+  assert.deepEqual(parseRoute('/admin/integrations/ABC-1', '/admin/'), { name: 'integration', id: 'abc-1' });
+  assert.deepEqual(parseRoute('/admin/sync-runs/abc-2', '/admin/'), { name: 'syncRun', id: 'abc-2' });
+  assert.deepEqual(parseRoute('/admin/email-templates', '/admin/'), { name: 'emailTemplates' });
+  assert.deepEqual(parseRoute('/admin/sync-runs', '/admin/'), { name: 'notFound', path: '/admin/sync-runs' });
+});
+
 test('anything else is not found', () => {
   assert.deepEqual(parseRoute('/admin/nope', '/admin/'), { name: 'notFound', path: '/admin/nope' });
   assert.deepEqual(parseRoute('/administrator', '/admin/'), { name: 'notFound', path: '/administrator' });
@@ -38,6 +45,11 @@ test('paths round-trip', () => {
     { name: 'authEvents' },
     { name: 'apiKeys' },
     { name: 'setup' },
+    { name: 'integrations' },
+    { name: 'integration', id: '0190abcd-0000-7000-8000-000000000002' },
+    { name: 'syncRun', id: '0190abcd-0000-7000-8000-000000000003' },
+    { name: 'emailTemplates' },
+    { name: 'outbox' },
   ];
   for (const r of routes) assert.deepEqual(parseRoute(pathFor(r, '/admin/'), '/admin/'), r);
 });

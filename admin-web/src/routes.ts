@@ -11,9 +11,15 @@ export type ListPage =
   | 'apiKeys'
   | 'audit'
   | 'integrations'
+  | 'emailTemplates'
+  | 'outbox'
   | 'setup';
 
-export type Route = { name: ListPage } | { name: 'member'; id: string } | { name: 'notFound'; path: string };
+/** Pages about one object: `/admin/<segment>/<id>`. */
+export type DetailPage = 'member' | 'integration' | 'syncRun';
+
+export type Route =
+  { name: ListPage } | { name: DetailPage; id: string } | { name: 'notFound'; path: string };
 
 /** Where `/admin/` itself leads. */
 export const HOME: Route = { name: 'dashboard' };
@@ -30,8 +36,18 @@ const SEGMENTS: Record<ListPage, string> = {
   apiKeys: 'api-keys',
   audit: 'audit',
   integrations: 'integrations',
+  emailTemplates: 'email-templates',
+  outbox: 'outbox',
   setup: 'setup',
 };
+const DETAIL_SEGMENTS: Record<DetailPage, string> = {
+  member: 'members',
+  integration: 'integrations',
+  syncRun: 'sync-runs',
+};
+const DETAIL_BY_SEGMENT = new Map(
+  Object.entries(DETAIL_SEGMENTS).map(([name, seg]) => [seg, name as DetailPage]),
+);
 const BY_SEGMENT = new Map(Object.entries(SEGMENTS).map(([name, seg]) => [seg, name as ListPage]));
 const ID_RE = /^[0-9a-f-]{1,64}$/i;
 
@@ -49,8 +65,9 @@ export function parseRoute(pathname: string, base: string): Route {
   if (segments.length === 0) return HOME;
   const page = BY_SEGMENT.get(segments[0]!);
   if (segments.length === 1 && page) return { name: page };
-  if (segments.length === 2 && segments[0] === 'members' && ID_RE.test(segments[1]!)) {
-    return { name: 'member', id: segments[1]!.toLowerCase() };
+  const detail = DETAIL_BY_SEGMENT.get(segments[0]!);
+  if (segments.length === 2 && detail && ID_RE.test(segments[1]!)) {
+    return { name: detail, id: segments[1]!.toLowerCase() };
   }
   return { name: 'notFound', path: pathname };
 }
@@ -59,7 +76,9 @@ export function pathFor(route: Route, base: string): string {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   switch (route.name) {
     case 'member':
-      return `${prefix}members/${encodeURIComponent(route.id)}`;
+    case 'integration':
+    case 'syncRun':
+      return `${prefix}${DETAIL_SEGMENTS[route.name]}/${encodeURIComponent(route.id)}`;
     case 'notFound':
       return route.path;
     default:

@@ -16,13 +16,13 @@ import type { AdminSummary } from '../graphql';
 import { LOGOUT } from '../graphql';
 import { canSee } from '../permissions';
 import { href, navigate, useRoute } from '../router';
-import type { ListPage, Route } from '../routes';
+import type { DetailPage, ListPage, Route } from '../routes';
 import { strings } from '../strings';
 import { NotFoundPage } from './NotFoundPage';
 import { Loading, SessionContext, type Session } from './ui';
 
 // Pages load on first visit, so the initial bundle is the shell and the sign-in screens.
-const pages: Record<ListPage | 'member', ComponentType<{ route: Route }>> = {
+const pages: Record<ListPage | DetailPage, ComponentType<{ route: Route }>> = {
   dashboard: lazy(() => import('../pages/DashboardPage')),
   members: lazy(() => import('../pages/MembersPage')),
   member: lazy(() => import('../pages/MemberPage')),
@@ -35,10 +35,14 @@ const pages: Record<ListPage | 'member', ComponentType<{ route: Route }>> = {
   apiKeys: lazy(() => import('../pages/ApiKeysPage')),
   audit: lazy(() => import('../pages/AuditPage')),
   integrations: lazy(() => import('../pages/IntegrationsPage')),
+  integration: lazy(() => import('../pages/IntegrationPage')),
+  syncRun: lazy(() => import('../pages/SyncRunPage')),
+  emailTemplates: lazy(() => import('../pages/EmailTemplatesPage')),
+  outbox: lazy(() => import('../pages/OutboxPage')),
   setup: lazy(() => import('../pages/GuidedSetupPage')),
 };
 
-const NAV: Array<{ page: ListPage; only?: 'admins' | 'audit' | 'apiKeys' }> = [
+const NAV: Array<{ page: ListPage; only?: Parameters<typeof canSee>[1] }> = [
   { page: 'dashboard' },
   { page: 'members' },
   { page: 'sessions' },
@@ -50,7 +54,15 @@ const NAV: Array<{ page: ListPage; only?: 'admins' | 'audit' | 'apiKeys' }> = [
   { page: 'admins', only: 'admins' },
   { page: 'apiKeys', only: 'apiKeys' },
   { page: 'audit', only: 'audit' },
+  { page: 'emailTemplates', only: 'emailTemplates' },
+  { page: 'outbox', only: 'outbox' },
 ];
+/** The list page a detail page belongs to, for the navigation's highlight. */
+const PARENT: Record<DetailPage, ListPage> = {
+  member: 'members',
+  integration: 'integrations',
+  syncRun: 'integrations',
+};
 
 /** The signed-in frame: header with the account, navigation (a drawer on narrow screens), the page. */
 export function Shell({ admin, onSignedOut }: { admin: AdminSummary; onSignedOut: () => void }) {
@@ -70,7 +82,7 @@ export function Shell({ admin, onSignedOut }: { admin: AdminSummary; onSignedOut
     onSignedOut();
   }
 
-  const current = route.name === 'member' ? 'members' : route.name;
+  const current = route.name in PARENT ? PARENT[route.name as DetailPage] : route.name;
   const Page = route.name === 'notFound' ? null : pages[route.name];
 
   return (

@@ -3,9 +3,10 @@ import { Anchor, Button, Group, Paper, Stack, Stepper, Text } from '@mantine/cor
 import { useState } from 'react';
 import { LocationForm } from '../components/LocationForm';
 import { NasForm, SecretAndSnippet } from '../components/NasForm';
-import { PageTitle } from '../components/ui';
+import { ConnectIntegrationForm } from '../components/IntegrationForms';
+import { PageTitle, useCanWrite } from '../components/ui';
 import { LOCATIONS, type LocationRow, type NasRow } from '../graphql';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import { strings } from '../strings';
 
 const t = strings.guided;
@@ -17,6 +18,7 @@ export default function GuidedSetupPage() {
   const [location, setLocation] = useState<LocationRow | null>(null);
   const [nas, setNas] = useState<{ nas: NasRow; secret: string } | null>(null);
   const first = existing.data?.locations[0];
+  const canConnect = useCanWrite('integrations');
 
   return (
     <>
@@ -70,10 +72,20 @@ export default function GuidedSetupPage() {
             <Stack>
               <Text fw={600}>{t.platformTitle}</Text>
               <Text>{t.platformBody}</Text>
-              <Group>
+              {canConnect ? (
+                <ConnectIntegrationForm
+                  onConnected={(integration, run) =>
+                    navigate(
+                      run ? { name: 'syncRun', id: run.id } : { name: 'integration', id: integration.id },
+                    )
+                  }
+                />
+              ) : (
                 <Button component={Link} to={{ name: 'integrations' }}>
                   {t.platformLink}
                 </Button>
+              )}
+              <Group>
                 <Anchor component={Link} to={{ name: 'dashboard' }}>
                   {t.finishedLink}
                 </Anchor>

@@ -54,6 +54,7 @@ import {
 } from '../graphql';
 import { Link, navigate } from '../router';
 import type { Route } from '../routes';
+import { RESEND_MEMBER_CREDENTIALS } from '../graphql-integrations';
 import { strings } from '../strings';
 import { statusColor } from './MembersPage';
 
@@ -150,6 +151,8 @@ function MemberActions({ member, onNotice }: { member: MemberDetail; onNotice: (
   const [enable] = useMutation(ENABLE_MEMBER);
   const [remove] = useMutation(DELETE_MEMBER, { refetchQueries: ['Members'] });
   const [disconnect] = useMutation(DISCONNECT_MEMBER);
+  const canSecrets = useCanWrite('secrets');
+  const [resend] = useMutation(RESEND_MEMBER_CREDENTIALS);
   if (!canWrite || member.status === 'DELETED') return null;
   const vars = { variables: { memberId: member.id } };
   return (
@@ -174,6 +177,17 @@ function MemberActions({ member, onNotice }: { member: MemberDetail; onNotice: (
         >
           {t.disconnect}
         </Button>
+        {canSecrets && member.status === 'ACTIVE' ? (
+          <Button
+            variant="light"
+            onClick={async () => {
+              const r = await run(() => resend(vars));
+              if (r) onNotice(t.resent(r.resendMemberCredentials.outboxMessage.toAddress));
+            }}
+          >
+            {t.resendCredentials}
+          </Button>
+        ) : null}
         <ConfirmButton
           variant="subtle"
           color="red"

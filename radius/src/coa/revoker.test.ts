@@ -14,14 +14,16 @@ const session = (mac: string): OpenSession => ({
   callingStationId: mac,
   validUntil: null,
   disconnectSentAt: null,
+  disconnectRequestedAt: null,
+  disconnectRequestHandled: null,
 });
 
-function revokerWith(sessions: OpenSession[]) {
+function revokerWith(sessions: OpenSession[], allowed = true) {
   const disconnected: string[] = [];
   const revoker = new Revoker(
     { nasById: new Map([['nas-1', {}]]), members: new Map() } as never,
-    { load: async () => undefined, forMember: () => sessions } as never,
-    { decide: () => ({ allowed: true, validUntil: null }) } as never,
+    { load: async () => undefined, forMember: () => sessions, all: () => sessions.values() } as never,
+    { decide: () => ({ allowed, validUntil: null }) } as never,
     {
       disconnect: async (s: OpenSession) => {
         disconnected.push(s.callingStationId!);
@@ -53,5 +55,68 @@ describe('revoker: removed devices', () => {
     const { revoker, disconnected } = revokerWith([session('aa:bb:cc:dd:ee:01')]);
     await revoker.memberChanged('m1', entry(['aa:bb:cc:dd:ee:01']), entry(['aa:bb:cc:dd:ee:01']));
     assert.deepEqual(disconnected, []);
+  });
+});
+
+describe('revoker: an administrator asked to disconnect (disconnectMember)', () => {
+  const requested = (mac: string, at: number, extra: Partial<OpenSession> = {}): OpenSession => ({
+    ...session(mac),
+    disconnectRequestedAt: at,
+    ...extra,
+  });
+  const cases: Array<{
+    name: string;
+    session: OpenSession;
+    allowed: boolean;
+    expected: string[];
+  }> = [
+    {
+      name: 'a requested session of a member who keeps access is disconnected',
+      session: requested('aa:bb:cc:dd:ee:01', 1000),
+      allowed: true,
+      expected: ['aa:bb:cc:dd:ee:01'],
+    },
+    {
+      name: 'a requested session of a member without access is disconnected once',
+      session: requested('aa:bb:cc:dd:ee:02', 1000),
+      allowed: false,
+      expected: ['aa:bb:cc:dd:ee:02'],
+    },
+    {
+      name: 'a request already answered is not sent again',
+      session: requested('aa:bb:cc:dd:ee:03', 1000, { disconnectRequestHandled: 1000, disconnectSentAt: 5 }),
+      allowed: true,
+      expected: [],
+    },
+    {
+      name: 'a new request after an earlier Disconnect-Request is sent again',
+      session: requested('aa:bb:cc:dd:ee:04', 2000, { disconnectRequestHandled: 1000, disconnectSentAt: 5 }),
+      allowed: true,
+      expected: ['aa:bb:cc:dd:ee:04'],
+    },
+    {
+      name: 'a session nobody asked about stays while the member has access',
+      session: session('aa:bb:cc:dd:ee:05'),
+      allowed: true,
+      expected: [],
+    },
+  ];
+  for (const c of cases) {
+    it(`memberChanged: ${c.name}`, async () => {
+      const { revoker, disconnected } = revokerWith([{ ...c.session }], c.allowed);
+      const e = entry([c.session.callingStationId!]);
+      await revoker.memberChanged('m1', e, e);
+      await revoker.memberChanged('m1', e, e); // a second NOTIFY does not send twice
+      assert.deepEqual(disconnected, c.expected);
+    });
+  }
+
+  it('the sweep sends a pending request the NOTIFY did not deliver, once', () => {
+    const s = requested('aa:bb:cc:dd:ee:06', 1000);
+    const { revoker, disconnected } = revokerWith([s]);
+    revoker.sweep();
+    revoker.sweep();
+    assert.deepEqual(disconnected, ['aa:bb:cc:dd:ee:06']);
+    assert.equal(s.disconnectRequestHandled, 1000);
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AccessHandler } from '../handlers/access.handler.js';
 import type { MemberEntry, Snapshot } from '../snapshot/snapshot.js';
 import type { DisconnectSender } from './disconnect-sender.js';
-import type { OpenSession, SessionTracker } from './session-tracker.js';
+import { adminDisconnectPending, type OpenSession, type SessionTracker } from './session-tracker.js';
 
 /**
  * Ends sessions whose access ended: at once when a member change takes access away (status,
@@ -92,7 +92,8 @@ export class Revoker {
     for (const session of this.sessions.forMember(memberId)) {
       const rotated = previous && current && previous.passphraseVersion !== current.passphraseVersion;
       const mac = session.callingStationId ? normalizeMac(session.callingStationId) : null;
-      if (!current || rotated || !this.stillAllowed(session, current))
+      if (adminDisconnectPending(session)) this.revoke(session, 'ADMIN_REQUESTED');
+      else if (!current || rotated || !this.stillAllowed(session, current))
         this.revoke(session, current ? (rotated ? 'PASSPHRASE_ROTATED' : 'ACCESS_ENDED') : 'MEMBER_REMOVED');
       else if (mac && unbound.has(mac)) this.revoke(session, 'DEVICE_REMOVED');
     }
@@ -100,6 +101,11 @@ export class Revoker {
 
   sweep(now = Date.now()): void {
     for (const session of this.sessions.all()) {
+      // A request the NOTIFY did not deliver to an active revoker (leader change) is found here.
+      if (adminDisconnectPending(session)) {
+        this.revoke(session, 'ADMIN_REQUESTED');
+        continue;
+      }
       if (session.disconnectSentAt || !session.memberId) continue;
       if (session.validUntil === null) {
         const member = this.snapshot.members.get(session.memberId);
@@ -123,7 +129,11 @@ export class Revoker {
 
   private revoke(session: OpenSession, why: string): void {
     const nas = this.snapshot.nasById.get(session.nasClientId);
-    if (!nas || session.disconnectSentAt) return;
+    if (!nas) return;
+    if (adminDisconnectPending(session)) {
+      // An administrator's request is sent even when one of ours is already out (they asked again).
+      session.disconnectRequestHandled = session.disconnectRequestedAt;
+    } else if (session.disconnectSentAt) return;
     session.disconnectSentAt = Date.now();
     this.stats.revocations++;
     void this.sender.disconnect(session, nas).then((result) => {

@@ -12,6 +12,37 @@ export interface OpenSession {
   /** When access ends, per the last decision (ms since epoch); null = open-ended or unknown. */
   validUntil: number | null;
   disconnectSentAt: number | null;
+  /**
+   * An administrator asked for this session to end (the API's disconnectMember marks the row
+   * `disconnect_result = 'REQUESTED'`): the time of that request, or null. Revoked even when the
+   * member keeps access.
+   */
+  disconnectRequestedAt: number | null;
+  /** The request (its `disconnectRequestedAt`) a Disconnect-Request was already sent for. */
+  disconnectRequestHandled: number | null;
+}
+
+/** The API's mark for "an administrator asked to disconnect this session" (activity.service.ts). */
+export const DISCONNECT_REQUESTED = 'REQUESTED';
+
+/** An administrator's disconnect request that no Disconnect-Request has answered yet. */
+export const adminDisconnectPending = (s: OpenSession): boolean =>
+  s.disconnectRequestedAt !== null && s.disconnectRequestedAt !== s.disconnectRequestHandled;
+
+/**
+ * What a `radius_session` row says about disconnects: `requestedAt` when an administrator's request
+ * waits, `sentAt` when a Disconnect-Request was already ACKed/NAKed (by us or a previous leader),
+ * so it is not sent again while its Stop is on the way; a TIMEOUT may be retried.
+ */
+export function disconnectState(
+  requestedAt: Date | string | null,
+  result: string | null,
+): { requestedAt: number | null; sentAt: number | null } {
+  const at = requestedAt ? new Date(requestedAt).getTime() : null;
+  if (at === null || Number.isNaN(at)) return { requestedAt: null, sentAt: null };
+  if (result === DISCONNECT_REQUESTED) return { requestedAt: at, sentAt: null };
+  if (result === 'TIMEOUT') return { requestedAt: null, sentAt: null };
+  return { requestedAt: null, sentAt: at };
 }
 
 /** Open accounting sessions, by id and by member: what a revocation has to disconnect. */
@@ -35,9 +66,11 @@ export class SessionTracker {
     const seen = new Set<string>();
     for (const r of rows) {
       seen.add(r.acct_unique_id);
+      const state = disconnectState(r.disconnect_requested_at, r.disconnect_result);
       const known = this.open.get(r.acct_unique_id);
       if (known) {
         known.nasIpAddress = r.nas_ip_address;
+        known.disconnectRequestedAt = state.requestedAt;
         if (!known.memberId && r.member_id) {
           known.memberId = r.member_id;
           this.index(known);
@@ -53,12 +86,9 @@ export class SessionTracker {
         username: r.username,
         callingStationId: r.calling_station_id,
         validUntil: null,
-        // A session already sent an ACKed/NAKed Disconnect-Request (by us or a previous leader) is
-        // not disconnected again while its Stop is on the way; a TIMEOUT may be retried.
-        disconnectSentAt:
-          r.disconnect_requested_at && r.disconnect_result !== 'TIMEOUT'
-            ? new Date(r.disconnect_requested_at).getTime()
-            : null,
+        disconnectSentAt: state.sentAt,
+        disconnectRequestedAt: state.requestedAt,
+        disconnectRequestHandled: null,
       });
     }
     const stale = memberId ? this.forMember(memberId) : [...this.open.values()];
@@ -95,6 +125,8 @@ export class SessionTracker {
       callingStationId: r.callingStationId,
       validUntil: null,
       disconnectSentAt: null,
+      disconnectRequestedAt: null,
+      disconnectRequestHandled: null,
     });
   }
 

@@ -85,7 +85,7 @@ describe('admin app', () => {
       assert.deepEqual(nas, { name: 'Lobby AP', ip_address: '192.168.10.2', vendor: 'hostapd' });
 
       await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByRole('link', { name: 'Go to Integrations' }).waitFor();
+      await page.getByRole('button', { name: 'Connect and sync' }).waitFor();
     } finally {
       await ctx.close();
     }

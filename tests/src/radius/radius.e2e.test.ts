@@ -283,6 +283,57 @@ describe('RADIUS worker with radclient', () => {
     );
   });
 
+  it('disconnectMember: the open session of a member who keeps access gets a Disconnect-Request', async () => {
+    const base = {
+      'User-Name': member.username,
+      'Acct-Session-Id': 'sess-admin-1',
+      'Calling-Station-Id': 'AA-BB-CC-DD-EE-01',
+    };
+    assert.equal((await acct({ ...base, 'Acct-Status-Type': 'Start' })).code, 'Accounting-Response');
+    await waitFor(
+      async () => {
+        const [row] = await t.api.orm.em
+          .fork()
+          .execute(
+            `select 1 from radius_session where acct_session_id = 'sess-admin-1' and stopped_at is null`,
+          );
+        return !!row;
+      },
+      5000,
+      'session recorded',
+    );
+    const asked = ok(
+      await t.gql(
+        `mutation($id: ID!) { disconnectMember(memberId: $id) { sessionsRequested } }`,
+        { id: member.id },
+        { token: owner },
+      ),
+    ).disconnectMember;
+    assert.ok(asked.sessionsRequested >= 1);
+    await waitFor(
+      async () => disconnects.some((d) => d.sessionId === 'sess-admin-1'),
+      5000,
+      'Disconnect-Request after disconnectMember',
+    );
+    await waitFor(
+      async () => {
+        const [row] = await t.api.orm.em
+          .fork()
+          .execute(`select disconnect_result from radius_session where acct_session_id = 'sess-admin-1'`);
+        return row?.disconnect_result === 'ACK';
+      },
+      5000,
+      'ACK recorded',
+    );
+    // The member still has access: only the session ended.
+    assert.equal(
+      (await auth({ 'User-Name': member.username, 'User-Password': PASSPHRASE })).code,
+      'Access-Accept',
+    );
+    assert.equal(disconnects.filter((d) => d.sessionId === 'sess-admin-1').length, 1);
+    await acct({ ...base, 'Acct-Status-Type': 'Stop' });
+  });
+
   it('survives hostile datagrams and counts them', async () => {
     const sock = createSocket('udp4');
     let seed = 42;
