@@ -9,7 +9,7 @@ export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'HEL
 export type SyncTrigger = 'MANUAL' | 'SCHEDULE' | 'WEBHOOK';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type UsernameFormat = 'EMAIL' | 'MEMBER_ID' | 'CUSTOM_FIELD';
-export type PasswordSource = 'GENERATED' | 'UPSTREAM_FIELD';
+export type PassphraseSource = 'GENERATED' | 'UPSTREAM_FIELD';
 export type DeprovisionMode = 'DELETE' | 'DISABLE';
 export type VlanMode = 'PER_TEAM' | 'NONE';
 export type OutboxStatus = 'PENDING' | 'SENT' | 'FAILED' | 'CAPTURED';
@@ -25,8 +25,8 @@ export interface IntegrationSettings {
   deprovision: DeprovisionMode;
   usernameFormat: UsernameFormat;
   usernameField: string | null;
-  passwordSource: PasswordSource;
-  passwordField: string | null;
+  passphraseSource: PassphraseSource;
+  passphraseField: string | null;
   planMappings: PlanMapping[];
   unmappedPlansGrantAccess: boolean;
   vlanMode: VlanMode;
@@ -147,7 +147,7 @@ const RUN_FIELDS = `id status trigger heldReason error createdAt startedAt finis
   created updated disabled enabled deleted unchanged errors`;
 const ROW_FIELDS = `id name kind enabled status lastError lastSyncAt lastRun { ${RUN_FIELDS} }`;
 const DETAIL_FIELDS = `${ROW_FIELDS} baseUrl webhookUrl webhookEndpoints { event url } hasWebhookSecret tokenExpiresAt
-  settings { autoProvision deprovision usernameFormat usernameField passwordSource passwordField
+  settings { autoProvision deprovision usernameFormat usernameField passphraseSource passphraseField
     planMappings { planExternalId groupId noAccess } unmappedPlansGrantAccess vlanMode roaming bookingAccess
     checkInAccess credentialEmail syncIntervalMinutes safetyThresholdPercent safetyMinimumPeople }
   locationMappings { id externalId externalName location { id name } }`;

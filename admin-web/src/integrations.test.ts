@@ -145,13 +145,13 @@ describe('settingsInput', () => {
       {
         ...DEFAULT_SETTINGS,
         usernameField: 'Custom3',
-        passwordSource: 'UPSTREAM_FIELD',
-        passwordField: ' Custom4 ',
+        passphraseSource: 'UPSTREAM_FIELD',
+        passphraseField: ' Custom4 ',
       },
       [{ planExternalId: 'p', choice: '' }],
     );
     assert.equal(input.usernameField, null);
-    assert.equal(input.passwordField, 'Custom4');
+    assert.equal(input.passphraseField, 'Custom4');
     assert.deepEqual(input.planMappings, [{ planExternalId: 'p', groupId: null, noAccess: false }]);
     assert.deepEqual(Object.keys(input).sort(), Object.keys(DEFAULT_SETTINGS).sort());
   });

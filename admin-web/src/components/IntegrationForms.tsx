@@ -52,7 +52,7 @@ function CredentialFields({
           autoComplete="off"
           value={value.email}
           onChange={set('email')}
-          error={fieldError(error, 'email')}
+          error={fieldError(error, 'credentials.email')}
         />
         <PasswordInput
           label={t.password}
@@ -61,7 +61,7 @@ function CredentialFields({
           autoComplete="new-password"
           value={value.password}
           onChange={set('password')}
-          error={fieldError(error, 'password')}
+          error={fieldError(error, 'credentials.password')}
         />
         <TextInput
           label={t.totp}
@@ -69,7 +69,7 @@ function CredentialFields({
           autoComplete="one-time-code"
           value={value.totp}
           onChange={set('totp')}
-          error={fieldError(error, 'totp')}
+          error={fieldError(error, 'credentials.totp')}
         />
       </>
     );
@@ -85,7 +85,7 @@ function CredentialFields({
         spellCheck={false}
         value={value.clientId}
         onChange={set('clientId')}
-        error={fieldError(error, 'clientId')}
+        error={fieldError(error, 'credentials.clientId')}
       />
       <PasswordInput
         label={t.clientSecret}
@@ -93,7 +93,7 @@ function CredentialFields({
         autoComplete="new-password"
         value={value.clientSecret}
         onChange={set('clientSecret')}
-        error={fieldError(error, 'clientSecret')}
+        error={fieldError(error, 'credentials.clientSecret')}
       />
     </>
   );

@@ -19,7 +19,7 @@ import {
   type DeprovisionMode,
   type IntegrationDetail,
   type IntegrationSettings,
-  type PasswordSource,
+  type PassphraseSource,
   type UsernameFormat,
   type VlanMode,
 } from '../graphql-integrations';
@@ -112,26 +112,26 @@ export function IntegrationSettingsForm({
                   spellCheck={false}
                   value={s.usernameField ?? ''}
                   onChange={(e) => set('usernameField', e.currentTarget.value)}
-                  error={fieldError(error, 'usernameField')}
+                  error={fieldError(error, 'settings.usernameField')}
                 />
               ) : null}
               <Radio.Group
-                label={t.passwordSource}
-                value={s.passwordSource}
-                onChange={(v) => set('passwordSource', v as PasswordSource)}
+                label={t.passphraseSource}
+                value={s.passphraseSource}
+                onChange={(v) => set('passphraseSource', v as PassphraseSource)}
               >
                 <Group mt={4}>
                   <Radio value="GENERATED" label={t.passwordGenerated} />
                   <Radio value="UPSTREAM_FIELD" label={t.passwordUpstream} />
                 </Group>
               </Radio.Group>
-              {s.passwordSource === 'UPSTREAM_FIELD' ? (
+              {s.passphraseSource === 'UPSTREAM_FIELD' ? (
                 <TextInput
-                  label={t.passwordField}
+                  label={t.passphraseField}
                   spellCheck={false}
-                  value={s.passwordField ?? ''}
-                  onChange={(e) => set('passwordField', e.currentTarget.value)}
-                  error={fieldError(error, 'passwordField')}
+                  value={s.passphraseField ?? ''}
+                  onChange={(e) => set('passphraseField', e.currentTarget.value)}
+                  error={fieldError(error, 'settings.passphraseField')}
                 />
               ) : null}
               <Switch
@@ -257,7 +257,7 @@ export function IntegrationSettingsForm({
                 min={1}
                 value={s.syncIntervalMinutes}
                 onChange={(v) => set('syncIntervalMinutes', int(v, s.syncIntervalMinutes))}
-                error={fieldError(error, 'syncIntervalMinutes')}
+                error={fieldError(error, 'settings.syncIntervalMinutes')}
               />
               <NumberInput
                 label={t.safetyThresholdPercent}
@@ -266,14 +266,14 @@ export function IntegrationSettingsForm({
                 max={100}
                 value={s.safetyThresholdPercent}
                 onChange={(v) => set('safetyThresholdPercent', int(v, s.safetyThresholdPercent))}
-                error={fieldError(error, 'safetyThresholdPercent')}
+                error={fieldError(error, 'settings.safetyThresholdPercent')}
               />
               <NumberInput
                 label={t.safetyMinimumPeople}
                 min={0}
                 value={s.safetyMinimumPeople}
                 onChange={(v) => set('safetyMinimumPeople', int(v, s.safetyMinimumPeople))}
-                error={fieldError(error, 'safetyMinimumPeople')}
+                error={fieldError(error, 'settings.safetyMinimumPeople')}
               />
             </Stack>
           </Fieldset>
