@@ -80,7 +80,7 @@ export interface LocationMapping {
 
 export interface IntegrationDetail extends IntegrationRow {
   baseUrl: string;
-  webhookUrl: string;
+  webhookUrl: string | null;
   webhookEndpoints: Array<{ event: string; url: string }>;
   hasWebhookSecret: boolean;
   tokenExpiresAt: string | null;

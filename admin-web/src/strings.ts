@@ -511,6 +511,7 @@ export const strings = {
     webhookAll: 'Every event',
     webhookEvent: 'Event',
     webhookUrl: 'Address',
+    webhooksHidden: 'Webhook addresses are shown to administrators who can change integrations.',
     secretSet: 'Deliveries are verified with a signing secret.',
     secretNotSet: 'No signing secret: deliveries are accepted unverified. Set one below.',
     secretSave: 'Save secret',

@@ -189,7 +189,12 @@ function Webhooks({ integration: i, canWrite }: { integration: IntegrationDetail
   const [saved, setSaved] = useState(false);
   const action = useAction();
   const [update] = useMutation(UPDATE_INTEGRATION);
-  const endpoints = i.webhookEndpoints.length ? i.webhookEndpoints : [{ event: '*', url: i.webhookUrl }];
+  // Read-only roles get no URLs: their token is a credential.
+  const endpoints = i.webhookEndpoints.length
+    ? i.webhookEndpoints
+    : i.webhookUrl
+      ? [{ event: '*', url: i.webhookUrl }]
+      : [];
   async function saveSecret(value: string) {
     setSaved(false);
     const r = await action.run(() => update({ variables: { input: { id: i.id, webhookSecret: value } } }));
@@ -201,34 +206,36 @@ function Webhooks({ integration: i, canWrite }: { integration: IntegrationDetail
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
-        <Text size="sm">{t.webhooksIntro}</Text>
-        <Table.ScrollContainer minWidth={600}>
-          <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t.webhookEvent}</Table.Th>
-                <Table.Th>{t.webhookUrl}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {endpoints.map((e) => (
-                <Table.Tr key={e.event + e.url}>
-                  <Table.Td>{e.event === '*' ? t.webhookAll : e.event}</Table.Td>
-                  <Table.Td>
-                    <Code style={{ wordBreak: 'break-all' }}>{e.url}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <CopyText
-                      value={e.url}
-                      label={`${t.webhookUrl} ${e.event === '*' ? t.webhookAll : e.event}`}
-                    />
-                  </Table.Td>
+        <Text size="sm">{endpoints.length ? t.webhooksIntro : t.webhooksHidden}</Text>
+        {endpoints.length ? (
+          <Table.ScrollContainer minWidth={600}>
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t.webhookEvent}</Table.Th>
+                  <Table.Th>{t.webhookUrl}</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {endpoints.map((e) => (
+                  <Table.Tr key={e.event + e.url}>
+                    <Table.Td>{e.event === '*' ? t.webhookAll : e.event}</Table.Td>
+                    <Table.Td>
+                      <Code style={{ wordBreak: 'break-all' }}>{e.url}</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <CopyText
+                        value={e.url}
+                        label={`${t.webhookUrl} ${e.event === '*' ? t.webhookAll : e.event}`}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        ) : null}
         <Text size="sm" c={i.hasWebhookSecret ? undefined : 'orange.8'}>
           {i.hasWebhookSecret ? t.secretSet : t.secretNotSet}
         </Text>

@@ -1,5 +1,5 @@
 import { SecretAad } from '@lanyard/schema';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Counter } from 'prom-client';
 import type { SecretBox } from '../common/crypto/secret-box.js';
@@ -28,7 +28,18 @@ export const WebhookOutcome = {
   MALFORMED: 'MALFORMED',
   UNKNOWN_ENDPOINT: 'UNKNOWN_ENDPOINT',
   DISABLED: 'DISABLED',
+  /** A full sync was already queued: this delivery rides on it. */
+  COALESCED: 'COALESCED',
 } as const;
+
+async function queuedFullRun(em: EntityManager, integrationId: string): Promise<string | null> {
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select id from sync_run where integration_id = ? and status = 'QUEUED' and request->>'mode' = 'FULL'
+      order by id limit 1`,
+    [integrationId],
+  );
+  return rows[0]?.id ?? null;
+}
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{20,100}$/;
 const SUFFIX_RE = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -128,9 +139,14 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
     const deliveryId = inserted[0]!.id;
     let outcome: string = WebhookOutcome.QUEUED;
     let runId: string | null = null;
+    let queuedFull: string | null = null;
     if (!integration.enabled) outcome = WebhookOutcome.DISABLED;
     else if (!effect.fullSync && effect.memberExternalIds.length === 0) outcome = WebhookOutcome.IGNORED;
-    else {
+    else if (effect.fullSync && (queuedFull = await queuedFullRun(tem, integration.id))) {
+      // A burst of team/tariff events (or a forged unsigned stream) costs one full sync, not one each.
+      outcome = WebhookOutcome.COALESCED;
+      runId = queuedFull;
+    } else {
       const fresh = await tem.findOneOrFail(Integration, { id: integration.id });
       const run = await deps.runner.createRun(
         tem,
@@ -147,6 +163,6 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
     return { outcome, runId };
   });
   count(result.outcome);
-  if (result.runId) deps.dispatcher.dispatch(result.runId);
+  if (result.runId && result.outcome === WebhookOutcome.QUEUED) deps.dispatcher.dispatch(result.runId);
   res.status(result.outcome === WebhookOutcome.DUPLICATE ? 200 : 202).json({ outcome: result.outcome });
 }

@@ -10,6 +10,8 @@ export const SYNC_TICK_QUEUE = 'sync-tick';
 export const FULL_RECONCILE_MS = 24 * 3600_000;
 /** A QUEUED run older than this was left by a process that died before running it. */
 export const STALE_QUEUED_MS = 2 * 60_000;
+/** A RUNNING run not updated for this long, whose integration lock is free, was abandoned. */
+export const STALE_RUNNING_MS = 5 * 60_000;
 
 export interface SyncExecutor extends SyncRunner {
   execute(orm: MikroORM, runId: string): Promise<SyncRun>;
@@ -57,6 +59,7 @@ export class SyncJobs implements RunDispatcher {
       createdAt: { $lt: new Date(now.getTime() - STALE_QUEUED_MS) },
     });
     for (const run of stale) dispatched.push(run.id);
+    await this.failAbandonedRuns(now);
 
     const integrations = await em.find(Integration, {
       enabled: true,
@@ -69,10 +72,12 @@ export class SyncJobs implements RunDispatcher {
         status: { $in: [SyncRunStatus.QUEUED, SyncRunStatus.RUNNING, SyncRunStatus.HELD] },
       });
       if (busy) continue; // a held run waits for an admin; piling more runs behind it helps nobody
-      const due =
-        !integration.lastSyncAt ||
-        integration.lastSyncAt.getTime() + settings.syncIntervalMinutes * 60_000 <= now.getTime();
-      if (!due) continue;
+      // Webhook runs touch a few members: they neither postpone the schedule nor count as a reconcile.
+      const [lastScheduled] = await em.execute<Array<{ created_at: Date }>>(
+        `select created_at from sync_run where integration_id = ? and trigger <> 'WEBHOOK'
+          order by id desc limit 1`,
+        [integration.id],
+      );
       const [lastFull] = await em.execute<Array<{ finished_at: Date | null }>>(
         `select finished_at from sync_run
           where integration_id = ? and status = 'SUCCEEDED' and request->>'mode' = 'FULL'
@@ -82,6 +87,11 @@ export class SyncJobs implements RunDispatcher {
       const full =
         !lastFull?.finished_at ||
         new Date(lastFull.finished_at).getTime() + FULL_RECONCILE_MS <= now.getTime();
+      const due =
+        full ||
+        !lastScheduled ||
+        new Date(lastScheduled.created_at).getTime() + settings.syncIntervalMinutes * 60_000 <= now.getTime();
+      if (!due) continue;
       const run = await em.transactional((tem) =>
         this.engine.createRun(tem, integration, SyncTrigger.SCHEDULE, {
           mode: full ? 'FULL' : 'INCREMENTAL',
@@ -91,6 +101,43 @@ export class SyncJobs implements RunDispatcher {
     }
     for (const id of dispatched) this.dispatch(id);
     return dispatched;
+  }
+
+  /**
+   * A RUNNING run whose process died keeps that status for ever and would block its integration's
+   * schedule: once it is old and nobody holds the integration's sync lock, it is FAILED.
+   */
+  private async failAbandonedRuns(now: Date): Promise<void> {
+    const em = this.orm.em.fork();
+    const running = await em.execute<Array<{ id: string; integration_id: string }>>(
+      `select id, integration_id from sync_run where status = 'RUNNING' and updated_at < ?`,
+      [new Date(now.getTime() - STALE_RUNNING_MS)],
+    );
+    if (!running.length) return;
+    const knex = em.getConnection().getKnex();
+    const conn = (await knex.client.acquireConnection()) as {
+      query(sql: string, params: unknown[]): Promise<{ rows: Array<{ ok: boolean }> }>;
+    };
+    try {
+      for (const run of running) {
+        const key = `lanyard:sync:${run.integration_id}`;
+        const { rows } = await conn.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
+        if (!rows[0]?.ok) continue; // still running somewhere
+        try {
+          await em.execute(
+            `update sync_run set status = 'FAILED', finished_at = now(), updated_at = now(),
+               error = 'INTERRUPTED: the process running this sync stopped before it ended; nothing of it was applied'
+             where id = ? and status = 'RUNNING'`,
+            [run.id],
+          );
+          this.logger.warn({ runId: run.id }, 'failed an abandoned sync run');
+        } finally {
+          await conn.query('select pg_advisory_unlock(hashtext($1))', [key]);
+        }
+      }
+    } finally {
+      await knex.client.releaseConnection(conn);
+    }
   }
 
   async stop(): Promise<void> {

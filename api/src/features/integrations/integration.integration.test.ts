@@ -338,3 +338,39 @@ describe('an Andcards integration end to end', () => {
     upstream.snapshot.memberships = keepMs;
   });
 });
+
+describe('integration secrets stay with their host and their admins', () => {
+  it('hides webhook URLs (their token is a credential) from read-only callers', async () => {
+    const viewer = await createAdmin(t, owner, 'VIEWER');
+    const list = ok(
+      await t.gql(`{ integrations { webhookUrl webhookEndpoints { url } } }`, {}, { token: viewer.token }),
+    ).integrations as Array<{ webhookUrl: string | null; webhookEndpoints: unknown[] }>;
+    assert.ok(list.length > 0);
+    for (const i of list) {
+      assert.equal(i.webhookUrl, null);
+      assert.deepEqual(i.webhookEndpoints, []);
+    }
+  });
+
+  it('drops the stored credentials when the API address changes, so they never reach another host', async () => {
+    const [row] = await sql(`select id from integration where name = 'Andcards'`);
+    const r = ok(
+      await t.gql(
+        `mutation($i: UpdateIntegrationInput!) { updateIntegration(input: $i) { integration { status lastError } } }`,
+        { i: { id: row.id, baseUrl: 'https://attacker.example.net' } },
+        { token: owner },
+      ),
+    ).updateIntegration.integration;
+    assert.equal(r.status, 'NEEDS_RECONNECT');
+    assert.equal(
+      (await sql('select credentials_enc from integration where id = ?', [row.id]))[0].credentials_enc,
+      null,
+    );
+    const run = await t.gql(
+      `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+      { id: row.id },
+      { token: owner },
+    );
+    assert.equal(codeOf(run), 'CONFLICT');
+  });
+});

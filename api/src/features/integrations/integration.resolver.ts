@@ -13,6 +13,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { hasPermission } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import {
   Integration,
@@ -79,15 +80,24 @@ export class IntegrationResolver {
   }
 
   @FieldResolver(() => String, {
-    description: 'The URL to paste upstream (Nexudus: add /<Action>, see webhookEndpoints).',
+    nullable: true,
+    description:
+      'The URL to paste upstream (Nexudus: add /<Action>, see webhookEndpoints). Its token is a credential: ' +
+      'null unless the caller may change integrations.',
   })
-  webhookUrl(@Root() integration: Integration, @Ctx() ctx: GqlContext): string {
-    return ctx.services.integrations.webhookUrl(integration);
+  webhookUrl(@Root() integration: Integration, @Ctx() ctx: GqlContext): string | null {
+    return hasPermission(ctx.actor, Permission.IntegrationWrite)
+      ? ctx.services.integrations.webhookUrl(integration)
+      : null;
   }
 
-  @FieldResolver(() => [WebhookEndpoint])
+  @FieldResolver(() => [WebhookEndpoint], {
+    description: 'Empty unless the caller may change integrations (the URLs carry the secret token).',
+  })
   webhookEndpoints(@Root() integration: Integration, @Ctx() ctx: GqlContext): WebhookEndpoint[] {
-    return ctx.services.integrations.webhookEndpoints(integration);
+    return hasPermission(ctx.actor, Permission.IntegrationWrite)
+      ? ctx.services.integrations.webhookEndpoints(integration)
+      : [];
   }
 
   @FieldResolver(() => Boolean, { description: 'Deliveries are verified against a signing secret.' })

@@ -28,6 +28,7 @@ import {
 } from '../../integrations/integration-settings.js';
 import type { ConnectorRegistry } from '../../integrations/registry.js';
 import { sealCredentials } from '../../sync/credential-store.js';
+import { notifyMemberChanged } from '../../events/notify.js';
 
 /** What the service needs from the sync engine (api/src/sync/sync-engine.ts). */
 export interface SyncRunner {
@@ -241,7 +242,15 @@ export class IntegrationService {
     }
     if (input.baseUrl !== undefined) {
       const url = this.validateBaseUrl(input.baseUrl, p);
-      if (url) integration.baseUrl = url;
+      if (url && url !== integration.baseUrl) {
+        // Stored tokens/secrets were issued for the old host and must never be sent to another one:
+        // the admin reconnects (typing the credentials again) against the new address.
+        integration.baseUrl = url;
+        integration.credentialsEnc = null;
+        integration.tokenExpiresAt = null;
+        integration.health = IntegrationHealth.NEEDS_RECONNECT;
+        integration.lastError = 'The API address changed: reconnect with the credentials for it';
+      }
     }
     let settings = readIntegrationSettings(integration.settings);
     if (input.settings) settings = mergeSettings(settings, input.settings, p);
@@ -273,13 +282,23 @@ export class IntegrationService {
     return integration;
   }
 
-  /** Members stay; their links to this integration and its runs go. */
+  /**
+   * Members stay; their links to this integration, the grants it gave and its runs go. RADIUS hears
+   * about every member concerned (a cascade alone would leave their access in its cache).
+   */
   async delete(tx: Tx, id: string): Promise<string> {
     requireStaff(tx.actor, Permission.IntegrationWrite);
     const integration = await this.get(tx.em, tx.actor, id);
     const running = await tx.em.count(SyncRun, { integration, status: SyncRunStatus.RUNNING });
     if (running)
       throw new DomainError(ErrorCode.CONFLICT, 'A sync is running; try again when it has finished');
+    const affected = await tx.em.execute<Array<{ id: string }>>(
+      `select member_id as id from member_source where integration_id = ?
+        union select member_id from access_grant where integration_id = ?`,
+      [id, id],
+    );
+    await tx.em.execute('delete from access_grant where integration_id = ?', [id]);
+    for (const { id: memberId } of affected) await notifyMemberChanged(tx.em, memberId, 'GRANTS_CHANGED');
     tx.em.remove(integration);
     await tx.em.flush();
     return id;
