@@ -137,18 +137,27 @@ export function nxDate(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// One formatter per zone: building an Intl.DateTimeFormat per record made list pages of 10,000
+// records cost seconds (every list request presents every record).
+const localFormats = new Map<string, Intl.DateTimeFormat>();
 function localTwin(isoUtc: string | null, tz: string): string | null {
   if (!isoUtc) return null;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(isoUtc));
+  let format = localFormats.get(tz);
+  if (!format)
+    localFormats.set(
+      tz,
+      (format = new Intl.DateTimeFormat('en-CA', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      })),
+    );
+  const parts = format.formatToParts(new Date(isoUtc));
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
   return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}:${p('second')}`;
 }
@@ -1067,7 +1076,7 @@ export class NexudusSimulator {
       return json(
         200,
         ids.flatMap((id) => {
-          const r = stored.find((x) => x.Id === id);
+          const r = view.byKey(def.key, id); // indexed for coworkers: batches over 10,000 records
           return r ? [view.present(def.key, r)] : [];
         }),
       );
