@@ -14,6 +14,7 @@ import {
 import {
   connectNexudus,
   createNexudusConnector,
+  NexudusReferenceCache,
   type NexudusConnectorOptions,
 } from '../../../api/src/integrations/nexudus/nexudus.connector.js';
 import {
@@ -559,4 +560,40 @@ test('webhooks: signature ok, bad or missing; coworker, contract and team action
       await rx.close();
     }
   });
+});
+
+test('MEMBERS: businesses, teams and tariffs come from the integration cache, refreshed when a member names a new team', async () => {
+  const referenceCache = new NexudusReferenceCache();
+  await withConnector(
+    async ({ sim, connector, full }) => {
+      await full();
+      const someone = sim.state.coworkerContracts.find((c) => c.Active && !c.Cancelled)!.CoworkerId;
+      const listed = () =>
+        sim.requests.filter((r) =>
+          ['/api/sys/businesses', '/api/spaces/teams', '/api/billing/tariffs'].includes(r.path),
+        ).length;
+      const members = () =>
+        connector.fetchSnapshot({
+          mode: 'MEMBERS',
+          memberExternalIds: [String(someone)],
+          now: sim.now(),
+          log,
+        });
+
+      sim.clearRequests();
+      const cached = await members();
+      assert.equal(listed(), 0, 'no reference lists for a one-member refresh');
+      assert.ok(cached.groups.length > 0 && cached.locations.length > 0 && cached.plans.length > 0);
+
+      const business = sim.state.businesses[0]!.Id;
+      const team = sim.add('teams', { Name: 'Brand new team', BusinessId: business, TeamMembers: [someone] });
+      const coworker = sim.getRecord('coworkers', someone)!;
+      sim.update('coworkers', someone, { Teams: [...((coworker.Teams as number[]) ?? []), team.Id] });
+      sim.clearRequests();
+      const refreshed = await members();
+      assert.ok(listed() > 0, 'an unknown team refreshes the cache');
+      assert.ok(refreshed.groups.some((g) => g.externalId === String(team.Id)));
+    },
+    { connector: { referenceCache } },
+  );
 });

@@ -81,7 +81,21 @@ function chunks<T>(xs: T[], size: number): T[][] {
 
 /** Extra, optional knobs for tests and tuning (the registry passes plain ConnectorOptions). */
 export type NexudusConnectorOptions = ConnectorOptions &
-  Pick<NexudusClientOptions, 'retry' | 'pageSize' | 'refreshBeforeMs' | 'now'>;
+  Pick<NexudusClientOptions, 'retry' | 'pageSize' | 'refreshBeforeMs' | 'now'> & {
+    /** Businesses, teams and tariffs kept between runs of one integration (see ReferenceCache). */
+    referenceCache?: NexudusReferenceCache;
+  };
+
+/**
+ * Businesses, teams and tariffs change rarely and each webhook names one person: re-listing them for
+ * every webhook made a member's sync cost O(community). FULL and INCREMENTAL runs refresh the cache;
+ * a MEMBERS run uses it while fresh, and refreshes it when a member names a team, tariff or business
+ * it does not hold (a team created a minute ago). Team and tariff webhooks trigger full runs anyway.
+ */
+export class NexudusReferenceCache {
+  entry: { at: number; businesses: Json[]; teams: Json[]; tariffs: Json[] } | null = null;
+  constructor(readonly ttlMs = 10 * 60_000) {}
+}
 
 interface MemberData {
   members: UpstreamMember[];
@@ -93,30 +107,45 @@ interface MemberData {
 class NexudusConnector implements Connector {
   private readonly client: NexudusClient;
 
+  private readonly cache: NexudusReferenceCache;
+
   constructor(opts: NexudusConnectorOptions) {
     this.client = new NexudusClient(opts);
+    this.cache = opts.referenceCache ?? new NexudusReferenceCache(0);
   }
 
-  async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
-    const { signal, log, now } = options;
+  private async reference(useCache: boolean, signal?: AbortSignal) {
+    const cached = this.cache.entry;
+    if (useCache && cached && Date.now() - cached.at < this.cache.ttlMs) return cached;
     const [businesses, teams, tariffs] = await Promise.all([
       this.client.list(PATHS.businesses, {}, signal),
       this.client.list(PATHS.teams, {}, signal),
       this.client.list(PATHS.tariffs, {}, signal),
     ]);
-    const base = {
+    this.cache.entry = { at: Date.now(), businesses, teams, tariffs };
+    return this.cache.entry;
+  }
+
+  async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
+    const { signal, log, now } = options;
+    const baseOf = (r: { businesses: Json[]; teams: Json[]; tariffs: Json[] }) => ({
       fetchedAt: now,
-      locations: businesses.map(mapBusiness),
-      groups: teams.map(mapTeam),
-      plans: tariffs.map(mapTariff),
-    };
+      locations: r.businesses.map(mapBusiness),
+      groups: r.teams.map(mapTeam),
+      plans: r.tariffs.map(mapTariff),
+    });
 
     if (options.mode === 'MEMBERS' || (options.mode === 'INCREMENTAL' && options.since)) {
       const ids =
         options.mode === 'MEMBERS'
           ? this.requestedIds(options.memberExternalIds ?? [], log)
           : await this.changedSince(options.since!, signal);
-      const data = await this.memberData(ids, now, signal);
+      const [data, cachedRef] = await Promise.all([
+        this.memberData(ids, now, signal),
+        this.reference(options.mode === 'MEMBERS', signal),
+      ]);
+      let base = baseOf(cachedRef);
+      if (!covers(base, data)) base = baseOf(await this.reference(false, signal));
       log.info('Nexudus: members refreshed', {
         mode: options.mode,
         asked: ids.length,
@@ -126,6 +155,7 @@ class NexudusConnector implements Connector {
       return { scope: { kind: 'PARTIAL', memberExternalIds: ids.map(String) }, ...base, ...data };
     }
 
+    const base = baseOf(await this.reference(false, signal));
     const list = await this.client.list(PATHS.coworkers, {}, signal);
     const ids = [...new Set(list.map((r) => requireId('coworker', r)))];
     const data = await this.memberData(ids, now, signal, true);
@@ -267,6 +297,34 @@ class NexudusConnector implements Connector {
       checkIns: unique(checkins.map((c) => mapCheckin(c, from)).filter(belongs)),
     };
   }
+}
+
+/** Whether the reference data knows every location, team and tariff the members' data names. */
+function covers(
+  base: {
+    locations: Array<{ externalId: string }>;
+    groups: Array<{ externalId: string }>;
+    plans: Array<{ externalId: string }>;
+  },
+  data: MemberData,
+): boolean {
+  const locations = new Set(base.locations.map((l) => l.externalId));
+  const groups = new Set(base.groups.map((g) => g.externalId));
+  const plans = new Set(base.plans.map((p) => p.externalId));
+  return (
+    data.members.every(
+      (m) =>
+        m.groupExternalIds.every((g) => groups.has(g)) &&
+        m.locationExternalIds.every((l) => locations.has(l)),
+    ) &&
+    data.memberships.every(
+      (ms) =>
+        (ms.planExternalId === null || plans.has(ms.planExternalId)) &&
+        (ms.locationExternalId === null || locations.has(ms.locationExternalId)),
+    ) &&
+    data.bookings.every((b) => locations.has(b.locationExternalId)) &&
+    data.checkIns.every((c) => locations.has(c.locationExternalId))
+  );
 }
 
 export function createNexudusConnector(opts: NexudusConnectorOptions): Connector {
