@@ -2,8 +2,9 @@
  * The sync engine (design.md §3): fetch one normalized snapshot through the integration's
  * connector, diff it against Lanyard's state (sync-diff.ts), and apply the plan in one transaction
  * (sync-apply.ts) — or hold it for an admin when it would remove too many members. One run per
- * integration at a time (a Postgres advisory lock, so across API replicas too). Upstream problems
- * never throw out of `execute`: they end the run FAILED with nothing changed.
+ * integration at a time (a Postgres advisory lock, so across API replicas too, only ever tried:
+ * a run never waits holding a pool connection). Errors never throw out of `execute`: they end the
+ * run FAILED with nothing changed.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
