@@ -131,58 +131,65 @@ export class SyncEngine {
       (
         (await em.execute(
           `update sync_run set status = 'RUNNING', started_at = now(), updated_at = now()
-          where id = ? and status = 'QUEUED' returning id`,
+            where id = ? and status = 'QUEUED' returning integration_id, trigger, request`,
           [runId],
-        )) as unknown[]
-      ).length > 0;
-    if (!(await claim())) {
+        )) as Array<{ integration_id: string; trigger: SyncTrigger; request: Record<string, unknown> | null }>
+      )[0];
+    const claimed = await claim();
+    if (!claimed) {
       // unknown, or another worker has it / had it
       const existing = await em.findOne(SyncRun, { id: runId });
       if (!existing) throw notFound('SyncRun', runId);
       return { run: existing, integrationId: null, heldLock: false };
     }
-    const run = await em.findOneOrFail(SyncRun, { id: runId }, { populate: ['integration'] });
-    const integrationId = run.integration.id;
-    const log = new SyncRunLog(orm.em.fork(), runId, this.deps.logger, await SyncRunLog.lastSeq(em, runId));
-    log.status(SyncRunStatus.RUNNING);
-    const request = normalizeRequest(run.request);
+    // From here on every error ends the run FAILED (none leaves it RUNNING).
+    const integrationId = claimed.integration_id;
+    const request = normalizeRequest(claimed.request);
     const scheduled =
-      (run.trigger === SyncTrigger.SCHEDULE || run.trigger === SyncTrigger.MANUAL) &&
+      (claimed.trigger === SyncTrigger.SCHEDULE || claimed.trigger === SyncTrigger.MANUAL) &&
       request.mode !== 'MEMBERS';
+    let log: SyncRunLog | null = null;
     let release: (() => Promise<void>) | null = null;
     let outcome: { status: SyncRunStatus; counts?: PlanCounts; error?: string } = {
       status: SyncRunStatus.FAILED,
     };
     let applied: ApplyResult | null = null;
     try {
+      const runLog = (log = new SyncRunLog(
+        orm.em.fork(),
+        runId,
+        this.deps.logger,
+        await SyncRunLog.lastSeq(em, runId),
+      ));
+      runLog.status(SyncRunStatus.RUNNING);
       release = await this.tryLock(orm, integrationId);
       if (!release) {
         await em.execute(
           `update sync_run set status = 'QUEUED', started_at = null, updated_at = now() where id = ? and status = 'RUNNING'`,
           [runId],
         );
-        log.info('Waiting for the running sync of this integration: this run starts when it ends');
+        runLog.info('Waiting for the running sync of this integration: this run starts when it ends');
         // The holder may have ended between the attempt and the requeue (it only serves runs it
         // sees QUEUED after releasing): one more attempt closes that gap.
         release = await this.tryLock(orm, integrationId);
         if (!release || !(await claim())) {
-          if (!release) log.status(SyncRunStatus.QUEUED);
-          await log.flush();
+          if (!release) runLog.status(SyncRunStatus.QUEUED);
+          await runLog.flush();
           return {
             run: await orm.em.fork().findOneOrFail(SyncRun, { id: runId }),
             integrationId,
             heldLock: release !== null,
           };
         }
-        log.status(SyncRunStatus.RUNNING);
+        runLog.status(SyncRunStatus.RUNNING);
       }
       const integration = await orm.em.fork().findOneOrFail(Integration, { id: integrationId });
       const settings = readIntegrationSettings(integration.settings);
       const started = Date.now();
-      log.info(`Sync started (${request.mode.toLowerCase()}, ${run.trigger.toLowerCase()})`);
+      runLog.info(`Sync started (${request.mode.toLowerCase()}, ${claimed.trigger.toLowerCase()})`);
       const fetchStartedAt = this.now();
-      const snapshot = await this.fetch(orm, integration, request, log);
-      log.info(
+      const snapshot = await this.fetch(orm, integration, request, runLog);
+      runLog.info(
         `Fetched ${snapshot.members.length} members, ${snapshot.groups.length} teams/companies, ` +
           `${snapshot.memberships.length} memberships, ${snapshot.bookings.length} bookings, ` +
           `${snapshot.checkIns.length} check-ins in ${Date.now() - started} ms`,
@@ -202,10 +209,10 @@ export class SyncEngine {
           newId: uuidv7,
           fingerprint: (p) => this.credentials.fingerprint(p),
         });
-        for (const w of plan.warnings) log.warn(w.message, w.data);
+        for (const w of plan.warnings) runLog.warn(w.message, w.data);
         const held = holdReason(plan, settings);
         if (held) {
-          log.warn(held);
+          runLog.warn(held);
           await t.execute(
             `update sync_run set status = 'HELD', held_reason = ?, pending_plan = ?, updated_at = now(),
                     created = ?, updated = ?, enabled = ?, disabled = ?, deleted = ?, unchanged = ?, errors = ?
@@ -216,7 +223,7 @@ export class SyncEngine {
           outcome = { status: SyncRunStatus.HELD, counts: plan.counts };
           return;
         }
-        applied = await this.applyPlan(t, plan, integration, settings, log);
+        applied = await this.applyPlan(t, plan, integration, settings, runLog);
         await this.finishApplied(t, runId, integrationId, plan, {
           ...(request.mode === 'FULL' ? { lastFullSyncAt: now } : {}),
           ...(request.mode !== 'MEMBERS' ? { incrementalSince: fetchStartedAt } : {}),
@@ -225,14 +232,14 @@ export class SyncEngine {
         outcome = { status: SyncRunStatus.SUCCEEDED, counts: plan.counts };
       });
       if (outcome.status === SyncRunStatus.SUCCEEDED)
-        log.info(
+        runLog.info(
           `Sync finished in ${Date.now() - started} ms (apply ${Date.now() - applyStarted} ms): ${summary(outcome.counts!)}`,
         );
     } catch (err) {
       const { message, health } = describeFailure(err);
       outcome = { status: SyncRunStatus.FAILED, error: message };
       if (!(err instanceof UpstreamError)) this.deps.logger.error({ err, runId }, 'sync run failed');
-      log.error(`Sync failed: ${message}`);
+      log?.error(`Sync failed: ${message}`);
       const fem = orm.em.fork();
       await fem.execute(
         `update sync_run set status = 'FAILED', error = ?, finished_at = now(), updated_at = now() where id = ?`,
@@ -247,8 +254,10 @@ export class SyncEngine {
     } finally {
       if (release) await release();
     }
-    log.status(outcome.status);
-    await log.flush();
+    if (log) {
+      log.status(outcome.status);
+      await log.flush();
+    }
     if (applied) await this.queuePmks(applied);
     return {
       run: await orm.em.fork().findOneOrFail(SyncRun, { id: runId }),
