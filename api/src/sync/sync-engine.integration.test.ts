@@ -269,13 +269,9 @@ async function fingerprintTables(): Promise<string> {
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
-async function waitForStatus(runId: string, status: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [r] = await q<{ status: string }>('select status from sync_run where id = $1', [runId]);
-    if (r?.status === status) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error(`run ${runId} never reached ${status}`);
+async function waitUntil(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !ok(); i++) await new Promise((res) => setTimeout(res, 20));
+  if (!ok()) throw new Error(`timed out waiting until ${what}`);
 }
 
 describe('sync engine', () => {
@@ -616,7 +612,7 @@ describe('sync engine', () => {
     const r1 = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
     const r2 = await engine.createRun(em, i, SyncTrigger.WEBHOOK, { mode: 'FULL' });
     const p1 = engine.execute(orm, r1.id);
-    await waitForStatus(r1.id, 'RUNNING');
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
     const again = await engine.execute(orm, r1.id);
     assert.equal(again.id, r1.id);
     const waiting = await engine.execute(orm, r2.id);
@@ -649,7 +645,7 @@ describe('sync engine', () => {
     const i = await em.findOneOrFail(Integration, { id: s.integration.id });
     const first = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
     const p1 = engine.execute(orm, first.id);
-    await waitForStatus(first.id, 'RUNNING');
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
     const burst = [];
     for (let n = 0; n < 14; n++)
       burst.push(await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' }));
