@@ -166,7 +166,7 @@ export function holdReason(
   const share = (removals * 100) / population;
   if (share <= settings.safetyThresholdPercent || removals < settings.safetyMinimumPeople) return null;
   return (
-    `This run would disable or delete ${removals} of ${population} members (${share.toFixed(1)} %, ` +
+    `This run would take WiFi access from ${removals} of ${population} members (${share.toFixed(1)} %, ` +
     `more than the ${settings.safetyThresholdPercent} % safety threshold): confirm or discard it`
   );
 }
