@@ -13,6 +13,7 @@ import { notifyConfigChanged } from '../events/notify.js';
 import type { GroupService } from '../features/groups/group.service.js';
 import type { MemberCredentials } from '../features/members/member-credentials.js';
 import type { PlannedPassphrase, SyncPlan } from './sync-plan.js';
+import { memberVersionSql } from './sync-state.js';
 
 const CHUNK = 2000;
 const json = (v: unknown) => JSON.stringify(v);
@@ -402,8 +403,9 @@ export async function applySyncPlan(
 
 /**
  * A held plan meets the present at confirmation: operations on members that changed meanwhile
- * (deleted, or an email now taken by someone else) are dropped with a warning, with everything
- * that refers to them.
+ * (deleted, an email now taken by someone else, or any change to the member or their grants since
+ * the plan was computed — `SyncPlan.memberVersions`) are dropped with a warning, with everything
+ * that refers to them. The next run decides for them from fresh data.
  */
 export async function recheckPlan(
   em: EntityManager,
@@ -437,11 +439,37 @@ export async function recheckPlan(
   for (const id of [...plan.members.update.map((m) => m.id), ...plan.members.delete])
     if (!byId.has(id) || byId.get(id)!.status === 'DELETED') drop.add(id);
   for (const id of ids) if (!byId.has(id) && !newIds.has(id)) drop.add(id);
+  const versions = plan.memberVersions ?? {};
+  if (Object.keys(versions).length) {
+    const now: Array<{ id: string; version: string }> = await em.execute(
+      `select m.id, ${memberVersionSql('m')} as version from member m
+        where m.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+      [json(Object.keys(versions))],
+    );
+    const current = new Map(now.map((r) => [r.id, r.version]));
+    for (const [id, v] of Object.entries(versions)) if (current.get(id) !== v) drop.add(id);
+  }
   if (drop.size === 0) return plan;
   warn(`${drop.size} members changed since this run was held: their part of the plan is skipped`, {
     memberIds: [...drop].slice(0, 50),
   });
   const keep = <T extends { memberId: string }>(list: T[]) => list.filter((x) => !drop.has(x.memberId));
+  // grants and sources to delete are named by their own ids: keep those of members not dropped
+  const grantOwners: Array<{ id: string; member_id: string }> = plan.grants.delete.length
+    ? await em.execute(
+        `select id, member_id from access_grant where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+        [json(plan.grants.delete)],
+      )
+    : [];
+  const droppedGrants = new Set(grantOwners.filter((g) => drop.has(g.member_id)).map((g) => g.id));
+  const sourceOwners: Array<{ external_id: string; member_id: string }> = plan.sources.remove.length
+    ? await em.execute(
+        `select external_id, member_id from member_source
+          where integration_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb))`,
+        [plan.integrationId, json(plan.sources.remove)],
+      )
+    : [];
+  const droppedSources = new Set(sourceOwners.filter((o) => drop.has(o.member_id)).map((o) => o.external_id));
   return {
     ...plan,
     members: {
@@ -451,12 +479,15 @@ export async function recheckPlan(
     },
     sources: {
       add: keep(plan.sources.add),
-      remove: plan.sources.remove,
+      remove: plan.sources.remove.filter((e) => !droppedSources.has(e)),
       setDisabledBySync: keep(plan.sources.setDisabledBySync),
     },
     homeLocations: { add: keep(plan.homeLocations.add), remove: keep(plan.homeLocations.remove) },
     memberGroups: { add: keep(plan.memberGroups.add), remove: keep(plan.memberGroups.remove) },
-    grants: { upsert: keep(plan.grants.upsert), delete: plan.grants.delete },
+    grants: {
+      upsert: keep(plan.grants.upsert),
+      delete: plan.grants.delete.filter((g) => !droppedGrants.has(g)),
+    },
     devices: { create: keep(plan.devices.create) },
     notify: keep(plan.notify),
   };

@@ -12,7 +12,7 @@ import {
   type IntegrationSettings,
 } from '../integrations/integration-settings.js';
 import { computeSyncPlan, type CurrentMember, type SyncState } from './sync-diff.js';
-import { holdReason, type SyncPlan } from './sync-plan.js';
+import { holdReason, provisionedWithAccess, type SyncPlan } from './sync-plan.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const LOC = 'loc-1';
@@ -139,6 +139,7 @@ function reflect(state: SyncState, plan: SyncPlan): SyncState {
       disabledBySync: false,
       otherSources: false,
       otherGrantsInForce: false,
+      version: 'v0',
     };
     Object.assign(m, {
       status: c.status,
@@ -198,6 +199,7 @@ function reflect(state: SyncState, plan: SyncPlan): SyncState {
       endsAt: g.endsAt ? new Date(g.endsAt) : null,
       cancelledAt: g.cancelledAt ? new Date(g.cancelledAt) : null,
       grantsWifi: g.grantsWifi,
+      effectiveStartsAt: new Date(g.effectiveStartsAt),
       effectiveEndsAt: g.effectiveEndsAt ? new Date(g.effectiveEndsAt) : null,
     };
     const i = next.grants.findIndex((x) => x.sourceRef === g.sourceRef);
@@ -326,6 +328,7 @@ describe('sync diff: members', () => {
       disabledBySync: false,
       otherSources: true,
       otherGrantsInForce: false,
+      version: 'v0',
     });
     const plan = diff(snapshot({ members: [member('c1')] }), state);
     assert.equal(plan.members.create.length, 0);
@@ -358,6 +361,7 @@ describe('sync diff: members', () => {
       disabledBySync: false,
       otherSources: false,
       otherGrantsInForce: false,
+      version: 'v0',
     });
     const plan = diff(snapshot({ members: [member('c1'), member('c2')] }), state, { autoProvision: false });
     assert.equal(plan.members.create.length, 0);
@@ -915,5 +919,211 @@ describe('sync diff: locations', () => {
       plan.homeLocations.add.map((h) => h.locationId),
       [plan.locations[0]!.id],
     );
+  });
+});
+
+describe('sync diff: one person with several upstream records, PARTIAL runs', () => {
+  // Nexudus keeps one coworker record per business for the same email: c1 (Soho) and c1x (Brooklyn)
+  const two = () =>
+    snapshot({
+      locations: [
+        { externalId: 'b1', name: 'Soho', timezone: 'Europe/London' },
+        { externalId: 'b2', name: 'Brooklyn', timezone: 'America/New_York' },
+      ],
+      members: [
+        member('c1'),
+        member('c1x', { email: 'c1@example.com', locationExternalIds: ['b2'], homeLocationExternalId: 'b2' }),
+      ],
+      memberships: [membership('k1', 'c1'), membership('k2', 'c1x', { locationExternalId: 'b2' })],
+    });
+  const partial = (o: Partial<UpstreamSnapshot>) =>
+    snapshot({
+      locations: two().locations,
+      scope: { kind: 'PARTIAL', memberExternalIds: ['c1'] },
+      ...o,
+    });
+
+  it('a webhook for one record keeps the grants, home locations and status coming from the other', () => {
+    const { after } = twice(two());
+    assert.equal(after.members.length, 1);
+    assert.equal(after.members[0]!.homeLocationIds.length, 2);
+    const plan = diff(partial({ members: [member('c1')], memberships: [membership('k1', 'c1')] }), after);
+    assert.deepEqual(plan.grants.upsert, [], 'the Brooklyn contract is not ended');
+    assert.deepEqual(plan.homeLocations.remove, []);
+    assert.equal(noOps(plan), 0);
+    // the Soho record turns inactive: the person is still active in Brooklyn
+    const inactive = diff(
+      partial({ members: [member('c1', { active: false })], memberships: [membership('k1', 'c1')] }),
+      after,
+    );
+    assert.equal(inactive.members.update.length, 0);
+    assert.equal(inactive.counts.disabled, 0);
+  });
+
+  it('a contract of the in-scope record that ended still ends; a record listed and gone is unlinked', () => {
+    const { after } = twice(two());
+    const plan = diff(
+      partial({
+        members: [member('c1')],
+        memberships: [membership('k1', 'c1', { endsAt: new Date('2026-03-01T00:00:00Z') })],
+      }),
+      after,
+    );
+    assert.deepEqual(
+      plan.grants.upsert.map((g) => [g.sourceRef, g.effectiveEndsAt]),
+      [['membership:k1', '2026-03-01T00:00:00.000Z']],
+    );
+    // both records in scope (the engine widens webhooks to the whole person): c1x gone upstream
+    const widened = diff(
+      snapshot({
+        locations: two().locations,
+        scope: { kind: 'PARTIAL', memberExternalIds: ['c1', 'c1x'] },
+        members: [member('c1')],
+        memberships: [membership('k1', 'c1')],
+      }),
+      after,
+    );
+    assert.deepEqual(widened.sources.remove, ['c1x']);
+    assert.deepEqual(
+      widened.grants.upsert.map((g) => g.sourceRef),
+      ['membership:k2'],
+      'the Brooklyn contract ends now',
+    );
+    assert.equal(widened.homeLocations.remove.length, 1);
+  });
+});
+
+describe('sync diff: safety counts every loss of access', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => member(`c${i}`));
+  const contracts = (n: number) => Array.from({ length: n }, (_, i) => membership(`k${i}`, `c${i}`));
+
+  it('members still present and active whose contracts all vanished are removals (held)', () => {
+    const { after } = twice(snapshot({ members: many(10), memberships: contracts(10) }));
+    const plan = diff(snapshot({ members: many(10), memberships: [] }), after);
+    assert.equal(plan.grants.upsert.length, 10, 'every grant ends now');
+    assert.equal(plan.safety.removals, 10);
+    assert.notEqual(holdReason(plan, settings()), null);
+  });
+
+  it('a member keeping access (another grant, an admin grant) or already without it is not a removal', () => {
+    const { after } = twice(
+      snapshot({ members: many(3), memberships: [...contracts(3), membership('k0b', 'c0')] }),
+    );
+    after.members.find((m) => m.sourceExternalIds.includes('c1'))!.otherGrantsInForce = true;
+    const plan = diff(snapshot({ members: many(3), memberships: [membership('k0b', 'c0')] }), after);
+    assert.equal(plan.grants.upsert.length, 3, 'k0, k1 and k2 end');
+    assert.equal(plan.safety.removals, 1, 'only c2 loses access');
+    const again = diff(snapshot({ members: many(3), memberships: [] }), reflect(after, plan));
+    assert.equal(again.safety.removals, 1, 'c0 now; c2 had no access left');
+  });
+});
+
+describe('sync diff: locations of grants when roaming is off', () => {
+  const locations = [
+    { externalId: 'b1', name: 'Soho', timezone: 'Europe/London' },
+    { externalId: 'b2', name: 'Brooklyn', timezone: 'America/New_York' },
+  ];
+  const homeless = member('c1', { locationExternalIds: [], homeLocationExternalId: null });
+
+  it('a membership with no known location and no home location gives no grant (valid nowhere), with a warning', () => {
+    const snap = snapshot({
+      locations,
+      members: [homeless],
+      memberships: [membership('k1', 'c1', { locationExternalId: null })],
+    });
+    const plan = diff(snap, emptyState());
+    assert.equal(plan.grants.upsert.length, 0);
+    assert.equal(plan.counts.errors, 1);
+    assert.ok(plan.warnings.some((w) => w.data?.externalId === 'k1'));
+    assert.equal(diff(snap, emptyState(), { roaming: true }).grants.upsert[0]?.locationId, null);
+  });
+
+  it('a location-less grant of an earlier run ends; a home location is used when there is one', () => {
+    const { after } = twice(
+      snapshot({
+        locations,
+        members: [homeless],
+        memberships: [membership('k1', 'c1', { locationExternalId: null })],
+      }),
+      { roaming: true },
+    );
+    assert.equal(after.grants[0]?.locationId, null);
+    const off = diff(
+      snapshot({
+        locations,
+        members: [homeless],
+        memberships: [membership('k1', 'c1', { locationExternalId: null })],
+      }),
+      after,
+    );
+    assert.equal(off.grants.upsert.length, 1);
+    assert.ok(off.grants.upsert[0]!.cancelledAt, 'ended now');
+    const withHome = diff(
+      snapshot({
+        locations,
+        members: [member('c1', { locationExternalIds: ['b2'], homeLocationExternalId: 'b2' })],
+        memberships: [membership('k1', 'c1', { locationExternalId: null })],
+      }),
+      after,
+    );
+    const b2 = reflect(after, withHome).locationMappings.b2;
+    assert.equal(withHome.grants.upsert[0]?.locationId, b2);
+    assert.equal(withHome.grants.upsert[0]?.cancelledAt, null);
+  });
+
+  it('a check-in at an unknown business gives no grant', () => {
+    const plan = diff(
+      snapshot({ members: [member('c1')], checkIns: [checkIn('ci1', 'c1', { locationExternalId: 'bX' })] }),
+      emptyState(),
+      { checkInAccess: true },
+    );
+    assert.equal(plan.grants.upsert.length, 0);
+  });
+});
+
+describe('sync diff: admin-granted access outlives removal upstream', () => {
+  it('a member removed upstream with a manual grant in force is neither deleted nor disabled', () => {
+    for (const deprovision of ['DELETE', 'DISABLE'] as const) {
+      const { after } = twice(
+        snapshot({ members: [member('c0'), member('c1')], memberships: [membership('k0', 'c0')] }),
+      );
+      after.members.find((m) => m.sourceExternalIds.includes('c0'))!.otherGrantsInForce = true;
+      const plan = diff(snapshot({ members: [member('c1')] }), after, { deprovision });
+      assert.equal(plan.members.delete.length, 0);
+      assert.equal(plan.members.update.length, 0);
+      assert.deepEqual(plan.sources.remove, ['c0'], 'only this integration part goes');
+      assert.equal(plan.grants.delete.length, 1);
+      assert.equal(plan.safety.removals, 0);
+    }
+  });
+});
+
+describe('sync diff: members to send credentials to', () => {
+  it('only members created ACTIVE with WiFi access now', () => {
+    const plan = diff(
+      snapshot({
+        members: [member('c1'), member('c2', { active: false }), member('c3'), member('c4'), member('c5')],
+        memberships: [
+          membership('k1', 'c1'),
+          membership('k2', 'c2'),
+          membership('k4', 'c4', { startsAt: new Date('2026-04-01T00:00:00Z') }),
+          membership('k5', 'c5', { planExternalId: 'vo' }),
+        ],
+      }),
+      emptyState(),
+    );
+    const idOf = (ext: string) => plan.sources.add.find((s) => s.externalId === ext)!.memberId;
+    assert.deepEqual(provisionedWithAccess(plan, NOW), [idOf('c1')]);
+    assert.deepEqual(
+      provisionedWithAccess(plan, new Date('2026-04-02T00:00:00Z')).sort(),
+      [idOf('c1'), idOf('c4')].sort(),
+    );
+  });
+
+  it('records the version of every existing member the plan touches', () => {
+    const { after } = twice(snapshot({ members: [member('c1'), member('c2')] }));
+    after.members[0]!.version = 'v7';
+    const plan = diff(snapshot({ members: [member('c1', { fullName: 'New' }), member('c2')] }), after);
+    assert.deepEqual(plan.memberVersions, { [after.members[0]!.id]: 'v7' });
   });
 });

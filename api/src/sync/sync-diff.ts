@@ -39,6 +39,8 @@ export interface CurrentMember {
   otherSources: boolean;
   /** The member has a grant from elsewhere (manual, another integration) that has not ended. */
   otherGrantsInForce: boolean;
+  /** Changes whenever the member or their grants change (sync-state.ts `memberVersionSql`). */
+  version: string;
 }
 
 export interface CurrentGrant {
@@ -51,6 +53,7 @@ export interface CurrentGrant {
   endsAt: Date | null;
   cancelledAt: Date | null;
   grantsWifi: boolean;
+  effectiveStartsAt: Date;
   effectiveEndsAt: Date | null;
 }
 
@@ -328,6 +331,13 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     }
     const memberId = current?.id ?? newId();
     const existing = current && current.status !== 'DELETED' ? current : null;
+    // PARTIAL run that does not see every upstream record of this person (Nexudus keeps one coworker
+    // per business for the same email): what the unseen records give — grants, home locations, groups,
+    // an active status — is unknown here, so it is left as it is (the engine widens the scope to
+    // avoid this; the next full run settles it otherwise).
+    const unseenRecords =
+      existing !== null &&
+      existing.sourceExternalIds.some((e) => !extIds.includes(e) && !inScope(snapshot, e));
 
     // identity
     let email = person.email;
@@ -452,7 +462,19 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     const wantedGroups = new Set<string>();
     for (const ms of memberships) {
       const wifi = planWifi(ms.planExternalId);
+      // Roaming off: the contract's location, else a home location (a grant at one home location is
+      // valid at all of them, access-policy `appliesAt`). Never a location-less grant, which would
+      // be valid everywhere.
       const locationId = settings.roaming ? null : (mapLocation(ms.locationExternalId) ?? defaultLocation);
+      if (!settings.roaming && locationId === null) {
+        plan.counts.errors++;
+        warn(
+          `Ignored membership ${ms.externalId} of ${email}: its location ${ms.locationExternalId ?? '(none)'} ` +
+            'is unknown and the member has no home location (roaming is off): map the location or set a home',
+          { externalId: ms.externalId },
+        );
+        continue;
+      }
       addGrant(
         `membership:${ms.externalId}`,
         'MEMBERSHIP',
@@ -478,6 +500,10 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     const macs: string[] = [];
     for (const c of extIds.flatMap((e) => checkInsOf.get(e) ?? [])) {
       const locationId = settings.roaming ? null : mapLocation(c.locationExternalId);
+      if (!settings.roaming && locationId === null) {
+        warn(`Ignored check-in ${c.externalId} of ${email}: unknown location ${c.locationExternalId}`);
+        continue;
+      }
       addGrant(`checkin:${c.externalId}`, 'CHECK_IN', locationId, c.checkedInAt, c.checkedOutAt, null, true);
       if (c.checkedOutAt === null) macs.push(...c.macAddresses);
     }
@@ -490,9 +516,14 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
       if (cur && cur.memberId !== memberId) touch(cur.memberId, 'GRANTS_CHANGED');
     }
     const curGrants = current ? (grantsByMember.get(current.id) ?? []) : [];
+    const kept: CurrentGrant[] = []; // this integration's grants in force after the run, not from this snapshot
     for (const cur of curGrants) {
       if (desired.has(cur.sourceRef)) continue;
       if (cur.effectiveEndsAt !== null && cur.effectiveEndsAt.getTime() <= nowMs) continue;
+      if (unseenRecords) {
+        kept.push(cur); // it may come from a record this run does not see
+        continue;
+      }
       // Gone upstream (contract ended, booking cancelled, checked out): the grant ends now.
       plan.grants.upsert.push(endGrantNow(cur, now, zoneOf));
       grantsChanged = true;
@@ -505,6 +536,10 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     ];
     const endedNow = (g: { effectiveEndsAt: string | null }) =>
       g.effectiveEndsAt !== null && Date.parse(g.effectiveEndsAt) <= nowMs;
+    const wifiAfterRun =
+      [...desired.values()].some(
+        (g) => g.grantsWifi && Date.parse(g.effectiveStartsAt) <= nowMs && !endedNow(g),
+      ) || kept.some((g) => inForce(g, nowMs));
     const hasAccessAhead = [...desired.values()].some((g) => g.grantsWifi && !endedNow(g));
     const hasMembership = memberships.length > 0;
     const hadTimed = finalGrants.some((g) => isTimed(g.kind));
@@ -523,10 +558,10 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     let wantStatus: PlannedMemberStatus | null = null;
     let disableCounts = false;
     if (!active) {
-      wantStatus = 'DISABLED';
+      wantStatus = unseenRecords ? null : 'DISABLED'; // an unseen record may be the active one
       disableCounts = true;
     } else if (hasAccessAhead || hasMembership) wantStatus = 'ACTIVE';
-    else if (hadTimed) {
+    else if (hadTimed && !unseenRecords) {
       wantStatus = 'DISABLED'; // booking-only member outside their day
       disableCounts = grantsChanged;
     }
@@ -584,11 +619,15 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
       }
     // status
     let status: PlannedMemberStatus = existing.status === 'DISABLED' ? 'DISABLED' : 'ACTIVE';
+    const hadAccess =
+      existing.status === 'ACTIVE' &&
+      (existing.otherGrantsInForce || curGrants.some((g) => inForce(g, nowMs)));
+    let removal = false;
     if (wantStatus === 'DISABLED' && status === 'ACTIVE' && managesStatus) {
       status = 'DISABLED';
       plan.sources.setDisabledBySync.push({ memberId, value: true });
       mark('disabled');
-      if (disableCounts) plan.safety.removals++;
+      if (disableCounts) removal = true;
     } else if (wantStatus === 'ACTIVE' && status === 'DISABLED' && existing.disabledBySync) {
       status = 'ACTIVE';
       plan.sources.setDisabledBySync.push({ memberId, value: false });
@@ -597,6 +636,10 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
       // enabled by an admin meanwhile: the sync no longer owns the disabled state
       plan.sources.setDisabledBySync.push({ memberId, value: false });
     }
+    // Access from yes to no in this run counts for the safety hold, disabled or not (e.g. every
+    // contract vanished from the upstream list because the API user lost a role).
+    if (hadAccess && !(status === 'ACTIVE' && (existing.otherGrantsInForce || wifiAfterRun))) removal = true;
+    if (removal) plan.safety.removals++;
     const fieldsChanged =
       existing.email !== email ||
       existing.emailNormalized !== emailNormalized ||
@@ -626,7 +669,7 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
         touch(memberId, 'UPDATED');
       }
     for (const l of curHomes)
-      if (managedLocationIds.has(l) && !homes.has(l)) {
+      if (managedLocationIds.has(l) && !homes.has(l) && !unseenRecords) {
         plan.homeLocations.remove.push({ memberId, locationId: l });
         mark('updated');
         touch(memberId, 'UPDATED');
@@ -641,7 +684,7 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
         touch(memberId, 'GROUPS_CHANGED');
       }
     for (const g of curGroups)
-      if (managedGroupIds.has(g) && !wantedGroups.has(g)) {
+      if (managedGroupIds.has(g) && !wantedGroups.has(g) && !unseenRecords) {
         plan.memberGroups.remove.push({ memberId, groupId: g });
         groupMembers.get(g)?.delete(memberId);
         mark('updated');
@@ -675,13 +718,16 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
         plan.memberGroups.remove.push({ memberId: m.id, groupId: g });
         groupMembers.get(g)?.delete(m.id);
       }
-    if (m.otherSources) {
-      // another platform still knows this person: only this integration's part goes
+    const hadAccess = m.status === 'ACTIVE' && grants.some((g) => inForce(g, nowMs));
+    if (m.otherSources || m.otherGrantsInForce) {
+      // another platform still knows this person, or an admin (or another integration) granted them
+      // access that is still in force: only this integration's part goes, the member stays as is
       plan.sources.remove.push(...gone);
       for (const l of m.homeLocationIds)
         if (managedLocationIds.has(l)) plan.homeLocations.remove.push({ memberId: m.id, locationId: l });
       touch(m.id, 'GRANTS_CHANGED');
       count('updated');
+      if (hadAccess && !m.otherGrantsInForce) plan.safety.removals++;
     } else if (settings.deprovision === 'DELETE') {
       plan.sources.remove.push(...gone);
       plan.members.delete.push(m.id);
@@ -742,6 +788,7 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     for (const m of groupMembers.get(id) ?? []) touch(m, 'GROUPS_CHANGED');
 
   plan.notify = [...notify].map(([memberId, reason]) => ({ memberId, reason }));
+  plan.memberVersions = memberVersions(plan, state);
   return plan;
 
   function addDevice(mac: string, memberId: string): boolean {
@@ -752,6 +799,44 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
     touch(memberId, 'DEVICES_CHANGED');
     return true;
   }
+}
+
+/** A WiFi grant of this integration that covers `nowMs`. */
+function inForce(g: CurrentGrant, nowMs: number): boolean {
+  return (
+    g.grantsWifi &&
+    g.effectiveStartsAt.getTime() <= nowMs &&
+    (g.effectiveEndsAt === null || g.effectiveEndsAt.getTime() > nowMs)
+  );
+}
+
+/** The current version of every existing member the plan touches (see SyncPlan.memberVersions). */
+function memberVersions(plan: SyncPlan, state: SyncState): Record<string, string> {
+  const byId = new Map(state.members.map((m) => [m.id, m.version]));
+  const grantOwner = new Map(state.grants.map((g) => [g.id, g.memberId]));
+  const sourceOwner = new Map(state.members.flatMap((m) => m.sourceExternalIds.map((e) => [e, m.id])));
+  const ids = [
+    ...plan.members.create.map((m) => m.id),
+    ...plan.members.update.map((m) => m.id),
+    ...plan.members.delete,
+    ...plan.sources.add.map((s) => s.memberId),
+    ...plan.sources.remove.map((e) => sourceOwner.get(e)),
+    ...plan.sources.setDisabledBySync.map((s) => s.memberId),
+    ...plan.homeLocations.add.map((h) => h.memberId),
+    ...plan.homeLocations.remove.map((h) => h.memberId),
+    ...plan.memberGroups.add.map((g) => g.memberId),
+    ...plan.memberGroups.remove.map((g) => g.memberId),
+    ...plan.grants.upsert.map((g) => g.memberId),
+    ...plan.grants.delete.map((id) => grantOwner.get(id)),
+    ...plan.devices.create.map((d) => d.memberId),
+    ...plan.notify.map((n) => n.memberId),
+  ];
+  const out: Record<string, string> = {};
+  for (const id of ids) {
+    const v = id === undefined ? undefined : byId.get(id);
+    if (v !== undefined) out[id!] = v;
+  }
+  return out;
 }
 
 const scopeSets = new WeakMap<UpstreamSnapshot, Set<string>>();

@@ -39,10 +39,15 @@ class FakeConnector implements Connector {
   gate: Promise<void> | null = null;
   fetches = 0;
   refreshToken = false;
+  /** When set, answers instead of `snapshot` (e.g. from the requested member ids). */
+  respond: ((options: FetchOptions) => UpstreamSnapshot) | null = null;
+  requests: Array<Omit<FetchOptions, 'log'>> = [];
   constructor(private readonly store: () => CredentialStore) {}
   async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
     this.fetches++;
-    options.log.info('fake upstream: fetching');
+    const { log, ...rest } = options;
+    this.requests.push(rest);
+    log.info('fake upstream: fetching');
     if (this.refreshToken) {
       await this.store().load();
       await this.store().save({
@@ -53,6 +58,7 @@ class FakeConnector implements Connector {
       });
     }
     if (this.gate) await this.gate;
+    if (this.respond) return structuredClone(this.respond(options));
     if (this.snapshot instanceof Error) throw this.snapshot;
     return structuredClone(this.snapshot);
   }
@@ -212,10 +218,10 @@ async function scenario(settings: Partial<IntegrationSettings> = {}, opts: { poo
       ...s,
     };
   };
-  const run = async (request: SyncRequest = { mode: 'FULL' }) => {
+  const run = async (request: SyncRequest = { mode: 'FULL' }, trigger = SyncTrigger.MANUAL) => {
     const em2 = orm.em.fork();
     const i = await em2.findOneOrFail(Integration, { id: integration.id });
-    const created = await engine.createRun(em2, i, SyncTrigger.MANUAL, request);
+    const created = await engine.createRun(em2, i, trigger, request);
     return engine.execute(orm, created.id);
   };
   const memberRow = async (ext: string) =>
@@ -262,6 +268,11 @@ async function fingerprintTables(): Promise<string> {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
+
+async function waitUntil(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !ok(); i++) await new Promise((res) => setTimeout(res, 20));
+  if (!ok()) throw new Error(`timed out waiting until ${what}`);
+}
 
 describe('sync engine', () => {
   it('a first sync creates locations, members with credentials, groups with VLANs and grants', async () => {
@@ -591,7 +602,7 @@ describe('sync engine', () => {
     assert.equal(await fingerprintTables(), before);
   });
 
-  it('two concurrent runs of one integration do not both apply', async () => {
+  it('a run finding another of its integration running goes back to QUEUED; the running one serves it after', async () => {
     const s = await scenario();
     s.set({ members: [s.member('c1'), s.member('c2')] });
     let open!: () => void;
@@ -601,21 +612,105 @@ describe('sync engine', () => {
     const r1 = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
     const r2 = await engine.createRun(em, i, SyncTrigger.WEBHOOK, { mode: 'FULL' });
     const p1 = engine.execute(orm, r1.id);
-    const p1again = engine.execute(orm, r1.id);
-    const p2 = engine.execute(orm, r2.id);
-    await settle();
-    assert.equal(s.connector.fetches, 1, 'the second run waits for the first');
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
+    const again = await engine.execute(orm, r1.id);
+    assert.equal(again.id, r1.id);
+    const waiting = await engine.execute(orm, r2.id);
+    assert.equal(waiting.status, SyncRunStatus.QUEUED, 'returns at once instead of waiting for the lock');
+    assert.equal(waiting.startedAt, null);
+    assert.equal(s.connector.fetches, 1);
+    const lines = await q<{ message: string }>('select message from sync_log_entry where run_id = $1', [
+      r2.id,
+    ]);
+    assert.ok(lines.some((l) => /waiting for the running sync/i.test(l.message)));
     open();
-    const [a, aa, b] = await Promise.all([p1, p1again, p2]);
+    const a = await p1;
     assert.equal(a.status, SyncRunStatus.SUCCEEDED);
-    assert.equal(aa.id, a.id);
-    assert.equal(b.status, SyncRunStatus.SUCCEEDED);
-    assert.deepEqual([a.created, b.created].sort(), [0, 2]);
-    assert.equal(b.unchanged + a.unchanged, 2);
-    assert.equal(
-      (await q(`select * from member where email_normalized like $1`, [`%.${s.tag}@example.com`])).length,
-      2,
+    const [b] = await q<{ status: string; created: number; unchanged: number }>(
+      'select * from sync_run where id = $1',
+      [r2.id],
     );
+    assert.equal(b!.status, 'SUCCEEDED', 'run by the lock holder right after its own run');
+    assert.deepEqual([a.created, b!.created], [2, 0]);
+    assert.equal(b!.unchanged, 2);
+    assert.equal(s.connector.fetches, 2);
+  });
+
+  it('a burst of runs of one integration neither exhausts the pool nor stays RUNNING', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1')] });
+    let open!: () => void;
+    s.connector.gate = new Promise<void>((r) => (open = r));
+    const em = orm.em.fork();
+    const i = await em.findOneOrFail(Integration, { id: s.integration.id });
+    const first = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
+    const p1 = engine.execute(orm, first.id);
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
+    const burst = [];
+    for (let n = 0; n < 14; n++)
+      burst.push(await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' }));
+    const results = await Promise.all(burst.map((r) => engine.execute(orm, r.id)));
+    assert.ok(results.every((r) => r.status === SyncRunStatus.QUEUED));
+    open();
+    assert.equal((await p1).status, SyncRunStatus.SUCCEEDED);
+    const statuses = await q<{ status: string; n: string }>(
+      'select status, count(*)::text n from sync_run where integration_id = $1 group by status',
+      [s.integration.id],
+    );
+    assert.deepEqual(
+      statuses.map((r) => [r.status, r.n]),
+      [['SUCCEEDED', '15']],
+    );
+  });
+
+  it('a failure to get a database connection for the lock ends the run FAILED', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1')] });
+    const client = orm.em.getConnection().getKnex().client as { acquireConnection: () => Promise<unknown> };
+    const original = client.acquireConnection;
+    // only the dedicated connection of the integration lock times out (the pool is busy)
+    client.acquireConnection = function (this: unknown) {
+      if (/tryLock|lockIntegration/.test(new Error().stack ?? ''))
+        return Promise.reject(new Error('Knex: Timeout acquiring a connection'));
+      return original.call(this);
+    };
+    let run;
+    try {
+      const em = orm.em.fork();
+      const i = await em.findOneOrFail(Integration, { id: s.integration.id });
+      const created = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
+      run = await engine.execute(orm, created.id);
+    } finally {
+      client.acquireConnection = original;
+    }
+    assert.equal(run.status, SyncRunStatus.FAILED);
+    assert.match(run.error ?? '', /^INTERNAL: /);
+  });
+
+  it('webhook runs of one integration waiting in the queue are merged into one', async () => {
+    const s = await scenario();
+    const em = orm.em.fork();
+    const i = await em.findOneOrFail(Integration, { id: s.integration.id });
+    const a = await engine.createRun(em, i, SyncTrigger.WEBHOOK, {
+      mode: 'MEMBERS',
+      memberExternalIds: ['c1'],
+    });
+    const b = await engine.createRun(em, i, SyncTrigger.WEBHOOK, {
+      mode: 'MEMBERS',
+      memberExternalIds: ['c2', 'c1'],
+    });
+    assert.equal(b.id, a.id);
+    assert.deepEqual(b.request, { mode: 'MEMBERS', memberExternalIds: ['c1', 'c2'] });
+    const full = await engine.createRun(em, i, SyncTrigger.WEBHOOK, { mode: 'FULL' });
+    assert.notEqual(full.id, a.id, 'only MEMBERS runs merge');
+    await q(`update sync_run set status = 'RUNNING' where id = $1`, [a.id]);
+    const c = await engine.createRun(em, i, SyncTrigger.WEBHOOK, {
+      mode: 'MEMBERS',
+      memberExternalIds: ['c3'],
+    });
+    assert.notEqual(c.id, a.id, 'a run that started is not extended');
+    assert.deepEqual(c.request, { mode: 'MEMBERS', memberExternalIds: ['c3'] });
+    await q(`update sync_run set status = 'FAILED' where integration_id = $1`, [s.integration.id]);
   });
 
   it('log lines are stored with their seq and arrive through LISTEN in order', async () => {
@@ -673,17 +768,192 @@ describe('sync engine', () => {
     assert.equal(row!.token_expires_at.toISOString(), '2030-01-01T00:00:00.000Z');
   });
 
-  it('a webhook run (MEMBERS) refreshes only the listed members; credential email hook gets new members', async () => {
-    const s = await scenario({ credentialEmail: true });
+  it('a webhook run (MEMBERS) refreshes only the listed members', async () => {
+    const s = await scenario();
     s.set({ members: [s.member('c1'), s.member('c2')], memberships: [s.membership('k1', 'c1')] });
-    provisioned = [];
     await s.run();
-    assert.equal(provisioned.length, 2);
     s.set({ scope: { kind: 'PARTIAL', memberExternalIds: ['c2', 'c3'] }, members: [s.member('c3')] });
     const run = await s.run({ mode: 'MEMBERS', memberExternalIds: ['c2', 'c3'] });
     assert.equal(run.created, 1);
     assert.equal(run.deleted, 1);
     assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
     assert.equal((await s.byEmail('c2'))!.status, 'DELETED');
+  });
+
+  it('the credential email hook gets only new members that are ACTIVE with access now', async () => {
+    const s = await scenario({ credentialEmail: true });
+    const day = (d: string, h: number) => new Date(`${d}T${String(h).padStart(2, '0')}:00:00Z`);
+    clock = day('2026-05-04', 8);
+    s.set({
+      members: [
+        s.member('c1'),
+        s.member('c2', { active: false }), // archived upstream: created DISABLED
+        s.member('c3'), // no contract, no booking
+        s.member('c4'), // booking-only, booking tomorrow
+        s.member('c5'), // contract starting next month
+      ],
+      memberships: [
+        s.membership('k1', 'c1'),
+        s.membership('k2', 'c2'),
+        s.membership('k5', 'c5', { startsAt: day('2026-06-01', 0) }),
+      ],
+      bookings: [
+        {
+          externalId: 'bk4',
+          memberExternalId: 'c4',
+          locationExternalId: 'b1',
+          kind: 'DESK',
+          startsAt: day('2026-05-05', 9),
+          endsAt: day('2026-05-05', 17),
+        },
+      ],
+    });
+    provisioned = [];
+    const run = await s.run();
+    clock = new Date();
+    assert.equal(run.created, 5);
+    assert.equal((await s.byEmail('c2'))!.status, 'DISABLED');
+    assert.deepEqual(provisioned, [(await s.memberRow('c1'))!.id]);
+  });
+
+  it("a webhook for one of a person's upstream records refreshes all of them and keeps their access", async () => {
+    const s = await scenario();
+    // Nexudus: one coworker per business for the same email, merged into one member
+    const email = `c1.${s.tag}@example.com`;
+    const world = {
+      locations: [
+        { externalId: 'b1', name: `Soho ${s.tag}`, timezone: 'Europe/London' },
+        { externalId: 'b2', name: `Brooklyn ${s.tag}`, timezone: 'America/New_York' },
+      ],
+      members: [
+        s.member('c1'),
+        s.member('c1x', { email, locationExternalIds: ['b2'], homeLocationExternalId: 'b2' }),
+        s.member('c2'),
+      ],
+      memberships: [
+        s.membership('k1', 'c1'),
+        s.membership('k2', 'c1x', { locationExternalId: 'b2' }),
+        s.membership('k3', 'c2'),
+      ],
+    };
+    s.set(world);
+    await s.run();
+    const person = (await s.memberRow('c1'))!;
+    assert.equal((await s.memberRow('c1x'))!.id, person.id);
+    // the upstream answers PARTIAL requests with the records asked for (INCREMENTAL: only c1 changed)
+    s.connector.respond = (o) => {
+      const ids = o.mode === 'INCREMENTAL' ? ['c1'] : (o.memberExternalIds ?? []);
+      return {
+        ...emptySnapshot(),
+        scope: { kind: 'PARTIAL', memberExternalIds: ids },
+        locations: world.locations,
+        plans: [{ externalId: 'p1', name: 'Hot desk', locationExternalId: 'b1', virtual: false }],
+        members: world.members.filter((m) => ids.includes(m.externalId)),
+        memberships: world.memberships.filter((m) => ids.includes(m.memberExternalId)),
+      };
+    };
+    const grantsInForce = async () =>
+      (
+        await q<{ source_ref: string }>(
+          `select source_ref from access_grant where member_id = $1
+            and (effective_ends_at is null or effective_ends_at > now()) order by source_ref`,
+          [person.id],
+        )
+      ).map((g) => g.source_ref);
+    const homes = async () =>
+      (await q('select * from member_home_locations where member_id = $1', [person.id])).length;
+    s.connector.requests = [];
+    const hook = await s.run({ mode: 'MEMBERS', memberExternalIds: ['c1'] }, SyncTrigger.WEBHOOK);
+    assert.equal(hook.status, SyncRunStatus.SUCCEEDED, hook.error ?? '');
+    assert.deepEqual(s.connector.requests[0]?.memberExternalIds?.slice().sort(), ['c1', 'c1x']);
+    assert.deepEqual(await grantsInForce(), ['membership:k1', 'membership:k2']);
+    assert.equal(await homes(), 2);
+    assert.equal(hook.unchanged, 1);
+
+    s.connector.requests = [];
+    const inc = await s.run({ mode: 'INCREMENTAL' });
+    assert.equal(inc.status, SyncRunStatus.SUCCEEDED, inc.error ?? '');
+    assert.deepEqual(
+      s.connector.requests.map((r) => [r.mode, r.memberExternalIds ?? null]),
+      [
+        ['INCREMENTAL', null],
+        ['MEMBERS', ['c1x']],
+      ],
+    );
+    assert.deepEqual(await grantsInForce(), ['membership:k1', 'membership:k2']);
+    assert.equal(await homes(), 2);
+    assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
+  });
+
+  it('confirming a held run skips members changed since it was held', async () => {
+    const s = await scenario();
+    const all = Array.from({ length: 10 }, (_, i) => s.member(`c${i}`));
+    s.set({ members: all, memberships: all.map((m, i) => s.membership(`k${i}`, m.externalId)) });
+    await s.run();
+    s.set({ members: all.slice(0, 4) });
+    const held = await s.run();
+    assert.equal(held.status, SyncRunStatus.HELD);
+    // meanwhile an admin edits c9 and grants c8 access by hand
+    const c8 = (await s.memberRow('c8'))!;
+    const c9 = (await s.memberRow('c9'))!;
+    await q(`update member set full_name = 'Renamed', updated_at = now() where id = $1`, [c9.id]);
+    await q(
+      `insert into access_grant (id, member_id, kind, starts_at, effective_starts_at, grants_wifi)
+       values ($1, $2, 'MANUAL', now(), now(), true)`,
+      [uuidv7(), c8.id],
+    );
+    const confirmed = await orm.em
+      .fork()
+      .transactional((tem) => engine.confirm(tem as EntityManager, held.id));
+    assert.equal(confirmed.status, SyncRunStatus.SUCCEEDED);
+    const status = async (id: string) =>
+      (await q<{ status: string }>('select status from member where id = $1', [id]))[0]!.status;
+    assert.equal(await status(c9.id), 'ACTIVE');
+    assert.equal(await status(c8.id), 'ACTIVE');
+    assert.equal((await q('select * from member_source where member_id = $1', [c9.id])).length, 1);
+    assert.equal(
+      (await q(`select * from access_grant where member_id = $1 and kind = 'MEMBERSHIP'`, [c9.id])).length,
+      1,
+      'their grants are not deleted either',
+    );
+    assert.equal(await status((await s.byEmail('c7'))!.id), 'DELETED');
+    const lines = await q<{ level: string; data: { memberIds?: string[] } | null }>(
+      `select level, data from sync_log_entry where run_id = $1 and level = 'WARN'`,
+      [held.id],
+    );
+    assert.ok(lines.some((l) => l.data?.memberIds?.includes(c9.id) && l.data.memberIds.includes(c8.id)));
+  });
+
+  it('INCREMENTAL reads since the fetch start of the last FULL or INCREMENTAL run; webhook runs do not move it', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1')] });
+    const cursor = async () =>
+      (
+        await q<{ sync_cursor: Record<string, string> | null; last_sync_at: Date | null }>(
+          'select sync_cursor, last_sync_at from integration where id = $1',
+          [s.integration.id],
+        )
+      )[0]!;
+    const t1 = new Date('2026-05-04T08:00:00Z');
+    clock = t1;
+    await s.run({ mode: 'FULL' });
+    assert.equal((await cursor()).sync_cursor?.incrementalSince, t1.toISOString());
+    assert.equal((await cursor()).sync_cursor?.lastScheduledSyncAt, t1.toISOString());
+    clock = new Date('2026-05-04T08:10:00Z');
+    s.set({ scope: { kind: 'PARTIAL', memberExternalIds: ['c1'] }, members: [s.member('c1')] });
+    await s.run({ mode: 'MEMBERS', memberExternalIds: ['c1'] }, SyncTrigger.WEBHOOK);
+    const afterHook = await cursor();
+    assert.equal(afterHook.sync_cursor?.incrementalSince, t1.toISOString(), 'a webhook run does not move it');
+    assert.equal(afterHook.sync_cursor?.lastScheduledSyncAt, t1.toISOString());
+    assert.ok(afterHook.last_sync_at, 'last_sync_at: the last successful run of any kind');
+    s.connector.requests = [];
+    const t3 = new Date('2026-05-04T08:15:00Z');
+    clock = t3;
+    await s.run({ mode: 'INCREMENTAL' }, SyncTrigger.SCHEDULE);
+    assert.equal(s.connector.requests[0]?.since?.toISOString(), t1.toISOString());
+    assert.equal((await cursor()).sync_cursor?.incrementalSince, t3.toISOString());
+    assert.equal((await cursor()).sync_cursor?.lastScheduledSyncAt, t3.toISOString());
+    assert.equal((await cursor()).sync_cursor?.lastFullSyncAt, t1.toISOString());
+    clock = new Date();
   });
 });

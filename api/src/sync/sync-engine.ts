@@ -2,21 +2,16 @@
  * The sync engine (design.md §3): fetch one normalized snapshot through the integration's
  * connector, diff it against Lanyard's state (sync-diff.ts), and apply the plan in one transaction
  * (sync-apply.ts) — or hold it for an admin when it would remove too many members. One run per
- * integration at a time (a Postgres advisory lock, so across API replicas too). Upstream problems
- * never throw out of `execute`: they end the run FAILED with nothing changed.
+ * integration at a time (a Postgres advisory lock, so across API replicas too, only ever tried:
+ * a run never waits holding a pool connection). Errors never throw out of `execute`: they end the
+ * run FAILED with nothing changed.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
-import {
-  Integration,
-  IntegrationHealth,
-  SyncRun,
-  SyncRunStatus,
-  type SyncTrigger,
-} from '../entities/index.js';
+import { Integration, IntegrationHealth, SyncRun, SyncRunStatus, SyncTrigger } from '../entities/index.js';
 import { GroupService } from '../features/groups/group.service.js';
 import { MemberCredentials } from '../features/members/member-credentials.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -25,9 +20,9 @@ import { readIntegrationSettings, type IntegrationSettings } from '../integratio
 import type { ConnectorRegistry } from '../integrations/registry.js';
 import { IntegrationCredentialStore } from './credential-store.js';
 import { applySyncPlan, recheckPlan, sealPlan, type ApplyResult } from './sync-apply.js';
-import { computeSyncPlan } from './sync-diff.js';
+import { computeSyncPlan, normalizeEmail } from './sync-diff.js';
 import { SyncRunLog } from './sync-log.js';
-import { holdReason, type PlanCounts, type SyncPlan } from './sync-plan.js';
+import { holdReason, provisionedWithAccess, type PlanCounts, type SyncPlan } from './sync-plan.js';
 import { loadSyncState } from './sync-state.js';
 
 export type SyncRequest = { mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS'; memberExternalIds?: string[] };
@@ -50,6 +45,9 @@ const PMK_JOBS_PER_MEMBER_LIMIT = 100;
 
 const lockKey = (integrationId: string) => `lanyard:sync:${integrationId}`;
 
+/** Queued runs the lock holder serves after its own before leaving the rest to the scheduler. */
+const MAX_DRAIN = 50;
+
 export class SyncEngine {
   private readonly credentials: MemberCredentials;
   private readonly groups: GroupService;
@@ -61,56 +59,137 @@ export class SyncEngine {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Creates a QUEUED SyncRun row (request stored on it) in the caller's transaction. */
+  /**
+   * Creates a QUEUED SyncRun row (request stored on it) in the caller's transaction.
+   *
+   * Coalescing: a MEMBERS request while another MEMBERS run of the integration is still QUEUED adds
+   * its member ids to that run and returns it (same id, no new row): a burst of webhooks becomes one
+   * run. Callers must use the returned run's id (dispatching it again is harmless).
+   */
   async createRun(
     em: EntityManager,
     integration: Integration,
     trigger: SyncTrigger,
     request: SyncRequest,
   ): Promise<SyncRun> {
+    const ids = request.memberExternalIds ? [...new Set(request.memberExternalIds)] : undefined;
+    if (request.mode === 'MEMBERS' && ids) {
+      // The status re-check under the row lock loses against a worker claiming the run meanwhile.
+      const merged: Array<{ id: string }> = await em.execute(
+        `update sync_run set updated_at = now(),
+                request = jsonb_set(request, '{memberExternalIds}', (
+                  select coalesce(jsonb_agg(distinct v), '[]'::jsonb)
+                    from jsonb_array_elements_text(coalesce(request->'memberExternalIds', '[]'::jsonb) || ?::jsonb) as t(v)))
+          where id = (select id from sync_run
+                       where integration_id = ? and status = 'QUEUED' and request->>'mode' = 'MEMBERS'
+                       order by created_at, id limit 1)
+            and status = 'QUEUED'
+          returning id`,
+        [JSON.stringify(ids), integration.id],
+      );
+      if (merged[0]) return em.findOneOrFail(SyncRun, { id: merged[0].id }, { refresh: true });
+    }
     const run = new SyncRun();
     run.integration = integration;
     run.trigger = trigger;
     run.status = SyncRunStatus.QUEUED;
-    run.request = {
-      mode: request.mode,
-      ...(request.memberExternalIds ? { memberExternalIds: [...new Set(request.memberExternalIds)] } : {}),
-    };
+    run.request = { mode: request.mode, ...(ids ? { memberExternalIds: ids } : {}) };
     await em.persistAndFlush(run);
     return run;
   }
 
-  /** Runs one QUEUED run to its end (SUCCEEDED, FAILED or HELD). Called by the job worker. */
+  /**
+   * Runs one QUEUED run to its end (SUCCEEDED, FAILED or HELD). Called by the job worker.
+   *
+   * One run per integration at a time, without waiting: when another run of the integration holds
+   * the lock, this one goes back to QUEUED and returns. Whoever holds the lock runs the integration's
+   * QUEUED runs after its own (so webhook bursts are served within seconds); the scheduler's tick
+   * re-dispatches QUEUED runs left over. Returns the run as it is when this call ends.
+   */
   async execute(orm: MikroORM, runId: string): Promise<SyncRun> {
+    const first = await this.runOnce(orm, runId);
+    let last = first;
+    for (let i = 0; last.heldLock && last.integrationId && i < MAX_DRAIN; i++) {
+      const [next]: Array<{ id: string }> = await orm.em
+        .fork()
+        .execute(
+          `select id from sync_run where integration_id = ? and status = 'QUEUED' order by created_at, id limit 1`,
+          [last.integrationId],
+        );
+      if (!next) break;
+      last = await this.runOnce(orm, next.id);
+    }
+    return first.run;
+  }
+
+  private async runOnce(
+    orm: MikroORM,
+    runId: string,
+  ): Promise<{ run: SyncRun; integrationId: string | null; heldLock: boolean }> {
     const em = orm.em.fork();
-    const claimed: unknown[] = await em.execute(
-      `update sync_run set status = 'RUNNING', started_at = now(), updated_at = now()
-        where id = ? and status = 'QUEUED' returning id`,
-      [runId],
-    );
-    if (claimed.length === 0) {
+    const claim = async () =>
+      (
+        (await em.execute(
+          `update sync_run set status = 'RUNNING', started_at = now(), updated_at = now()
+            where id = ? and status = 'QUEUED' returning integration_id, trigger, request`,
+          [runId],
+        )) as Array<{ integration_id: string; trigger: SyncTrigger; request: Record<string, unknown> | null }>
+      )[0];
+    const claimed = await claim();
+    if (!claimed) {
       // unknown, or another worker has it / had it
       const existing = await em.findOne(SyncRun, { id: runId });
       if (!existing) throw notFound('SyncRun', runId);
-      return existing;
+      return { run: existing, integrationId: null, heldLock: false };
     }
-    const run = await em.findOneOrFail(SyncRun, { id: runId }, { populate: ['integration'] });
-    const integrationId = run.integration.id;
-    const log = new SyncRunLog(orm.em.fork(), runId, this.deps.logger, await SyncRunLog.lastSeq(em, runId));
-    log.status(SyncRunStatus.RUNNING);
-    const release = await this.lockIntegration(orm, integrationId, log);
+    // From here on every error ends the run FAILED (none leaves it RUNNING).
+    const integrationId = claimed.integration_id;
+    const request = normalizeRequest(claimed.request);
+    const scheduled =
+      (claimed.trigger === SyncTrigger.SCHEDULE || claimed.trigger === SyncTrigger.MANUAL) &&
+      request.mode !== 'MEMBERS';
+    let log: SyncRunLog | null = null;
+    let release: (() => Promise<void>) | null = null;
     let outcome: { status: SyncRunStatus; counts?: PlanCounts; error?: string } = {
       status: SyncRunStatus.FAILED,
     };
     let applied: ApplyResult | null = null;
     try {
+      const runLog = (log = new SyncRunLog(
+        orm.em.fork(),
+        runId,
+        this.deps.logger,
+        await SyncRunLog.lastSeq(em, runId),
+      ));
+      runLog.status(SyncRunStatus.RUNNING);
+      release = await this.tryLock(orm, integrationId);
+      if (!release) {
+        await em.execute(
+          `update sync_run set status = 'QUEUED', started_at = null, updated_at = now() where id = ? and status = 'RUNNING'`,
+          [runId],
+        );
+        runLog.info('Waiting for the running sync of this integration: this run starts when it ends');
+        // The holder may have ended between the attempt and the requeue (it only serves runs it
+        // sees QUEUED after releasing): one more attempt closes that gap.
+        release = await this.tryLock(orm, integrationId);
+        if (!release || !(await claim())) {
+          if (!release) runLog.status(SyncRunStatus.QUEUED);
+          await runLog.flush();
+          return {
+            run: await orm.em.fork().findOneOrFail(SyncRun, { id: runId }),
+            integrationId,
+            heldLock: release !== null,
+          };
+        }
+        runLog.status(SyncRunStatus.RUNNING);
+      }
       const integration = await orm.em.fork().findOneOrFail(Integration, { id: integrationId });
       const settings = readIntegrationSettings(integration.settings);
-      const request = normalizeRequest(run.request);
       const started = Date.now();
-      log.info(`Sync started (${request.mode.toLowerCase()}, ${run.trigger.toLowerCase()})`);
-      const snapshot = await this.fetch(orm, integration, request, log);
-      log.info(
+      runLog.info(`Sync started (${request.mode.toLowerCase()}, ${claimed.trigger.toLowerCase()})`);
+      const fetchStartedAt = this.now();
+      const snapshot = await this.fetch(orm, integration, request, runLog);
+      runLog.info(
         `Fetched ${snapshot.members.length} members, ${snapshot.groups.length} teams/companies, ` +
           `${snapshot.memberships.length} memberships, ${snapshot.bookings.length} bookings, ` +
           `${snapshot.checkIns.length} check-ins in ${Date.now() - started} ms`,
@@ -130,49 +209,61 @@ export class SyncEngine {
           newId: uuidv7,
           fingerprint: (p) => this.credentials.fingerprint(p),
         });
-        for (const w of plan.warnings) log.warn(w.message, w.data);
+        for (const w of plan.warnings) runLog.warn(w.message, w.data);
         const held = holdReason(plan, settings);
         if (held) {
-          log.warn(held);
+          runLog.warn(held);
           await t.execute(
             `update sync_run set status = 'HELD', held_reason = ?, pending_plan = ?, updated_at = now(),
                     created = ?, updated = ?, enabled = ?, disabled = ?, deleted = ?, unchanged = ?, errors = ?
               where id = ?`,
             [held, JSON.stringify(sealPlan(plan, this.deps.secrets)), ...countValues(plan.counts), runId],
           );
-          await this.markHealthy(t, integrationId, null);
+          await this.markHealthy(t, integrationId, scheduled ? { lastScheduledSyncAt: now } : {});
           outcome = { status: SyncRunStatus.HELD, counts: plan.counts };
           return;
         }
-        applied = await this.applyPlan(t, plan, integration, settings, log);
-        await this.finishApplied(t, runId, integrationId, plan, request.mode === 'FULL' ? now : null);
+        applied = await this.applyPlan(t, plan, integration, settings, runLog);
+        await this.finishApplied(t, runId, integrationId, plan, {
+          ...(request.mode === 'FULL' ? { lastFullSyncAt: now } : {}),
+          ...(request.mode !== 'MEMBERS' ? { incrementalSince: fetchStartedAt } : {}),
+          ...(scheduled ? { lastScheduledSyncAt: now } : {}),
+        });
         outcome = { status: SyncRunStatus.SUCCEEDED, counts: plan.counts };
       });
       if (outcome.status === SyncRunStatus.SUCCEEDED)
-        log.info(
+        runLog.info(
           `Sync finished in ${Date.now() - started} ms (apply ${Date.now() - applyStarted} ms): ${summary(outcome.counts!)}`,
         );
     } catch (err) {
       const { message, health } = describeFailure(err);
       outcome = { status: SyncRunStatus.FAILED, error: message };
       if (!(err instanceof UpstreamError)) this.deps.logger.error({ err, runId }, 'sync run failed');
-      log.error(`Sync failed: ${message}`);
+      log?.error(`Sync failed: ${message}`);
       const fem = orm.em.fork();
       await fem.execute(
         `update sync_run set status = 'FAILED', error = ?, finished_at = now(), updated_at = now() where id = ?`,
         [message, runId],
       );
       await fem.execute(
-        `update integration set health = ?, last_error = ?, updated_at = now() where id = ?`,
-        [health, message, integrationId],
+        `update integration set health = ?, last_error = ?, updated_at = now(),
+                sync_cursor = coalesce(sync_cursor, '{}'::jsonb) || ?::jsonb
+          where id = ?`,
+        [health, message, cursorJson(scheduled ? { lastScheduledSyncAt: this.now() } : {}), integrationId],
       );
     } finally {
-      await release();
+      if (release) await release();
     }
-    log.status(outcome.status);
-    await log.flush();
+    if (log) {
+      log.status(outcome.status);
+      await log.flush();
+    }
     if (applied) await this.queuePmks(applied);
-    return orm.em.fork().findOneOrFail(SyncRun, { id: runId });
+    return {
+      run: await orm.em.fork().findOneOrFail(SyncRun, { id: runId }),
+      integrationId,
+      heldLock: true,
+    };
   }
 
   /** HELD → applies the stored plan (re-checked against current state) → SUCCEEDED. CONFLICT unless HELD. */
@@ -208,7 +299,7 @@ export class SyncEngine {
     const plan = await recheckPlan(em, stored, (m, d) => log.warn(m, d));
     const settings = readIntegrationSettings(integration.settings);
     const applied = await this.applyPlan(em, plan, integration, settings, log);
-    await this.finishApplied(em, runId, integration.id, plan, null);
+    await this.finishApplied(em, runId, integration.id, plan, {});
     log.info(`Applied: ${summary(plan.counts)}`);
     log.status(SyncRunStatus.SUCCEEDED);
     const queue = () => this.queuePmks(applied);
@@ -254,14 +345,54 @@ export class SyncEngine {
       throw new UpstreamError(UpstreamErrorCode.REJECTED, 'The integration is disabled');
     const store = new IntegrationCredentialStore(orm, this.deps.secrets, integration);
     const connector = this.deps.connectors.create(integration, store);
-    const snapshot = await connector.fetchSnapshot({
+    const em = orm.em.fork();
+    // A PARTIAL snapshot must cover whole people: every upstream record of this integration linked to
+    // the same member (Nexudus: one coworker per business for the same email), else what the other
+    // records give would look gone.
+    let ids = request.memberExternalIds;
+    if (request.mode === 'MEMBERS' && ids?.length) {
+      const asked = new Set(ids);
+      const extra = (await personSourceIds(em, integration.id, ids, [])).filter((e) => !asked.has(e));
+      if (extra.length) {
+        log.info(`Also refreshing ${extra.length} other upstream records of the same people`, {
+          externalIds: extra.slice(0, 50),
+        });
+        ids = [...ids, ...extra];
+      }
+    }
+    let snapshot = await connector.fetchSnapshot({
       mode: request.mode,
-      since: request.mode === 'INCREMENTAL' ? (integration.lastSyncAt ?? undefined) : undefined,
-      memberExternalIds: request.memberExternalIds,
+      since: request.mode === 'INCREMENTAL' ? incrementalSince(integration.syncCursor) : undefined,
+      memberExternalIds: ids,
       now: this.now(),
       log,
     });
     checkSnapshot(snapshot);
+    if (snapshot.scope.kind === 'PARTIAL') {
+      const inScope = new Set(snapshot.scope.memberExternalIds);
+      const emails = snapshot.members.map((m) => normalizeEmail(m.email)).filter((e): e is string => !!e);
+      const extra = (
+        await personSourceIds(
+          em,
+          integration.id,
+          [...inScope, ...snapshot.members.map((m) => m.externalId)],
+          emails,
+        )
+      ).filter((e) => !inScope.has(e));
+      if (extra.length) {
+        log.info(`Fetching ${extra.length} other upstream records of the people in this run`, {
+          externalIds: extra.slice(0, 50),
+        });
+        const more = await connector.fetchSnapshot({
+          mode: 'MEMBERS',
+          memberExternalIds: extra,
+          now: this.now(),
+          log,
+        });
+        checkSnapshot(more);
+        snapshot = mergeSnapshots(snapshot, more);
+      }
+    }
     return snapshot;
   }
 
@@ -280,8 +411,9 @@ export class SyncEngine {
     );
     for (const l of plan.locations)
       log.info(`New location "${l.name}" (${l.timezone}) created for upstream location ${l.externalId}`);
-    if (settings.credentialEmail && applied.createdMemberIds.length && this.deps.onMembersProvisioned)
-      await this.deps.onMembersProvisioned(em, applied.createdMemberIds, integration);
+    const welcome = provisionedWithAccess(plan, this.now());
+    if (settings.credentialEmail && welcome.length && this.deps.onMembersProvisioned)
+      await this.deps.onMembersProvisioned(em, welcome, integration);
     return applied;
   }
 
@@ -290,7 +422,7 @@ export class SyncEngine {
     runId: string,
     integrationId: string,
     plan: SyncPlan,
-    fullSyncAt: Date | null,
+    cursor: CursorPatch,
   ): Promise<void> {
     await em.execute(
       `update sync_run set status = 'SUCCEEDED', pending_plan = null, finished_at = now(), updated_at = now(),
@@ -298,52 +430,41 @@ export class SyncEngine {
         where id = ?`,
       [...countValues(plan.counts), runId],
     );
-    await this.markHealthy(em, integrationId, fullSyncAt);
+    await this.markHealthy(em, integrationId, cursor);
     await em.execute(`update integration set last_sync_at = now() where id = ?`, [integrationId]);
   }
 
-  private async markHealthy(
-    em: EntityManager,
-    integrationId: string,
-    fullSyncAt: Date | null,
-  ): Promise<void> {
+  private async markHealthy(em: EntityManager, integrationId: string, cursor: CursorPatch): Promise<void> {
     await em.execute(
       `update integration set health = 'CONNECTED', last_error = null, updated_at = now(),
-              sync_cursor = case when ?::timestamptz is null then sync_cursor
-                                 else coalesce(sync_cursor, '{}'::jsonb) || jsonb_build_object('lastFullSyncAt', ?::text) end
+              sync_cursor = coalesce(sync_cursor, '{}'::jsonb) || ?::jsonb
         where id = ?`,
-      [fullSyncAt, fullSyncAt?.toISOString() ?? null, integrationId],
+      [cursorJson(cursor), integrationId],
     );
   }
 
-  /** Session-level advisory lock on a dedicated connection, held through fetch and apply. */
-  private async lockIntegration(
-    orm: MikroORM,
-    integrationId: string,
-    log: SyncRunLog,
-  ): Promise<() => Promise<void>> {
+  /** Session-level advisory lock on a dedicated connection, held through fetch and apply; null when taken. */
+  private async tryLock(orm: MikroORM, integrationId: string): Promise<(() => Promise<void>) | null> {
     const knex = orm.em.getConnection().getKnex();
     const conn = (await knex.client.acquireConnection()) as {
       query(sql: string, params: unknown[]): Promise<{ rows: Array<{ ok: boolean }> }>;
     };
+    const key = lockKey(integrationId);
+    let locked = false;
     try {
-      const key = lockKey(integrationId);
       const { rows } = await conn.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
-      if (!rows[0]?.ok) {
-        log.info('Waiting for the running sync of this integration to end');
-        await conn.query('select pg_advisory_lock(hashtext($1))', [key]);
-      }
-      return async () => {
-        try {
-          await conn.query('select pg_advisory_unlock(hashtext($1))', [key]);
-        } finally {
-          await knex.client.releaseConnection(conn);
-        }
-      };
-    } catch (err) {
-      await knex.client.releaseConnection(conn);
-      throw err;
+      locked = rows[0]?.ok === true;
+    } finally {
+      if (!locked) await knex.client.releaseConnection(conn);
     }
+    if (!locked) return null;
+    return async () => {
+      try {
+        await conn.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      } finally {
+        await knex.client.releaseConnection(conn);
+      }
+    };
   }
 
   private async queuePmks(applied: ApplyResult): Promise<void> {
@@ -356,6 +477,84 @@ export class SyncEngine {
       this.deps.logger.warn({ err: (err as Error).message }, 'could not queue PMK jobs (the backfill will)');
     }
   }
+}
+
+/**
+ * What an integration's `syncCursor` holds (ISO instants):
+ * - `incrementalSince`: when the fetch of the last successful FULL or INCREMENTAL run started: the
+ *   next INCREMENTAL run reads upstream changes since then. Webhook (MEMBERS) runs and confirmed held
+ *   runs leave it alone, so a change they did not read is never skipped.
+ * - `lastFullSyncAt`: when the last successful FULL run (any trigger) applied.
+ * - `lastScheduledSyncAt`: when the last SCHEDULE or MANUAL run of mode FULL or INCREMENTAL ended
+ *   (succeeded, failed or held): the scheduler's clock for "is the next run due". Webhook runs never
+ *   move it. (`Integration.lastSyncAt` is the last successful run of any kind, for display.)
+ */
+export interface SyncCursor {
+  incrementalSince?: string;
+  lastFullSyncAt?: string;
+  lastScheduledSyncAt?: string;
+}
+type CursorPatch = { [K in keyof SyncCursor]?: Date };
+const cursorJson = (patch: CursorPatch) =>
+  JSON.stringify(Object.fromEntries(Object.entries(patch).map(([k, d]) => [k, d.toISOString()])));
+
+/** A date of an integration's syncCursor (see SyncCursor), or null. */
+export function cursorDate(cursor: Record<string, unknown> | null, key: keyof SyncCursor): Date | null {
+  const v = cursor?.[key];
+  const d = typeof v === 'string' ? new Date(v) : null;
+  return d && Number.isFinite(d.getTime()) ? d : null;
+}
+
+/** `since` of an INCREMENTAL fetch; cursors written before `incrementalSince` existed fall back to the last full run. */
+function incrementalSince(cursor: Record<string, unknown> | null): Date | undefined {
+  return cursorDate(cursor, 'incrementalSince') ?? cursorDate(cursor, 'lastFullSyncAt') ?? undefined;
+}
+
+/**
+ * External ids of this integration's sources of the members that `externalIds` (sources) or `emails`
+ * belong to: every upstream record of those people.
+ */
+async function personSourceIds(
+  em: EntityManager,
+  integrationId: string,
+  externalIds: string[],
+  emails: string[],
+): Promise<string[]> {
+  const rows: Array<{ external_id: string }> = await em.execute(
+    `select distinct s2.external_id from member_source s2
+      where s2.integration_id = ? and s2.member_id in (
+        select s.member_id from member_source s
+         where s.integration_id = ? and s.external_id in (select jsonb_array_elements_text(?::jsonb))
+        union
+        select m.id from member m
+         where m.status <> 'DELETED' and m.email_normalized in (select jsonb_array_elements_text(?::jsonb)))`,
+    [integrationId, integrationId, JSON.stringify(externalIds), JSON.stringify(emails)],
+  );
+  return rows.map((r) => r.external_id);
+}
+
+/** Two PARTIAL snapshots of one upstream as one (a FULL one stands for everything). */
+export function mergeSnapshots(a: UpstreamSnapshot, b: UpstreamSnapshot): UpstreamSnapshot {
+  if (a.scope.kind === 'FULL') return a;
+  if (b.scope.kind === 'FULL') return b;
+  const union = <T>(x: T[], y: T[], key: (v: T) => string) => [
+    ...new Map([...x, ...y].map((v) => [key(v), v])).values(),
+  ];
+  const ext = (v: { externalId: string }) => v.externalId;
+  return {
+    scope: {
+      kind: 'PARTIAL',
+      memberExternalIds: [...new Set([...a.scope.memberExternalIds, ...b.scope.memberExternalIds])],
+    },
+    fetchedAt: a.fetchedAt,
+    locations: union(a.locations, b.locations, ext),
+    groups: union(a.groups, b.groups, ext),
+    plans: union(a.plans, b.plans, ext),
+    members: union(a.members, b.members, ext),
+    memberships: union(a.memberships, b.memberships, ext),
+    bookings: union(a.bookings, b.bookings, ext),
+    checkIns: union(a.checkIns, b.checkIns, ext),
+  };
 }
 
 function normalizeRequest(stored: Record<string, unknown> | null): SyncRequest {

@@ -137,9 +137,19 @@ export interface SyncPlan {
   /** Members whose access may have changed: RADIUS reloads them. */
   notify: Array<{ memberId: string; reason: MemberChangeReason }>;
   counts: PlanCounts;
-  /** Members this run disables or deletes because they left upstream or lost their grants in it. */
+  /**
+   * Members this run takes access from: disabled or deleted because they left upstream or are
+   * inactive there, or still present and active but with no WiFi grant in force any more (e.g. every
+   * contract vanished from the list), each counted once.
+   */
   safety: { removals: number; population: number };
   warnings: PlanWarning[];
+  /**
+   * Version (sync-state.ts `memberVersionSql`) of every existing member the plan touches, as read
+   * when it was computed: confirming a held plan skips members whose version changed since.
+   * Absent in plans stored before it existed.
+   */
+  memberVersions?: Record<string, string>;
 }
 
 export function emptyCounts(): PlanCounts {
@@ -156,7 +166,27 @@ export function holdReason(
   const share = (removals * 100) / population;
   if (share <= settings.safetyThresholdPercent || removals < settings.safetyMinimumPeople) return null;
   return (
-    `This run would disable or delete ${removals} of ${population} members (${share.toFixed(1)} %, ` +
+    `This run would take WiFi access from ${removals} of ${population} members (${share.toFixed(1)} %, ` +
     `more than the ${settings.safetyThresholdPercent} % safety threshold): confirm or discard it`
   );
+}
+
+/**
+ * Members the plan creates (or brings back) ACTIVE with a WiFi grant in force at `now`: the ones
+ * that get their credentials by email. Members created DISABLED (inactive or archived upstream,
+ * booking-only without a booking today) or without any access yet are left out.
+ */
+export function provisionedWithAccess(plan: SyncPlan, now: Date): string[] {
+  const t = now.getTime();
+  const withAccess = new Set(
+    plan.grants.upsert
+      .filter(
+        (g) =>
+          g.grantsWifi &&
+          Date.parse(g.effectiveStartsAt) <= t &&
+          (g.effectiveEndsAt === null || Date.parse(g.effectiveEndsAt) > t),
+      )
+      .map((g) => g.memberId),
+  );
+  return plan.members.create.filter((m) => m.status === 'ACTIVE' && withAccess.has(m.id)).map((m) => m.id);
 }

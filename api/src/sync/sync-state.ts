@@ -9,6 +9,14 @@ import type { CurrentGrant, CurrentGroup, CurrentMember, SyncState } from './syn
 import { normalizeEmail, upstreamPassphrase, usernameFor } from './sync-diff.js';
 
 type Row = Record<string, unknown>;
+
+/**
+ * A member's version (SQL expression over `alias`, a member row): changes when the member row or any
+ * of their grants is written or removed. A held plan records it to skip members changed since.
+ */
+export const memberVersionSql = (alias: string) =>
+  `(${alias}.updated_at::text || '|' || (select coalesce(max(g.updated_at)::text, '-') || '|' || count(*)::text
+                                         from access_grant g where g.member_id = ${alias}.id))`;
 const json = (v: unknown) => JSON.stringify(v);
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 
@@ -49,7 +57,8 @@ export async function loadSyncState(
                   union select id from member where email_normalized in (select jsonb_array_elements_text(?::jsonb)))`;
   const params = [integrationId, json([...emails])];
   const memberRows: Row[] = await em.execute(
-    `select m.id, m.email, m.email_normalized, m.full_name, m.company, m.username, m.status, m.passphrase_fingerprint
+    `select m.id, m.email, m.email_normalized, m.full_name, m.company, m.username, m.status, m.passphrase_fingerprint,
+            ${memberVersionSql('m')} as version
        from member m join ${scope} s on s.id = m.id`,
     params,
   );
@@ -90,6 +99,7 @@ export async function loadSyncState(
       disabledBySync: false,
       otherSources: false,
       otherGrantsInForce: false,
+      version: r.version as string,
     });
   for (const r of homeRows) members.get(r.member_id as string)?.homeLocationIds.push(r.location_id as string);
   for (const r of groupRows) members.get(r.member_id as string)?.groupIds.push(r.group_id as string);
@@ -107,7 +117,7 @@ export async function loadSyncState(
   }
 
   const grantRows: Row[] = await em.execute(
-    `select id, member_id, source_ref, kind, location_id, starts_at, ends_at, cancelled_at, grants_wifi, effective_ends_at
+    `select id, member_id, source_ref, kind, location_id, starts_at, ends_at, cancelled_at, grants_wifi, effective_starts_at, effective_ends_at
        from access_grant where integration_id = ? and source_ref is not null`,
     [integrationId],
   );
@@ -121,6 +131,7 @@ export async function loadSyncState(
     endsAt: date(r.ends_at),
     cancelledAt: date(r.cancelled_at),
     grantsWifi: r.grants_wifi as boolean,
+    effectiveStartsAt: date(r.effective_starts_at)!,
     effectiveEndsAt: date(r.effective_ends_at),
   }));
 
