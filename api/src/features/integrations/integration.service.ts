@@ -355,8 +355,16 @@ export class IntegrationService {
 
   async confirmRun(tx: Tx, runId: string): Promise<SyncRun> {
     requireStaff(tx.actor, Permission.SyncRun);
-    await this.getRun(tx.em, tx.actor, runId);
-    return this.sync.runner.confirm(tx.em, runId, (fn) => tx.afterCommit(fn));
+    const held = await this.getRun(tx.em, tx.actor, runId);
+    const run = await this.sync.runner.confirm(tx.em, runId, (fn) => tx.afterCommit(fn));
+    // Runs that found the integration locked by this confirmation went back to QUEUED: serve them now.
+    const queued = await tx.em.find(
+      SyncRun,
+      { integration: held.integration, status: SyncRunStatus.QUEUED },
+      { orderBy: { id: 'asc' }, limit: 1 },
+    );
+    if (queued[0]) tx.afterCommit(() => this.sync.dispatcher.dispatch(queued[0]!.id));
+    return run;
   }
 
   async discardRun(tx: Tx, runId: string): Promise<SyncRun> {
