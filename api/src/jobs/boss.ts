@@ -104,6 +104,7 @@ export class BossJobs implements JobQueue {
         retryLimit: Math.max(opts.attempts - 1, 0),
         retryDelay: opts.retryDelaySeconds,
         retryBackoff: true,
+        priority: opts.priority ?? 0,
         ...(em ? { db: transactionalDb(em) } : {}),
       },
     );
