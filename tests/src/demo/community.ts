@@ -13,8 +13,17 @@ import {
   type SbMembership,
 } from '../simulators/spacebring/spacebring-simulator.js';
 
-export const LONDON = { timezone: 'Europe/London', ssids: ['Soho Members'] } as const;
-export const BERLIN = { title: 'Berlin Mitte', timezone: 'Europe/Berlin', ssids: ['Mitte WiFi'] } as const;
+export const LONDON = {
+  timezone: 'Europe/London',
+  ssids: ['Soho Members'],
+  vlans: { defaultVlanId: 10, vlanPoolStart: 100, vlanPoolEnd: 199 },
+} as const;
+export const BERLIN = {
+  title: 'Berlin Mitte',
+  timezone: 'Europe/Berlin',
+  ssids: ['Mitte WiFi'],
+  vlans: { defaultVlanId: 20, vlanPoolStart: 200, vlanPoolEnd: 299 },
+} as const;
 
 /** A person worth trying in the portal, with why. */
 export interface SampleMember {
@@ -158,7 +167,7 @@ export function createDemoCommunity(now: Date = new Date()): DemoCommunity {
       onPlan[inTeam.has(cw.Id) ? 'unshift' : 'push']({
         email: cw.Email,
         fullName: cw.FullName,
-        note: `${plans[0]} at Soho${cw.CompanyName ? `, team ${cw.CompanyName} (own VLAN)` : ''}`,
+        note: `${plans[0]} at Soho${cw.CompanyName ? `, team ${cw.CompanyName}` : ''}`,
         location: 'london',
         contractId: contracts.length === 1 && !busy.has(cw.Id) ? String(contracts[0]!.Id) : undefined,
       });

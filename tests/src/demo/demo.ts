@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WEBHOOK_ACTIONS } from '../simulators/nexudus/nexudus-simulator.js';
-import { startSmtpSink, type CapturedMail, type SmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { BERLIN, createDemoCommunity, LONDON, type DemoCommunity, type SampleMember } from './community.js';
 import {
   DEMO_OWNER_EMAIL,
@@ -26,7 +26,7 @@ import {
   prepareExternalDatabase,
   resetDemoDir,
   sleep,
-  summarizeMail,
+  MailPrinter,
   type Gql,
 } from './support.js';
 
@@ -41,7 +41,8 @@ const UPDATE_LOCATION = `mutation($i: UpdateLocationInput!) { updateLocation(inp
 const MEMBER_BY_EMAIL = `query($s: String!, $l: ID!) { members(filter: { search: $s }, first: 5) { nodes {
   id email username fullName status accessAt(locationId: $l) { allowed reason grantKind validUntil vlanId } } } }`;
 const COUNT = `query($f: MemberFilterInput) { members(filter: $f, first: 1) { totalCount } }`;
-const PENDING_MAIL = `{ outboxMessages(status: PENDING, first: 1) { totalCount } }`;
+const PENDING_MAIL = `query($after: String) { outboxMessages(status: PENDING, first: 200, after: $after) {
+  nodes { toAddress subject } pageInfo { hasNextPage endCursor } } }`;
 
 interface Settings {
   port: number;
@@ -67,6 +68,7 @@ interface ChosenMember extends SampleMember {
   id: string;
   username: string;
   portalUrl: string;
+  vlanId: number | null;
 }
 
 function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
@@ -145,11 +147,11 @@ export async function runDemo(): Promise<void> {
     }
 
     // ---- mail and simulators ----------------------------------------------------------------
-    let mailsBeforeReady = 0;
+    const mail = new MailPrinter(say);
     if (process.env.SMTP_URL) step('Mail goes to your SMTP_URL');
     else {
       smtp = await startSmtpSink({
-        onMail: (mail) => (ready ? printMail(mail) : mailsBeforeReady++),
+        onMail: (m) => mail.onMail(m),
       });
       env.SMTP_URL = smtp.url;
       step(`SMTP sink on ${smtp.url}: every mail is printed here`);
@@ -255,13 +257,16 @@ export async function runDemo(): Promise<void> {
     c.spacebring.registerWebhook(toLocal(andcards.integration.webhookUrl), c.webhookSecrets.spacebring);
     step('Integrations created (Nexudus and Andcards), webhooks registered in the simulators; first syncs…');
 
-    for (const created of [nexudus, andcards]) {
-      const run = await poll(`first sync of ${created.integration.name}`, 120_000, async () => {
-        const r = (await gql(SYNC_RUN, { id: created.run.id })).syncRun;
+    const finished = async (name: string, runId: string) => {
+      const run = await poll(`sync of ${name}`, 120_000, async () => {
+        const r = (await gql(SYNC_RUN, { id: runId })).syncRun;
         return ['QUEUED', 'RUNNING'].includes(r.status) ? undefined : r;
       });
-      if (run.status !== 'SUCCEEDED')
-        throw new Error(`first sync of ${created.integration.name}: ${run.status} ${run.error ?? ''}`);
+      if (run.status !== 'SUCCEEDED') throw new Error(`sync of ${name}: ${run.status} ${run.error ?? ''}`);
+      return run;
+    };
+    for (const created of [nexudus, andcards]) {
+      const run = await finished(created.integration.name, created.run.id);
       step(`${created.integration.name}: first sync succeeded, ${run.created} members created`);
     }
 
@@ -274,6 +279,7 @@ export async function runDemo(): Promise<void> {
           id: (await locationOf(nexudus.integration.id)).id,
           timezone: LONDON.timezone,
           ssids: LONDON.ssids,
+          ...LONDON.vlans,
           branding: {
             primaryColor: '#1d4ed8',
             welcomeText: 'Welcome to Soho. Your WiFi key is one email away.',
@@ -286,11 +292,22 @@ export async function runDemo(): Promise<void> {
         i: {
           id: (await locationOf(andcards.integration.id)).id,
           ssids: BERLIN.ssids,
+          ...BERLIN.vlans,
           branding: { primaryColor: '#b91c1c', welcomeText: 'Willkommen in Mitte.' },
         },
       })
     ).updateLocation.location;
-    step(`Time zone of ${london.name} set to ${london.timezone} (Nexudus gives none); SSIDs and colours set`);
+    step(
+      `Time zone of ${london.name} set to ${london.timezone} (Nexudus gives none); SSIDs, VLANs, colours set`,
+    );
+    // Teams and companies get their VLANs from the new pools on the next sync.
+    for (const created of [nexudus, andcards]) {
+      const run = (
+        await gql(`mutation($id: ID!) { runSync(integrationId: $id) { id } }`, { id: created.integration.id })
+      ).runSync;
+      await finished(created.integration.name, run.id);
+    }
+    step('Synced again: teams and companies have their VLANs');
 
     const nasSecret = randomBytes(18).toString('base64url');
     await gql(`mutation($i: CreateNasClientInput!) { createNasClient(input: $i) { nasClient { id } } }`, {
@@ -316,7 +333,13 @@ export async function runDemo(): Promise<void> {
         const nodes = (await gql(MEMBER_BY_EMAIL, { s: cand.email, l: loc.id })).members.nodes as any[];
         const m = nodes.find((n) => n.email.toLowerCase() === cand.email.toLowerCase());
         if (m && m.accessAt.allowed === wantAccess)
-          return { ...cand, id: m.id, username: m.username, portalUrl: loc.portalUrl };
+          return {
+            ...cand,
+            id: m.id,
+            username: m.username,
+            portalUrl: loc.portalUrl,
+            vlanId: m.accessAt.vlanId,
+          };
       }
       return null;
     };
@@ -353,11 +376,18 @@ export async function runDemo(): Promise<void> {
       andcards: await count({ integrationId: andcards.integration.id }),
       withAccess: await count({ hasAccess: true }),
     };
-    // Credential emails of the first syncs go out first, so the list below stays on screen.
-    if (smtp)
-      await poll('credential emails', 60_000, async () =>
-        (await gql(PENDING_MAIL)).outboxMessages.totalCount === 0 ? true : undefined,
-      ).catch(() => undefined);
+    // Mail queued so far (the credential emails of the first syncs) is counted, not printed.
+    if (smtp) {
+      const askedAt = Date.now();
+      const backlog: Array<{ toAddress: string; subject: string }> = [];
+      for (let after: string | null = null; ;) {
+        const page: any = (await gql(PENDING_MAIL, { after })).outboxMessages;
+        backlog.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      mail.startPrinting(backlog, askedAt);
+    }
 
     // ---- the summary ------------------------------------------------------------------------------
     const u = s.publicUrl;
@@ -367,7 +397,7 @@ export async function runDemo(): Promise<void> {
     const person = (label: string, m: ChosenMember | null) =>
       m
         ? [
-            `  ${label.padEnd(16)}${m.email}  (${m.fullName}: ${m.note})`,
+            `  ${label.padEnd(16)}${m.email}  (${m.fullName}: ${m.note}${m.vlanId ? `; VLAN ${m.vlanId}` : ''})`,
             `  ${''.padEnd(16)}→ ${m.portalUrl}`,
           ]
         : [];
@@ -386,7 +416,12 @@ export async function runDemo(): Promise<void> {
       `                  Andcards ${spacebringUrl}`,
       '',
       `  Members         ${counts.nexudus} from Nexudus, ${counts.andcards} from Andcards, ${counts.withAccess} with WiFi right now`,
-      `  Mail            ${smtp ? `${mailsBeforeReady} credential emails went to the SMTP sink (also in Admin → Outbox); new mail is printed below` : 'sent to SMTP_URL; copies in Admin → Outbox'}`,
+      ...(smtp
+        ? [
+            `  Mail            printed below as it arrives, except the credential emails of the first syncs`,
+            `                  (${mail.counted} sent so far, ${mail.backlogSize} on their way; all in Admin → Outbox)`,
+          ]
+        : ['  Mail            sent to SMTP_URL; copies in Admin → Outbox']),
       '',
       '  Sign in to a portal as (the sign-in link is printed below as soon as you ask for it):',
       ...person('on a plan', onPlan),
@@ -428,12 +463,6 @@ export async function runDemo(): Promise<void> {
 /** radclient reads "..." strings with backslash escapes; the shell line is in single quotes. */
 function radiusQuote(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/'/g, `'\\''`);
-}
-
-function printMail(mail: CapturedMail): void {
-  const { subject, links } = summarizeMail(mail);
-  say(`✉  Mail to ${mail.to.join(', ')}: ${subject}`);
-  for (const link of links) say(`     ${link}`);
 }
 
 /** API log lines go to the log file; warnings and errors also to the console, shortened. */

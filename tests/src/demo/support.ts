@@ -159,6 +159,68 @@ export function summarizeMail(mail: CapturedMail): { subject: string; links: str
 }
 
 /**
+ * Prints each mail as it arrives (recipient, subject, links) once the guide is on screen. Until
+ * then mail is only counted, and so is the backlog of credential emails the first syncs queued, so
+ * that hundreds of them do not scroll the guide away; every other mail (sign-in links) is printed.
+ */
+export class MailPrinter {
+  private printing = false;
+  private readonly received: Array<{ at: number; key: string }> = [];
+  private readonly backlog = new Map<string, number>();
+  private backlogLeft = 0;
+  /** Mails counted instead of printed. */
+  counted = 0;
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  onMail(mail: CapturedMail): void {
+    const { subject, links } = summarizeMail(mail);
+    const key = `${mail.to.join(', ')}\n${subject}`;
+    if (!this.printing) {
+      this.received.push({ at: Date.now(), key });
+      this.counted++;
+      return;
+    }
+    if (this.takeFromBacklog(key)) {
+      this.counted++;
+      if (this.backlogLeft === 0)
+        this.say(
+          `✉  All ${this.counted} credential emails of the first syncs were delivered (see Admin → Outbox)`,
+        );
+      return;
+    }
+    this.say(`✉  Mail to ${mail.to.join(', ')}: ${subject}`);
+    for (const link of links) this.say(`     ${link}`);
+  }
+
+  /**
+   * Starts printing. `backlog` is what the outbox still had queued when asked at `askedAt`; mails
+   * that arrived shortly before or since were queued then too, so they are taken off it.
+   */
+  startPrinting(backlog: Array<{ toAddress: string; subject: string }>, askedAt: number): void {
+    for (const m of backlog) {
+      const key = `${m.toAddress.toLowerCase()}\n${m.subject}`;
+      this.backlog.set(key, (this.backlog.get(key) ?? 0) + 1);
+      this.backlogLeft++;
+    }
+    for (const r of this.received) if (r.at >= askedAt - 2000) this.takeFromBacklog(r.key);
+    this.printing = true;
+  }
+
+  get backlogSize(): number {
+    return this.backlogLeft;
+  }
+
+  private takeFromBacklog(key: string): boolean {
+    const n = this.backlog.get(key) ?? 0;
+    if (n === 0) return false;
+    this.backlog.set(key, n - 1);
+    this.backlogLeft--;
+    return true;
+  }
+}
+
+/**
  * One PAP Access-Request, as `radclient` would send it (with Message-Authenticator). Resolves with
  * the reply code (2 = Access-Accept) or null after `timeoutMs` without an answer.
  */
