@@ -20,8 +20,10 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const demoDir = mkdtempSync(join(tmpdir(), 'lanyard-demo-'));
 let database: TestDatabase | null = null;
 let demoPid: number | null = null;
+let apiPid: number | null = null;
 after(async () => {
-  if (demoPid !== null && groupAlive(demoPid)) process.kill(-demoPid, 'SIGKILL'); // a cancelled run
+  // A cancelled run: the demo and the system (its own process group) may still be up.
+  for (const pid of [demoPid, apiPid]) if (pid !== null && groupAlive(pid)) process.kill(-pid, 'SIGKILL');
   await database?.drop();
   rmSync(demoDir, { recursive: true, force: true });
 });
@@ -104,6 +106,7 @@ describe('npm run demo', { timeout: 240_000 }, () => {
           if (child.exitCode !== null) throw new Error(`npm run demo exited (${child.exitCode})`);
           return out.includes('Lanyard demo is ready') ? true : undefined;
         }).catch((err) => assert.fail(`${err}\n${out}`));
+        apiPid = Number(/Started Lanyard, pid (\d+)/.exec(out)?.[1]) || null;
         const printed = (re: RegExp): string[] => {
           const m = re.exec(out);
           assert.ok(m, `${re} not in:\n${out}`);
@@ -219,6 +222,7 @@ describe('npm run demo', { timeout: 240_000 }, () => {
       // Every process of the demo is gone without SIGKILL, after a clean stop of the system. npm
       // itself ends the way a shell does on Ctrl-C: by the same signal.
       assert.equal(stoppedInTime, true, out);
+      assert.ok(apiPid !== null && !groupAlive(apiPid), 'the system stopped with the demo');
       assert.match(out, /Demo stopped cleanly/, out);
       assert.ok(['code 0', 'SIGINT'].includes(await exit), await exit);
     },

@@ -103,14 +103,15 @@ export async function runDemo(): Promise<void> {
   const stopSide = async () => {
     await Promise.allSettled([community?.nexudus.stop(), community?.spacebring.stop(), smtp?.close()]);
   };
+  const apiRunning = () => api !== null && api.exitCode === null && api.signalCode === null;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
-      api?.kill('SIGKILL');
+      if (apiRunning()) process.kill(-api!.pid!, 'SIGKILL'); // a second Ctrl-C: no more waiting
       return;
     }
     stopping = true;
     say(`\n› Stopping the demo (${signal})…`);
-    if (api && api.exitCode === null && api.signalCode === null) api.kill(signal);
+    if (apiRunning()) api!.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
     else {
       await stopSide();
       process.exit(ready ? 0 : 1);
@@ -119,6 +120,9 @@ export async function runDemo(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGHUP', () => void stop('SIGHUP'));
+  process.on('exit', () => {
+    if (apiRunning()) process.kill(-api!.pid!, 'SIGTERM');
+  });
 
   try {
     // ---- data ------------------------------------------------------------------------------
@@ -163,12 +167,16 @@ export async function runDemo(): Promise<void> {
 
     // ---- the system, as npm start runs it -------------------------------------------------------
     const logFile = join(s.demoDir, 'lanyard.log');
-    step(`Starting Lanyard (log: ${relative(process.cwd(), logFile)})`);
     api = spawn(process.execPath, ['--enable-source-maps', join(root, 'api/dist/main.js')], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C reaches only this launcher, which asks the API to stop; the API
+      // then stops RADIUS, drains its jobs and only then its embedded PostgreSQL. (Were PostgreSQL
+      // to get the Ctrl-C too, it would shut down under jobs still writing to it.)
+      detached: true,
     });
+    step(`Started Lanyard, pid ${api.pid} (log: ${relative(process.cwd(), logFile)})`);
     const log = createWriteStream(logFile, { flags: 'a' });
     for (const stream of [api.stdout!, api.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
