@@ -99,6 +99,7 @@ export async function runDemo(): Promise<void> {
   let community: DemoCommunity | null = null;
   let ready = false;
   let stopping = false;
+  let failed = false;
 
   const stopSide = async () => {
     await Promise.allSettled([community?.nexudus.stop(), community?.spacebring.stop(), smtp?.close()]);
@@ -191,9 +192,9 @@ export async function runDemo(): Promise<void> {
     void exited.then(async (code) => {
       await stopSide();
       log.end();
-      if (stopping && code === 0) say('› Demo stopped cleanly.');
+      if (stopping && code === 0) say(failed ? '› Stopped.' : '› Demo stopped cleanly.');
       else say(`› Lanyard exited with code ${code}${stopping ? '' : ' (see the log above)'}`);
-      process.exit(stopping ? code : code || 1);
+      process.exit(failed ? 1 : stopping ? code : code || 1);
     });
     await poll('Lanyard /healthz', 180_000, async () => {
       if (api!.exitCode !== null) throw new Error('Lanyard exited during start-up');
@@ -455,12 +456,14 @@ export async function runDemo(): Promise<void> {
     ready = true;
     await sleep(0);
   } catch (err) {
+    if (stopping) return; // Ctrl-C during start-up: the exit handler finishes
+    failed = true;
     process.stderr.write(
       `\n✗ The demo could not start: ${err instanceof Error ? err.message : String(err)}\n`,
     );
-    if (api && api.exitCode === null) {
+    if (apiRunning()) {
       stopping = true;
-      api.kill('SIGTERM');
+      api!.kill('SIGTERM');
     } else {
       await stopSide();
       process.exit(1);
