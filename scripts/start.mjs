@@ -1,17 +1,11 @@
 // `npm start`: builds what is missing or stale (turbo caches the rest), then runs the API process,
 // passing signals through so Ctrl-C and SIGTERM shut everything down cleanly.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildOrExit } from './build-all.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (build.status !== 0) {
-  console.error('Build failed; not starting.');
-  process.exit(build.status ?? 1);
-}
+buildOrExit(root);
 const child = spawn(process.execPath, ['--enable-source-maps', 'api/dist/main.js'], {
   cwd: root,
   stdio: 'inherit',

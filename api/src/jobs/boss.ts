@@ -104,6 +104,7 @@ export class BossJobs implements JobQueue {
         retryLimit: Math.max(opts.attempts - 1, 0),
         retryDelay: opts.retryDelaySeconds,
         retryBackoff: true,
+        priority: opts.priority ?? 0,
         ...(em ? { db: transactionalDb(em) } : {}),
       },
     );
@@ -114,7 +115,10 @@ export class BossJobs implements JobQueue {
     if (!this.working) return;
     await this.boss.work<{ messageId: string }>(
       Queue.mailSend,
-      { pollingIntervalSeconds: 1 },
+      // pg-boss waits the polling interval after every fetch, so one job per fetch meant one mail a
+      // second; a batch keeps that wait per 20 mails. Retrying a batch re-sends nothing: deliver()
+      // skips messages that are no longer PENDING.
+      { pollingIntervalSeconds: 1, batchSize: 20 },
       async (jobs) => {
         for (const job of jobs) await deliver(job.data.messageId);
       },

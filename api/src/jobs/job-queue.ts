@@ -12,6 +12,8 @@ export interface MailJobOptions {
   /** Total delivery attempts (pg-boss retries one less). */
   attempts: number;
   retryDelaySeconds: number;
+  /** Higher goes first (pg-boss priority); default 0. */
+  priority?: number;
 }
 
 /** What services need from the job system (pg-boss in production; a recorder in unit tests). */

@@ -58,7 +58,12 @@ export class MailService {
     if (this.transport) {
       await this.jobs.sendMail(
         message.id,
-        { attempts: this.config.mail.maxAttempts, retryDelaySeconds: this.config.mail.retryDelaySeconds },
+        {
+          attempts: this.config.mail.maxAttempts,
+          retryDelaySeconds: this.config.mail.retryDelaySeconds,
+          // Someone is waiting for a sign-in link; credential emails of a big sync can wait.
+          priority: request.template === TemplateKey.magicLink ? 10 : 0,
+        },
         em,
       );
     } else {

@@ -21,8 +21,11 @@ export interface SmtpSink {
 const decodeQuotedPrintable = (s: string) =>
   s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-/** A real SMTP server on 127.0.0.1 that accepts every message (no auth, no TLS) and keeps it. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * A real SMTP server on 127.0.0.1 that accepts every message (no auth, no TLS) and keeps it;
+ * `onMail` sees each one as it arrives.
+ */
+export async function startSmtpSink(opts: { onMail?: (mail: CapturedMail) => void } = {}): Promise<SmtpSink> {
   const mails: CapturedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -33,13 +36,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        mails.push({
+        const mail: CapturedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           raw,
           text: decodeQuotedPrintable(raw),
-        });
+        };
+        mails.push(mail);
         callback();
+        opts.onMail?.(mail);
       });
     },
   });

@@ -96,6 +96,8 @@ export interface SbSendWebhookOptions {
 export interface SeedCommunityOptions {
   /** Locations to create (default 1). */
   locations?: number;
+  /** Fields of the created locations, by index (e.g. `{ title, timezoneId }`); default: sample cities. */
+  locationFields?: Array<Partial<SbLocation>>;
   /** Members with an active subscription per location (default 8). */
   membersPerLocation?: number;
   /** Members whose subscription has ended (status `canceled`) per location (default 1). */
@@ -829,7 +831,7 @@ export class SpacebringSimulator {
   seedCommunity(opts: SeedCommunityOptions = {}): void {
     this.ensureNetwork(opts.networkTitle);
     for (let l = 0; l < (opts.locations ?? 1); l++) {
-      const loc = this.addLocation();
+      const loc = this.addLocation(opts.locationFields?.[l]);
       const companies = Array.from({ length: opts.companiesPerLocation ?? 2 }, () => this.addCompany(loc.id));
       const hotDeskPlan = this.addPlan(loc.id, { title: 'Hot Desk', price: 250 });
       this.addPlan(loc.id, { title: 'Virtual Office', price: 50 });
