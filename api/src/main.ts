@@ -46,6 +46,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // With Ctrl-C in a terminal the embedded PostgreSQL gets the signal too and may go away while a job
+  // is still writing: a rejection then is part of stopping, not a crash. Otherwise it is fatal.
+  process.on('unhandledRejection', (err) => {
+    if (stopping) {
+      logger.warn({ err: (err as Error)?.message }, 'ignored an error while stopping');
+      return;
+    }
+    logger.fatal({ err }, 'unhandled rejection');
+    void shutdown('unhandledRejection', 1);
+  });
 
   try {
     let databaseUrl = config.databaseUrl;
