@@ -486,6 +486,27 @@ describe('portal sessions', () => {
     assert.equal((await browser.get(dl.url)).status, 200);
   });
 
+  it('ends the sessions and unused links of a deleted member, so a revival does not bring them back', async () => {
+    const { member, browser } = await signedInMember();
+    const pending = await requestLink(new Browser(), member.email);
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { deleteMember(memberId: $id) { member { id } } }`,
+        { id: member.id },
+        { token: owner },
+      ),
+    );
+    const sessions = await sql('select count(*)::int as n from member_session where member_id = ?', [
+      member.id,
+    ]);
+    assert.equal(sessions[0].n, 0);
+    const revived = await createMember(t, owner, [loc.id], { email: member.email });
+    assert.equal(revived.id, member.id);
+    assert.equal(ok(await browser.gql(`{ me { email } }`)).me, null);
+    assert.equal(codeOf(await browser.gql(`{ myPassphrase }`)), 'UNAUTHENTICATED');
+    assert.equal(codeOf(await new Browser().gql(REDEEM, { t: pending })), 'MAGIC_LINK_INVALID');
+  });
+
   it('shows why access ended', async () => {
     const m = await createMember(t, owner, [loc.id]);
     const grant = await createGrant(t, owner, {
