@@ -285,6 +285,31 @@ describe('portal sign-in', () => {
     assert.equal(rows[0].n, 0);
   });
 
+  it('waits out the minimum duration after the commit, for known and unknown emails alike', async () => {
+    const m = await createMember(t, owner, [loc.id]);
+    await createGrant(t, owner, {
+      memberId: m.id,
+      kind: 'MEMBERSHIP',
+      locationId: loc.id,
+      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    const portal = t.api.services.portal;
+    const original = portal.pause;
+    const pauses: Array<{ ms: number; committedLinks: number }> = [];
+    // Runs on another connection: it sees the link only once the request's transaction committed.
+    portal.pause = async (ms) => void pauses.push({ ms, committedLinks: await linksOf(m.id) });
+    try {
+      await requestLink(new Browser(), m.email);
+      const unknown = `nobody-${randomBytes(4).toString('hex')}@example.com`;
+      ok(await new Browser().gql(REQUEST, { i: { locationSlug: loc.slug, email: unknown } }));
+    } finally {
+      portal.pause = original;
+    }
+    assert.equal(pauses.length, 2, 'both paths wait');
+    assert.equal(pauses[0]!.committedLinks, 1, 'the known path waits after its commit');
+    for (const p of pauses) assert.ok(p.ms >= 0 && p.ms <= 250 + 16);
+  });
+
   it('sends no link to a member without access at the location', async () => {
     const m = await createMember(t, owner, [loc.id]);
     const browser = new Browser();
