@@ -310,6 +310,20 @@ describe('portal sign-in', () => {
     for (const p of pauses) assert.ok(p.ms >= 0 && p.ms <= 250 + 16);
   });
 
+  it('keeps no usable sign-in link in the outbox', async () => {
+    const m = await createMember(t, owner, [loc.id]);
+    await createGrant(t, owner, {
+      memberId: m.id,
+      kind: 'MEMBERSHIP',
+      locationId: loc.id,
+      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    const token = await requestLink(new Browser(), m.email);
+    const rows = await sql('select * from outbox_message where member_id = ?', [m.id]);
+    assert.equal(rows.length, 1);
+    assert.ok(!JSON.stringify(rows).includes(token));
+  });
+
   it('sends no link to a member without access at the location', async () => {
     const m = await createMember(t, owner, [loc.id]);
     const browser = new Browser();
