@@ -95,7 +95,7 @@ export async function startApi(
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const formatError = createFormatError(logger, config.graphql.exposeInternalErrors);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });

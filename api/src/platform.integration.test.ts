@@ -60,13 +60,44 @@ describe('HTTP platform', () => {
     assert.equal(JSON.stringify(syntax.errors).includes('stacktrace'), false);
   });
 
+  it('takes the client address from X-Forwarded-For sent through a loopback proxy', async () => {
+    const l = ok(
+      await t.gql(
+        `mutation { createLocation(input: { name: "Forwarded", slug: "fwd", timezone: "UTC", ssids: ["F"] }) { location { id } } }`,
+        {},
+        { token: owner, headers: { 'x-forwarded-for': '198.51.100.23' } },
+      ),
+    ).createLocation.location;
+    assert.equal(await auditIp(t, l.id), '198.51.100.23');
+  });
+
   it('the migrations produce exactly the schema the entities describe', async () => {
     const diff = await t.api.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false });
     assert.equal(diff.trim(), '');
   });
 });
 
+const auditIp = async (t: TestApi, targetId: string) =>
+  (await t.api.orm.em.fork().execute('select ip from audit_event where target_id = ?', [targetId]))[0]?.ip;
+
 describe('production settings', () => {
+  it('ignores X-Forwarded-For from a peer TRUST_PROXY does not name', async () => {
+    const t = await startTestApi({ env: { TRUST_PROXY: '10.0.0.0/8' } });
+    try {
+      const owner = await setupOwner(t);
+      const l = ok(
+        await t.gql(
+          `mutation { createLocation(input: { name: "Direct", slug: "direct", timezone: "UTC", ssids: ["D"] }) { location { id } } }`,
+          {},
+          { token: owner, headers: { 'x-forwarded-for': '198.51.100.23' } },
+        ),
+      ).createLocation.location;
+      assert.match(await auditIp(t, l.id), /^(::ffff:)?127\.0\.0\.1$/);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('turns introspection off in production unless asked for', async () => {
     const t = await startTestApi({ env: { NODE_ENV: 'production' } });
     try {

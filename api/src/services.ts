@@ -31,7 +31,7 @@ export function createServices(
 ) {
   const credentials = new MemberCredentials(secrets);
   const members = new MemberService(credentials, jobs);
-  const mail = new MailService(config, jobs, credentials, logger);
+  const mail = new MailService(config, jobs, credentials, secrets, logger);
   const memberSessions = new MemberSessionService(secrets);
   return {
     config,

@@ -234,4 +234,5 @@ export const SecretAad = {
   pmk: (memberId: string, ssid: string) => `member_pmk:${memberId}:${ssid}`,
   integrationCredentials: (integrationId: string) => `integration.credentials:${integrationId}`,
   webhookSecret: (integrationId: string) => `integration.webhook_secret:${integrationId}`,
+  outboxBody: (outboxMessageId: string) => `outbox_message.body:${outboxMessageId}`,
 } as const;

@@ -80,4 +80,32 @@ describe('loadConfig', () => {
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /^LANYARD_SECRET_KEY is required/);
   });
+
+  it('trusts X-Forwarded-For from loopback by default, or the proxies TRUST_PROXY names', () => {
+    assert.deepEqual(loadConfig({}).trustProxy, ['loopback']);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, 0);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, fd00::/8 ,192.0.2.7,LinkLocal' }).trustProxy, [
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+      'linklocal',
+    ]);
+  });
+
+  it('refuses a TRUST_PROXY it cannot read, and one that trusts every client', () => {
+    for (const bad of [
+      'true',
+      '10.0.0.0/33',
+      'proxy.internal',
+      '10.0.0.0/8,,nope',
+      '-1',
+      '1.5',
+      'fd00::/129',
+    ]) {
+      const problems = problemsOf({ TRUST_PROXY: bad });
+      assert.equal(problems.length, 1, bad);
+      assert.match(problems[0]!, /^TRUST_PROXY[ =]/, bad);
+    }
+  });
 });

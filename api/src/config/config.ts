@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The one typed configuration object. Every environment variable Lanyard reads is parsed here, and
  * every problem is reported at once so an operator can fix them all in one go.
@@ -33,6 +35,11 @@ export interface Config {
   graphql: { introspection: boolean; maxDepth: number; maxCost: number; exposeInternalErrors: boolean };
   /** How long an admin session (cookie or Bearer token) lives. */
   sessionTtlHours: number;
+  /**
+   * Express `trust proxy`: the peers whose X-Forwarded-For names the client (per-IP rate limits,
+   * audit): a hop count, or addresses, CIDRs and the names loopback, linklocal, uniquelocal.
+   */
+  trustProxy: number | string[];
 }
 
 export class ConfigError extends Error {
@@ -112,6 +119,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
   }
 
+  const trustProxy = parseTrustProxy(str('TRUST_PROXY'), problems);
+
   const config: Config = {
     databaseUrl,
     port,
@@ -137,9 +146,43 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       exposeInternalErrors: bool('LANYARD_DEBUG_ERRORS', false),
     },
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    trustProxy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const PROXY_SUBNET_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function parseTrustProxy(raw: string | null, problems: string[]): number | string[] {
+  if (raw === null) return ['loopback'];
+  if (/^\d+$/.test(raw) && Number(raw) <= 20) return Number(raw);
+  if (/^(true|yes|on|all|\*)$/i.test(raw)) {
+    problems.push(
+      `TRUST_PROXY=${raw} would let every client choose its own address (and dodge the per-IP limits): ` +
+        'give the number of proxies in front of Lanyard or their addresses',
+    );
+    return ['loopback'];
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isProxyEntry(e));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY must be a hop count (0-20) or a comma list of IP addresses, CIDRs (10.0.0.0/8) and ` +
+        `${PROXY_SUBNET_NAMES.join(', ')} (cannot read ${bad.map((e) => `"${e}"`).join(', ')})`,
+    );
+    return ['loopback'];
+  }
+  return entries.map((e) => (PROXY_SUBNET_NAMES.includes(e.toLowerCase()) ? e.toLowerCase() : e));
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_SUBNET_NAMES.includes(entry.toLowerCase())) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 function isSmtpUrl(value: string): boolean {

@@ -201,12 +201,12 @@ export class OutboxMessage extends BaseEntity {
   @Property({ type: 'text' })
   subject!: string;
 
-  /** Bodies may carry a passphrase: readable by admins with the secrets permission only. */
-  @Property({ type: 'text', lazy: true })
-  html!: string;
-
-  @Property({ type: 'text', lazy: true })
-  text!: string;
+  /**
+   * `{ html, text }` encrypted (SecretAad.outboxBody): bodies carry passphrases and sign-in links.
+   * Readable by admins with the secrets permission; cleared once the message is SENT.
+   */
+  @Property({ type: 'text', nullable: true, lazy: true, hidden: true })
+  bodyEnc: string | null = null;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })

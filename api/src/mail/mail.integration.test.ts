@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { RateLimiter } from '../common/rate-limiter.js';
+import { cleanup } from '../jobs/cleanup.job.js';
 import { codeOf, ok, startTestApi, waitFor, type TestApi } from '../test-support/api-harness.js';
 import { createLocation, createMember, setupOwner } from '../test-support/factories.js';
 import { parts, startSmtpSink, type SmtpSink } from '../test-support/smtp-sink.js';
@@ -18,6 +20,12 @@ let captured: TestApi;
 let owner: string;
 let capturedOwner: string;
 let loc: { id: string; slug: string };
+
+const rowOf = async (t: TestApi, id: string) =>
+  (await t.api.orm.em.fork().execute('select * from outbox_message where id = ?', [id]))[0] as Record<
+    string,
+    unknown
+  >;
 
 const outbox = async (t: TestApi, token: string, status?: string) =>
   ok(await t.gql(OUTBOX, { s: status ?? null }, { token })).outboxMessages.nodes as Array<
@@ -73,7 +81,10 @@ describe('mail delivery over SMTP', () => {
     assert.equal(sent.attempts, 1);
     assert.equal(sent.memberId, m.id);
     assert.ok(sent.sentAt);
-    assert.ok(sent.text.includes(passphrase), 'admins with the secrets permission read bodies');
+    assert.ok(sent.subject, 'subject, recipient and template stay for the record');
+    assert.equal(sent.text, null, 'the body is cleared once sent');
+    assert.equal(sent.html, null);
+    assert.ok(!JSON.stringify(await rowOf(smtp, sent.id)).includes(passphrase));
   });
 
   it('retries a rejected message, then marks it FAILED without SMTP credentials in the error', async () => {
@@ -131,8 +142,64 @@ describe('mail without SMTP_URL', () => {
     const passphrase = ok(
       await captured.gql(REVEAL, { id: m.id }, { token: capturedOwner }),
     ).revealMemberPassphrase;
-    assert.ok(row.html.includes(passphrase));
+    assert.ok(row.html.includes(passphrase), 'admins with the secrets permission read bodies');
+    assert.ok(row.text.includes(passphrase));
     assert.ok(!sink.received.some((x) => x.to.includes(m.email)));
+    assert.ok(!JSON.stringify(await rowOf(captured, row.id)).includes(passphrase), 'encrypted at rest');
+  });
+
+  it("refuses a body copied from another message's row", async () => {
+    const l = await createLocation(captured, capturedOwner);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const m = await createMember(captured, capturedOwner, [l.id]);
+      ids.push(
+        ok(await captured.gql(RESEND, { id: m.id }, { token: capturedOwner })).resendMemberCredentials
+          .outboxMessage.id,
+      );
+    }
+    await captured.api.orm.em
+      .fork()
+      .execute(
+        'update outbox_message set body_enc = (select body_enc from outbox_message where id = ?) where id = ?',
+        [ids[0], ids[1]],
+      );
+    const rows = await outbox(captured, capturedOwner, 'CAPTURED');
+    assert.ok(rows.find((x) => x.id === ids[0])!.text);
+    const copied = rows.find((x) => x.id === ids[1])!;
+    assert.equal(copied.text, null);
+    assert.equal(copied.html, null);
+  });
+});
+
+describe('outbox retention', () => {
+  it('prunes sent and failed messages after 30 days, keeping captured, pending and recent ones', async () => {
+    const l = await createLocation(captured, capturedOwner);
+    const em = () => captured.api.orm.em.fork();
+    const cases = [
+      ['SENT', 31, false],
+      ['FAILED', 31, false],
+      ['SENT', 29, true],
+      ['CAPTURED', 31, true],
+      ['PENDING', 31, true],
+    ] as const;
+    const ids: string[] = [];
+    for (const [status, days] of cases) {
+      const m = await createMember(captured, capturedOwner, [l.id]);
+      const id = ok(await captured.gql(RESEND, { id: m.id }, { token: capturedOwner }))
+        .resendMemberCredentials.outboxMessage.id;
+      await em().execute(
+        `update outbox_message set status = ?, created_at = now() - make_interval(days => ?) where id = ?`,
+        [status, days, id],
+      );
+      ids.push(id);
+    }
+    const limiter = { prune: async () => 0 } as unknown as RateLimiter;
+    const counts = await cleanup(em(), limiter);
+    assert.ok(counts.outboxMessages! >= 2);
+    for (const [i, [, , kept]] of cases.entries()) {
+      assert.equal(Boolean(await rowOf(captured, ids[i]!)), kept, `${cases[i]!.join(' ')}`);
+    }
   });
 });
 

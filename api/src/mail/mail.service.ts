@@ -1,5 +1,7 @@
+import { SecretAad } from '@lanyard/schema';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { SecretBoxError, type SecretBox } from '../common/crypto/secret-box.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Config } from '../config/config.js';
@@ -8,6 +10,11 @@ import type { MemberCredentials } from '../features/members/member-credentials.j
 import type { JobQueue } from '../jobs/job-queue.js';
 import { DEFAULT_TEMPLATES, TemplateKey, type TemplateSource } from './default-templates.js';
 import { renderTemplate } from './templates.js';
+
+export interface MailBody {
+  html: string;
+  text: string;
+}
 
 export interface MailRequest {
   template: TemplateKey;
@@ -19,8 +26,9 @@ export interface MailRequest {
 /**
  * Outgoing mail. `enqueue` renders a template and writes an OutboxMessage in the caller's
  * transaction together with its delivery job; the job sends it over SMTP_URL. Without SMTP_URL the
- * message stays in the outbox as CAPTURED, readable by admins. Logs name the recipient and template
- * only (bodies hold passphrases and sign-in links).
+ * message stays in the outbox as CAPTURED, readable by admins. Bodies hold passphrases and sign-in
+ * links: they are stored encrypted, decrypted only to send and for admins with the secrets
+ * permission, and cleared once sent. Logs name the recipient and template only.
  */
 export class MailService {
   private readonly transport: Transporter | null;
@@ -30,6 +38,7 @@ export class MailService {
     private readonly config: Pick<Config, 'smtpUrl' | 'publicUrl' | 'mail'>,
     private readonly jobs: JobQueue,
     private readonly credentials: MemberCredentials,
+    private readonly secrets: SecretBox,
     private readonly logger: Logger,
   ) {
     this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
@@ -47,13 +56,13 @@ export class MailService {
     const message = em.create(OutboxMessage, {
       toAddress: request.to,
       subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
       templateKey: request.template,
       member: request.memberId ? em.getReference(Member, request.memberId) : null,
       status: this.transport ? OutboxStatus.PENDING : OutboxStatus.CAPTURED,
       attempts: 0,
     });
+    const body: MailBody = { html: rendered.html, text: rendered.text };
+    message.bodyEnc = this.secrets.encrypt(JSON.stringify(body), SecretAad.outboxBody(message.id));
     await em.flush();
     if (this.transport) {
       await this.jobs.sendMail(
@@ -73,6 +82,25 @@ export class MailService {
       );
     }
     return message;
+  }
+
+  /**
+   * The decrypted body of a loaded message (`bodyEnc` populated); null once sent, or when it cannot
+   * be decrypted (wrong key, or a ciphertext moved from another row).
+   */
+  bodyOf(message: OutboxMessage): MailBody | null {
+    if (!message.bodyEnc) return null;
+    try {
+      const body = JSON.parse(
+        this.secrets.decryptString(message.bodyEnc, SecretAad.outboxBody(message.id)),
+      ) as Partial<MailBody>;
+      return typeof body.html === 'string' && typeof body.text === 'string'
+        ? { html: body.html, text: body.text }
+        : null;
+    } catch (err) {
+      if (err instanceof SecretBoxError || err instanceof SyntaxError) return null;
+      throw err;
+    }
   }
 
   /** The member's WiFi credentials for `location` (called by the sync engine and the admin app). */
@@ -106,7 +134,7 @@ export class MailService {
    * retried with backoff; after the last attempt the message is FAILED and the job completes.
    */
   async deliver(em: EntityManager, messageId: string): Promise<void> {
-    const message = await em.findOne(OutboxMessage, { id: messageId }, { populate: ['html', 'text'] });
+    const message = await em.findOne(OutboxMessage, { id: messageId }, { populate: ['bodyEnc'] });
     if (!message || message.status !== OutboxStatus.PENDING) return;
     const log = { to: message.toAddress, template: message.templateKey, outboxMessageId: message.id };
     if (!this.transport) {
@@ -115,18 +143,30 @@ export class MailService {
       this.logger.info(log, 'mail captured in the outbox (SMTP_URL is not set)');
       return;
     }
+    const body = this.bodyOf(message);
+    if (!body) {
+      // Nothing a retry could fix.
+      message.status = OutboxStatus.FAILED;
+      message.lastError =
+        'the message body is missing or cannot be decrypted (was LANYARD_SECRET_KEY changed?)';
+      await em.flush();
+      this.logger.warn(log, 'mail failed: no readable body');
+      return;
+    }
     message.attempts += 1;
     try {
       await this.transport.sendMail({
         from: this.config.mail.from,
         to: message.toAddress,
         subject: message.subject,
-        html: message.html,
-        text: message.text,
+        html: body.html,
+        text: body.text,
       });
       message.status = OutboxStatus.SENT;
       message.sentAt = new Date();
       message.lastError = null;
+      // Delivered: the passphrase or sign-in link need not stay, even encrypted.
+      message.bodyEnc = null;
       await em.flush();
       this.logger.info({ ...log, attempts: message.attempts }, 'mail sent');
     } catch (err) {

@@ -153,7 +153,7 @@ export async function applySyncPlan(
         where id ${inIds}`,
       [ids],
     );
-    for (const table of ['device', 'member_groups', 'member_pmk'])
+    for (const table of ['device', 'member_groups', 'member_pmk', 'member_session', 'magic_link'])
       await run(`delete from ${table} where member_id ${inIds}`, [ids]);
   }
 

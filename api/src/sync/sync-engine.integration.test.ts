@@ -383,6 +383,10 @@ describe('sync engine', () => {
     await s.run();
     const c1 = (await s.memberRow('c1'))!;
     const c2 = (await s.memberRow('c2'))!;
+    await q(
+      `insert into member_session (id, member_id, location_id, token_hash, expires_at) values ($1, $2, $3, $4, now() + interval '1 day')`,
+      [uuidv7(), c2.id, s.homeLocationId, `h-${s.tag}`],
+    );
     clock = new Date();
     s.set({ members: [s.member('c1')], memberships: [] });
     notifications.length = 0;
@@ -402,6 +406,7 @@ describe('sync engine', () => {
     assert.equal(gone!.passphrase_enc, null);
     assert.equal(gone!.username, `deleted:${c2.id}`);
     assert.equal((await q('select * from access_grant where member_id = $1', [c2.id])).length, 0);
+    assert.equal((await q('select * from member_session where member_id = $1', [c2.id])).length, 0);
     await settle();
     const changed = notifications
       .filter((n) => n.channel === NotifyChannel.memberChanged)

@@ -14,7 +14,16 @@ import { DomainError, ErrorCode, forbidden, notFound, Problems } from '../../com
 import type { Tx } from '../../common/tx.js';
 import { isEmail } from '../../common/validation.js';
 import { decideAccess, type AccessDecision } from '../../domain/access/access-policy.js';
-import { AccessGrant, ActorType, Group, Location, Member, MemberStatus } from '../../entities/index.js';
+import {
+  AccessGrant,
+  ActorType,
+  Group,
+  Location,
+  MagicLink,
+  Member,
+  MemberSession,
+  MemberStatus,
+} from '../../entities/index.js';
 import { notifyMemberChanged } from '../../events/notify.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { refreshEffectiveInterval } from '../access-grants/access-grant.service.js';
@@ -237,8 +246,8 @@ export class MemberService {
   }
 
   /**
-   * Soft delete: the row stays for history (sessions, audit), every secret and device goes, and the
-   * username is freed. `create` with the same email brings the member back.
+   * Soft delete: the row stays for history (audit), every secret, device, portal session and
+   * sign-in link goes, and the username is freed. `create` with the same email brings the member back.
    */
   async delete(tx: Tx, id: string): Promise<Member> {
     const member = await this.getForWrite(tx, id, { whole: true });
@@ -251,6 +260,9 @@ export class MemberService {
     member.groups.removeAll();
     await this.credentials.clear(tx.em, member);
     await tx.em.flush();
+    // A revival (create with the same email) must not bring back old portal sign-ins.
+    await tx.em.nativeDelete(MemberSession, { member: member.id });
+    await tx.em.nativeDelete(MagicLink, { member: member.id });
     await notifyMemberChanged(tx.em, member.id, 'DELETED');
     return member;
   }

@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { hasPermission } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { OutboxMessage, OutboxStatus } from '../../entities/index.js';
 import { txOf, type GqlContext } from '../../graphql/context.js';
@@ -7,7 +6,7 @@ import { connectionComplexity, toConnection } from '../../graphql/relay.js';
 import { OutboxMessageConnection, OutboxMessagePayload } from './outbox.inputs.js';
 
 const BODY_NOTE =
-  'Null unless the caller has the member:secret permission (bodies carry passphrases and links)';
+  'Null unless the caller has the member:secret permission (bodies carry passphrases and links), and once the message was sent';
 
 @Resolver(() => OutboxMessage)
 export class OutboxResolver {
@@ -29,12 +28,12 @@ export class OutboxResolver {
 
   @FieldResolver(() => String, { nullable: true, description: BODY_NOTE })
   async html(@Root() message: OutboxMessage, @Ctx() ctx: GqlContext): Promise<string | null> {
-    return (await this.bodies(message, ctx))?.html ?? null;
+    return (await ctx.services.outbox.body(ctx.em, ctx.actor, message))?.html ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: BODY_NOTE })
   async text(@Root() message: OutboxMessage, @Ctx() ctx: GqlContext): Promise<string | null> {
-    return (await this.bodies(message, ctx))?.text ?? null;
+    return (await ctx.services.outbox.body(ctx.em, ctx.actor, message))?.text ?? null;
   }
 
   @Authorized(Permission.MemberSecret)
@@ -46,13 +45,5 @@ export class OutboxResolver {
     ctx.audit.targetType = 'Member';
     ctx.audit.targetId = memberId;
     return { outboxMessage: await ctx.services.outbox.resendMemberCredentials(txOf(ctx), memberId) };
-  }
-
-  private async bodies(message: OutboxMessage, ctx: GqlContext): Promise<OutboxMessage | null> {
-    if (!hasPermission(ctx.actor, Permission.MemberSecret)) return null;
-    if (message.html === undefined || message.text === undefined) {
-      await ctx.em.populate(message, ['html', 'text']);
-    }
-    return message;
   }
 }

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireStaff, type Actor } from '../../auth/actor.js';
+import { hasPermission, requireStaff, type Actor } from '../../auth/actor.js';
 import { Permission } from '../../auth/permissions.js';
 import { DomainError, ErrorCode } from '../../common/errors.js';
 import { paginate, type Page } from '../../common/pagination.js';
 import type { Tx } from '../../common/tx.js';
 import { Location, MemberStatus, OutboxMessage, type OutboxStatus } from '../../entities/index.js';
-import type { MailService } from '../../mail/mail.service.js';
+import type { MailBody, MailService } from '../../mail/mail.service.js';
 import type { MemberService } from '../members/member.service.js';
 
 /**
@@ -14,6 +14,9 @@ import type { MemberService } from '../members/member.service.js';
  * mails a working link.
  */
 export class OutboxService {
+  /** One decryption per loaded message, shared by its html and text fields. */
+  private readonly bodies = new WeakMap<OutboxMessage, Promise<MailBody | null>>();
+
   constructor(
     private readonly members: MemberService,
     private readonly mail: MailService,
@@ -28,6 +31,17 @@ export class OutboxService {
   ): Promise<Page<OutboxMessage>> {
     requireStaff(actor, Permission.AuditRead);
     return paginate(em, OutboxMessage, status ? { status } : {}, { first, after, order: 'desc' });
+  }
+
+  /** A listed message's body: null without MemberSecret, and once the message was sent. */
+  body(em: EntityManager, actor: Actor | null, message: OutboxMessage): Promise<MailBody | null> {
+    if (!hasPermission(actor, Permission.MemberSecret)) return Promise.resolve(null);
+    let body = this.bodies.get(message);
+    if (!body) {
+      body = em.populate(message, ['bodyEnc']).then(() => this.mail.bodyOf(message));
+      this.bodies.set(message, body);
+    }
+    return body;
   }
 
   /** Sends the member their credentials again, for their first home location (or any location). */

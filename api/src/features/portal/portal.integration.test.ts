@@ -285,6 +285,45 @@ describe('portal sign-in', () => {
     assert.equal(rows[0].n, 0);
   });
 
+  it('waits out the minimum duration after the commit, for known and unknown emails alike', async () => {
+    const m = await createMember(t, owner, [loc.id]);
+    await createGrant(t, owner, {
+      memberId: m.id,
+      kind: 'MEMBERSHIP',
+      locationId: loc.id,
+      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    const portal = t.api.services.portal;
+    const original = portal.pause;
+    const pauses: Array<{ ms: number; committedLinks: number }> = [];
+    // Runs on another connection: it sees the link only once the request's transaction committed.
+    portal.pause = async (ms) => void pauses.push({ ms, committedLinks: await linksOf(m.id) });
+    try {
+      await requestLink(new Browser(), m.email);
+      const unknown = `nobody-${randomBytes(4).toString('hex')}@example.com`;
+      ok(await new Browser().gql(REQUEST, { i: { locationSlug: loc.slug, email: unknown } }));
+    } finally {
+      portal.pause = original;
+    }
+    assert.equal(pauses.length, 2, 'both paths wait');
+    assert.equal(pauses[0]!.committedLinks, 1, 'the known path waits after its commit');
+    for (const p of pauses) assert.ok(p.ms >= 0 && p.ms <= 250 + 16);
+  });
+
+  it('keeps no usable sign-in link in the outbox', async () => {
+    const m = await createMember(t, owner, [loc.id]);
+    await createGrant(t, owner, {
+      memberId: m.id,
+      kind: 'MEMBERSHIP',
+      locationId: loc.id,
+      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
+    const token = await requestLink(new Browser(), m.email);
+    const rows = await sql('select * from outbox_message where member_id = ?', [m.id]);
+    assert.equal(rows.length, 1);
+    assert.ok(!JSON.stringify(rows).includes(token));
+  });
+
   it('sends no link to a member without access at the location', async () => {
     const m = await createMember(t, owner, [loc.id]);
     const browser = new Browser();
@@ -484,6 +523,27 @@ describe('portal sessions', () => {
     const forged = Buffer.from(JSON.stringify({ ...data, e: Date.now() + 3_600_000 })).toString('base64url');
     assert.equal((await browser.get(`/portal-api/profiles/${forged}.${sig}`)).status, 404);
     assert.equal((await browser.get(dl.url)).status, 200);
+  });
+
+  it('ends the sessions and unused links of a deleted member, so a revival does not bring them back', async () => {
+    const { member, browser } = await signedInMember();
+    const pending = await requestLink(new Browser(), member.email);
+    ok(
+      await t.gql(
+        `mutation($id: ID!) { deleteMember(memberId: $id) { member { id } } }`,
+        { id: member.id },
+        { token: owner },
+      ),
+    );
+    const sessions = await sql('select count(*)::int as n from member_session where member_id = ?', [
+      member.id,
+    ]);
+    assert.equal(sessions[0].n, 0);
+    const revived = await createMember(t, owner, [loc.id], { email: member.email });
+    assert.equal(revived.id, member.id);
+    assert.equal(ok(await browser.gql(`{ me { email } }`)).me, null);
+    assert.equal(codeOf(await browser.gql(`{ myPassphrase }`)), 'UNAUTHENTICATED');
+    assert.equal(codeOf(await new Browser().gql(REDEEM, { t: pending })), 'MAGIC_LINK_INVALID');
   });
 
   it('shows why access ended', async () => {
