@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SecretBox } from '../common/crypto/secret-box.js';
 import { createLogger } from '../common/logger.js';
 import type { MemberCredentials } from '../features/members/member-credentials.js';
 import type { JobQueue, MailJobOptions } from '../jobs/job-queue.js';
@@ -34,6 +36,7 @@ describe('MailService.enqueue', () => {
       },
       jobs,
       {} as MemberCredentials,
+      SecretBox.fromHex(randomBytes(32).toString('hex')),
       createLogger('silent'),
     );
     const em = fakeEm();
