@@ -105,6 +105,26 @@ describe('mail delivery over SMTP', () => {
     assert.equal(failed.sentAt, null);
   });
 
+  it('fails a message whose body cannot be decrypted, without sending anything', async () => {
+    const r = ok(
+      await smtp.gql(RESEND, { id: (await createMember(smtp, owner, [loc.id])).id }, { token: owner }),
+    );
+    const source = r.resendMemberCredentials.outboxMessage.id;
+    const id = '01a20be2-0000-7000-8000-0000000000aa';
+    const to = `undecryptable-${Date.now()}@example.com`;
+    // The other row's ciphertext (its AAD names that message), or none if it was sent already.
+    await smtp.api.orm.em.fork().execute(
+      `insert into outbox_message (id, to_address, subject, template_key, status, attempts, body_enc)
+         select ?, ?, subject, template_key, 'PENDING', 0, body_enc from outbox_message where id = ?`,
+      [id, to, source],
+    );
+    await smtp.api.services.mail.deliver(smtp.api.orm.em.fork(), id);
+    const row = await rowOf(smtp, id);
+    assert.equal(row.status, 'FAILED');
+    assert.equal(row.attempts, 0);
+    assert.ok(!sink.received.some((x) => x.to.includes(to)));
+  });
+
   it('shows bodies only to callers with the secrets permission', async () => {
     const key = ok(
       await smtp.gql(
