@@ -302,7 +302,12 @@ describe('activity', () => {
         2,
       );
       await waitFor(
-        async () => notified.filter((p) => JSON.parse(p).memberId === m.id).length === 2,
+        // Only the disconnects' notifications: the member's PMK job may notify PMK_COMPUTED meanwhile.
+        async () =>
+          notified.filter((p) => {
+            const n = JSON.parse(p) as { memberId: string; reason: string };
+            return n.memberId === m.id && n.reason === 'UPDATED';
+          }).length === 2,
         5000,
         'two member-changed notifications',
       );
