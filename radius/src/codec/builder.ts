@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  computeMessageAuthenticator,
   encryptSalted,
   encryptUserPassword,
   MAX_SALTED_PLAINTEXT,
-  md5,
   randomSalt,
+  writeMessageAuthenticator,
+  writePacketDigest,
 } from './crypto.js';
 import {
   Attr,
@@ -346,13 +346,10 @@ export function encodeResponse(
     pos += 2 + ps.length;
   }
   // Header already holds the request authenticator: HMAC and MD5 run over the buffer as is.
-  if (withMa) {
-    computeMessageAuthenticator(buf, HEADER_LENGTH + 2, request.authenticator, secret).copy(
-      buf,
-      HEADER_LENGTH + 2,
-    );
-  }
-  md5(buf, secret).copy(buf, 4);
+  // Both digests read everything they need before writing their result into the buffer.
+  if (withMa)
+    writeMessageAuthenticator(buf, HEADER_LENGTH + 2, request.authenticator, secret, buf, HEADER_LENGTH + 2);
+  writePacketDigest(buf, request.authenticator, secret, buf, 4);
   return buf;
 }
 
@@ -438,7 +435,7 @@ export function encodeRequest(
     maOffset = pos + 2;
     pos = writeMaPlaceholder(buf, pos);
   }
-  if (maOffset >= 0) computeMessageAuthenticator(buf, maOffset, auth, secret).copy(buf, maOffset);
-  if (!randomAuth) md5(buf, secret).copy(buf, 4);
+  if (maOffset >= 0) writeMessageAuthenticator(buf, maOffset, auth, secret, buf, maOffset);
+  if (!randomAuth) writePacketDigest(buf, auth, secret, buf, 4);
   return buf;
 }
