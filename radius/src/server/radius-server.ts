@@ -37,7 +37,7 @@ export class RadiusServer {
   ): Promise<{ authPort: number; acctPort: number }> {
     const bind = (port: number, kind: Port) =>
       new Promise<number>((resolve, reject) => {
-        const socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+        const socket = createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
         socket.once('error', reject);
         socket.on('message', (msg, rinfo) => this.onDatagram(socket, kind, msg, rinfo));
         socket.bind(port, host, () => {
