@@ -44,7 +44,8 @@ export class AccessHandler {
 
   handle(req: RadiusPacket, nas: NasEntry): AccessOutcome {
     this.at = this.now();
-    const callingMac = macFromAttribute(getString(req, Attr.CallingStationId) ?? '') ?? null;
+    const calling = getString(req, Attr.CallingStationId);
+    const callingMac = calling ? macFromAttribute(calling) : null;
     const userName = getString(req, Attr.UserName) ?? null;
 
     if (hasEap(req)) return this.reject(req, nas, null, 'EAP_NOT_SUPPORTED', { userName, mac: callingMac });
@@ -52,7 +53,7 @@ export class AccessHandler {
     const unbound = extractUnboundPpsk(req);
     if (unbound) return this.unboundPpsk(req, nas, unbound, callingMac, userName);
 
-    const macIdentity = macAuthIdentity(req, nas.secret);
+    const macIdentity = macAuthIdentity(req, nas.secret, { userName, callingMac });
     if (macIdentity) return this.macAuth(req, nas, macIdentity, userName);
 
     return this.pap(req, nas, userName, callingMac);
