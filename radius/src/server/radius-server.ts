@@ -1,4 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { PacketBuilder, encodeResponse } from '../codec/builder.js';
@@ -11,6 +13,21 @@ import type { RadiusMetrics } from './metrics.js';
 import { ReplyCache } from './reply-cache.js';
 
 type Port = 'auth' | 'acct';
+
+/**
+ * dgram `lookup`: replies go to rinfo.address, an IP literal, which is answered synchronously
+ * (dns.lookup defers even a literal with process.nextTick, once per reply). Names (a RADIUS_HOST
+ * to bind) still go through dns.lookup.
+ */
+function literalLookup(
+  address: string,
+  options: LookupOneOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(address);
+  if (family) callback(null, address, family);
+  else dnsLookup(address, options, callback);
+}
 
 /**
  * The two UDP sockets and everything before and after a handler: NAS lookup by source address,
@@ -37,7 +54,14 @@ export class RadiusServer {
   ): Promise<{ authPort: number; acctPort: number }> {
     const bind = (port: number, kind: Port) =>
       new Promise<number>((resolve, reject) => {
-        const socket = createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+        const socket = createSocket({
+          type: 'udp4',
+          recvBufferSize: 4 << 20,
+          sendBufferSize: 4 << 20,
+          // Replies go to rinfo.address, always an IP literal: skip dns.lookup (and the
+          // process.nextTick it costs for every send even for a literal).
+          lookup: literalLookup,
+        });
         socket.once('error', reject);
         socket.on('message', (msg, rinfo) => this.onDatagram(socket, kind, msg, rinfo));
         socket.bind(port, host, () => {
