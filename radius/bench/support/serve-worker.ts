@@ -1,32 +1,74 @@
 /**
- * Runs one Lanyard RADIUS worker for a benchmark in its own process, so that the load generator
+ * Runs Lanyard's RADIUS worker for a benchmark in its own process(es), so that the load generator
  * does not share its event loop. Configuration from the environment (DATABASE_URL,
- * LANYARD_SECRET_KEY, RADIUS_JOURNAL_DIR); ports are random. Prints one JSON line once listening,
- * stops on SIGTERM (exit 0, so `--cpu-prof` writes its profile).
+ * LANYARD_SECRET_KEY, RADIUS_JOURNAL_DIR); ports are random. BENCH_WORKERS=N (default 1) runs N
+ * workers under node:cluster sharing the UDP sockets, as `npm start` does with RADIUS_WORKERS=N.
+ * Prints one JSON line once every worker listens (ports, members, the pids whose CPU to count),
+ * stops on SIGTERM (exit 0, so `--cpu-prof` writes its profiles).
  */
+import cluster from 'node:cluster';
 import { destination, pino } from 'pino';
 import { loadRadiusConfig } from '../../src/config.js';
 import { startRadiusWorker } from '../../src/worker.js';
 
-const config = loadRadiusConfig({
-  ...process.env,
-  RADIUS_HOST: '127.0.0.1',
-  RADIUS_AUTH_PORT: '0',
-  RADIUS_ACCT_PORT: '0',
-  RADIUS_METRICS_PORT: '0',
-  LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
-});
-const worker = await startRadiusWorker(config, pino({ level: config.logLevel }, destination(2)));
-process.stdout.write(
-  `${JSON.stringify({
+interface Ready {
+  authPort: number;
+  metricsPort: number | null;
+  members: number;
+  pids: number[];
+}
+
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+
+if (workers > 1 && cluster.isPrimary) {
+  const ready: Ready[] = [];
+  for (let i = 0; i < workers; i++) {
+    cluster.fork().on('message', (m: Ready) => {
+      ready.push(m);
+      if (ready.length === workers) {
+        const ports = new Set(ready.map((r) => r.authPort));
+        if (ports.size !== 1) throw new Error(`workers listen on different ports: ${[...ports].join(', ')}`);
+        process.stdout.write(
+          `${JSON.stringify({ ...ready[0], pids: [process.pid, ...ready.flatMap((r) => r.pids)] })}\n`,
+        );
+      }
+    });
+  }
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    const all = Object.values(cluster.workers ?? {});
+    let left = all.length;
+    for (const w of all) {
+      w?.once('exit', () => {
+        if (--left === 0) process.exit(0);
+      });
+      w?.process.kill('SIGTERM');
+    }
+  });
+} else {
+  const config = loadRadiusConfig({
+    ...process.env,
+    RADIUS_HOST: '127.0.0.1',
+    RADIUS_AUTH_PORT: '0',
+    RADIUS_ACCT_PORT: '0',
+    RADIUS_METRICS_PORT: cluster.isWorker ? '-1' : '0',
+    LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
+  });
+  const worker = await startRadiusWorker(config, pino({ level: config.logLevel }, destination(2)));
+  const ready: Ready = {
     authPort: worker.authPort,
     metricsPort: worker.metricsPort,
     members: worker.snapshot.memberCount,
-  })}\n`,
-);
-let stopping = false;
-process.on('SIGTERM', () => {
-  if (stopping) return;
-  stopping = true;
-  void worker.stop().finally(() => process.exit(0));
-});
+    pids: [process.pid],
+  };
+  if (cluster.isWorker) process.send!(ready);
+  else process.stdout.write(`${JSON.stringify(ready)}\n`);
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    void worker.stop().finally(() => process.exit(0));
+  });
+}

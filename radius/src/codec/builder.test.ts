@@ -37,6 +37,14 @@ const wire = (attrs: readonly RawAttribute[]): string =>
 describe('PacketBuilder: input → bytes', () => {
   const table: Array<{ name: string; build: (b: PacketBuilder) => PacketBuilder; bytes: string }> = [
     { name: 'string', build: (b) => b.add(Attr.UserName, 'bob'), bytes: '0105626f62' },
+    { name: 'UTF-8 string', build: (b) => b.add(Attr.UserName, 'zoë'), bytes: '01067a6fc3ab' },
+    {
+      name: 'tagged UTF-8 string',
+      build: (b) => b.addTagged(Attr.TunnelPrivateGroupId, 2, 'é'),
+      bytes: '510502c3a9',
+    },
+    { name: 'VSA with a number', build: (b) => b.addVsa(14823, 2, 120), bytes: '1a0c000039e7020600000078' },
+    { name: 'VSA with UTF-8', build: (b) => b.addVsa(9, 1, 'ü'), bytes: '1a0a000000090104c3bc' },
     { name: 'uint32', build: (b) => b.add(Attr.SessionTimeout, 3600), bytes: '1b0600000e10' },
     { name: 'uint32 max', build: (b) => b.add(Attr.AcctInterimInterval, 0xffffffff), bytes: '5506ffffffff' },
     { name: 'octets', build: (b) => b.add(Attr.Class, hex('00ff10')), bytes: '190500ff10' },
@@ -124,6 +132,41 @@ describe('PacketBuilder: input → bytes', () => {
     ['u64 negative', () => u64(-1), 'BAD_ATTRIBUTE'],
   ];
   for (const [name, fn, code] of errors) it(`rejects ${name}`, () => throwsCodec(fn, code));
+});
+
+describe('PacketBuilder: storage', () => {
+  it('keeps every value intact past its first 256 bytes (the store grows)', () => {
+    const b = new PacketBuilder();
+    const values = Array.from({ length: 40 }, (_, i) => Buffer.alloc(i * 3, i));
+    for (const v of values) b.add(Attr.Class, v);
+    b.add(Attr.UserName, 'x'.repeat(200)).add(Attr.SessionTimeout, 7);
+    assert.equal(b.attributeCount, 42);
+    assert.deepEqual(
+      b.attributes.map((a) => a.value.toString('hex')),
+      [...values.map((v) => v.toString('hex')), Buffer.from('x'.repeat(200)).toString('hex'), '00000007'],
+    );
+  });
+
+  it('a string of 254 ASCII characters is stored whole and refused by the encoder', () => {
+    const b = new PacketBuilder().add(Attr.Class, 'a'.repeat(254));
+    assert.equal(b.attributes[0]!.value.length, 254);
+    const request = parsePacket(RFC2865_REQUEST);
+    throwsCodec(() => encodeResponse(request, Code.AccessAccept, b, SECRET), 'BAD_ATTRIBUTE');
+  });
+
+  for (const [name, add] of [
+    ['a negative number', (b: PacketBuilder) => b.add(Attr.SessionTimeout, -1)],
+    ['a fraction', (b: PacketBuilder) => b.add(Attr.SessionTimeout, 1.5)],
+    ['a VSA with a bad vendor id', (b: PacketBuilder) => b.addVsa(-1, 1, 'x')],
+    ['a VSA with a bad vendor type', (b: PacketBuilder) => b.addVsa(9, 256, 'x')],
+    ['an object', (b: PacketBuilder) => b.add(Attr.Class, {} as unknown as string)],
+  ] as const) {
+    it(`${name}: CodecError, nothing stored`, () => {
+      const b = new PacketBuilder();
+      assert.throws(() => add(b), CodecError);
+      assert.equal(b.attributeCount, 0);
+    });
+  }
 });
 
 describe('PacketBuilder: salted attributes', () => {

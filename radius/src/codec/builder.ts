@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  computeMessageAuthenticator,
   encryptSalted,
   encryptUserPassword,
   MAX_SALTED_PLAINTEXT,
-  md5,
   randomSalt,
+  writeMessageAuthenticator,
+  writePacketDigest,
 } from './crypto.js';
 import {
   Attr,
@@ -51,14 +51,18 @@ export function u64(value: number | bigint): Buffer {
   return b;
 }
 
-/** Vendor-Specific value: Vendor-Id(4) | sub-type | sub-length | data. */
-function vsaValue(vendorId: number, vendorType: number, data: Buffer): Buffer {
+function checkVendor(vendorId: number, vendorType: number): void {
   if (!Number.isInteger(vendorId) || vendorId < 0 || vendorId > 0xffffffff) {
     throw new CodecError('BAD_VSA', `vendor id ${vendorId}`);
   }
   if (!Number.isInteger(vendorType) || vendorType < 0 || vendorType > 255) {
     throw new CodecError('BAD_VSA', `vendor type ${vendorType}`);
   }
+}
+
+/** Vendor-Specific value: Vendor-Id(4) | sub-type | sub-length | data. */
+function vsaValue(vendorId: number, vendorType: number, data: Buffer): Buffer {
+  checkVendor(vendorId, vendorType);
   const out = Buffer.allocUnsafe(6 + data.length);
   out.writeUInt32BE(vendorId, 0);
   out[4] = vendorType;
@@ -82,15 +86,71 @@ function checkTag(tag: number): void {
  * Collects attributes for one packet, in order. Values are encoded immediately (salted values
  * need the request authenticator, which the caller passes). Limits are checked by the encoders:
  * an attribute over 253 bytes is split if it is EAP-Message and rejected otherwise.
+ *
+ * Values are written into one growing byte slab as they are added (no Buffer per attribute: a
+ * reply is built for every Access-Request); `attributes` materialises views on demand.
  */
 export class PacketBuilder {
-  private readonly entries: RawAttribute[] = [];
-  private readonly salts = new Set<number>();
+  private slab: Buffer = Buffer.allocUnsafe(256);
+  private used = 0;
+  private readonly types: number[] = [];
+  /** Start and end of each value in the slab. */
+  private readonly bounds: number[] = [];
+  private salts: Set<number> | null = null;
+
+  /** Room for n more bytes; returns where they go. */
+  private reserve(n: number): number {
+    if (this.used + n > this.slab.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.slab.length * 2, this.used + n));
+      this.slab.copy(bigger, 0, 0, this.used);
+      this.slab = bigger;
+    }
+    const at = this.used;
+    this.used += n;
+    return at;
+  }
+
+  private commit(type: number, start: number): void {
+    this.types.push(type);
+    this.bounds.push(start, this.used);
+  }
+
+  /** Writes a value (uint32, UTF-8 string or bytes) at the end of the slab; returns its start. */
+  private writeValue(value: AttributeValue): number {
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) toBytes(value); // throws
+      const at = this.reserve(4);
+      this.slab.writeUInt32BE(value, at);
+      return at;
+    }
+    if (typeof value === 'string') {
+      // Short ASCII (the usual case) byte by byte; anything else through the UTF-8 encoder.
+      let ascii = value.length <= 253;
+      for (let i = 0; ascii && i < value.length; i++) if (value.charCodeAt(i) > 0x7f) ascii = false;
+      if (ascii) {
+        const at = this.reserve(value.length);
+        for (let i = 0; i < value.length; i++) this.slab[at + i] = value.charCodeAt(i);
+        return at;
+      }
+      value = Buffer.from(value, 'utf8');
+    }
+    if (!Buffer.isBuffer(value)) toBytes(value); // throws
+    const at = this.reserve(value.length);
+    value.copy(this.slab, at);
+    return at;
+  }
+
+  private push(type: number, value: Buffer): void {
+    const at = this.reserve(value.length);
+    value.copy(this.slab, at);
+    this.commit(type, at);
+  }
 
   /** A top-level attribute; numbers are encoded as uint32. */
   add(type: number, value: AttributeValue): this {
     checkType(type);
-    this.entries.push({ type, value: toBytes(value) });
+    const at = this.writeValue(value);
+    this.commit(type, at);
     return this;
   }
 
@@ -101,29 +161,40 @@ export class PacketBuilder {
   addTagged(type: number, tag: number, value: AttributeValue): this {
     checkType(type);
     checkTag(tag);
-    let out: Buffer;
     if (typeof value === 'number') {
       if (!Number.isInteger(value) || value < 0 || value > 0xffffff) {
         throw new CodecError('BAD_ATTRIBUTE', `tagged integer ${value} does not fit 3 bytes`);
       }
-      out = Buffer.from([tag, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
+      const at = this.reserve(4);
+      this.slab.writeUInt32BE(value, at);
+      this.slab[at] = tag;
+      this.commit(type, at);
     } else {
-      const data = toBytes(value);
-      out = Buffer.allocUnsafe(1 + data.length);
-      out[0] = tag;
-      data.copy(out, 1);
+      if (!Buffer.isBuffer(value) && typeof value !== 'string') toBytes(value); // throws
+      const at = this.reserve(1);
+      this.slab[at] = tag;
+      this.writeValue(value);
+      this.commit(type, at);
     }
-    this.entries.push({ type, value: out });
     return this;
   }
 
   /** One vendor attribute in its own Vendor-Specific attribute (RFC 2865 §5.26 format). */
   addVsa(vendorId: number, vendorType: number, value: AttributeValue): this {
-    this.entries.push({ type: Attr.VendorSpecific, value: vsaValue(vendorId, vendorType, toBytes(value)) });
+    checkVendor(vendorId, vendorType);
+    if (typeof value !== 'number' && typeof value !== 'string' && !Buffer.isBuffer(value)) toBytes(value);
+    const at = this.reserve(6);
+    this.slab.writeUInt32BE(vendorId, at);
+    this.slab[at + 4] = vendorType;
+    const data = this.writeValue(value);
+    // Oversized data keeps its length here and is rejected by the encoder (BAD_ATTRIBUTE).
+    this.slab[at + 5] = Math.min(255, 2 + this.used - data);
+    this.commit(Attr.VendorSpecific, at);
     return this;
   }
 
   private salt(): Buffer {
+    this.salts ??= new Set();
     for (;;) {
       const s = randomSalt();
       const key = s.readUInt16BE(0);
@@ -149,10 +220,10 @@ export class PacketBuilder {
   ): this {
     checkTag(tag);
     const enc = this.encryptSalted(toBytes(password), secret, requestAuthenticator);
-    const out = Buffer.allocUnsafe(1 + enc.length);
-    out[0] = tag;
-    enc.copy(out, 1);
-    this.entries.push({ type: Attr.TunnelPassword, value: out });
+    const at = this.reserve(1 + enc.length);
+    this.slab[at] = tag;
+    enc.copy(this.slab, at + 1);
+    this.commit(Attr.TunnelPassword, at);
     return this;
   }
 
@@ -168,7 +239,7 @@ export class PacketBuilder {
     requestAuthenticator: Buffer,
   ): this {
     const enc = this.encryptSalted(plaintext, secret, requestAuthenticator);
-    this.entries.push({ type: Attr.VendorSpecific, value: vsaValue(vendorId, vendorType, enc) });
+    this.push(Attr.VendorSpecific, vsaValue(vendorId, vendorType, enc));
     return this;
   }
 
@@ -195,10 +266,7 @@ export class PacketBuilder {
       if (data.length > 253) throw new CodecError('BAD_TLV', `TLV ${t} of ${data.length} bytes`);
       parts.push(Buffer.from([t, 2 + data.length]), data);
     }
-    this.entries.push({
-      type: Attr.VendorSpecific,
-      value: vsaValue(vendorId, vendorType, Buffer.concat(parts)),
-    });
+    this.push(Attr.VendorSpecific, vsaValue(vendorId, vendorType, Buffer.concat(parts)));
     return this;
   }
 
@@ -219,13 +287,13 @@ export class PacketBuilder {
         frag[0] = extType;
         frag[1] = more ? 0x80 : 0x00;
         value.copy(frag, 2, pos, pos + n);
-        this.entries.push({ type, value: frag });
+        this.push(type, frag);
         pos += n;
       } while (pos < value.length);
     } else if (type >= 241 && type <= 244) {
       if (value.length > 252)
         throw new CodecError('BAD_EXTENDED', `${type}.${extType} of ${value.length} bytes`);
-      this.entries.push({ type, value: Buffer.concat([Buffer.from([extType]), value]) });
+      this.push(type, Buffer.concat([Buffer.from([extType]), value]));
     } else {
       throw new CodecError('BAD_EXTENDED', `type ${String(type)} is not extended`);
     }
@@ -242,13 +310,67 @@ export class PacketBuilder {
 
   /** Number of attributes collected (long-extended fragments count one each; EAP-Message before splitting). */
   get attributeCount(): number {
-    return this.entries.length;
+    return this.types.length;
   }
 
-  /** The collected attributes, in order (read-only view for tests and logs). */
+  /** The collected attributes, in order (views into the builder's bytes, for tests, logs, encodeRequest). */
   get attributes(): readonly RawAttribute[] {
-    return this.entries;
+    const out: RawAttribute[] = [];
+    for (let i = 0; i < this.types.length; i++) {
+      out.push({
+        type: this.types[i]!,
+        value: this.slab.subarray(this.bounds[2 * i]!, this.bounds[2 * i + 1]!),
+      });
+    }
+    return out;
   }
+
+  /** Attribute bytes this builder encodes to (EAP-Message split; MA skipped if asked). */
+  encodedSize(skipMa: boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.types.length; i++) {
+      const type = this.types[i]!;
+      if (skipMa && type === Attr.MessageAuthenticator) continue;
+      n += entrySize(type, this.bounds[2 * i + 1]! - this.bounds[2 * i]!);
+    }
+    return n;
+  }
+
+  /** Writes the attributes at buf[pos…]; returns the end. */
+  writeTo(buf: Buffer, pos: number, skipMa: boolean): number {
+    for (let i = 0; i < this.types.length; i++) {
+      const type = this.types[i]!;
+      if (skipMa && type === Attr.MessageAuthenticator) continue;
+      pos = writeEntry(buf, pos, type, this.slab, this.bounds[2 * i]!, this.bounds[2 * i + 1]!);
+    }
+    return pos;
+  }
+}
+
+function entrySize(type: number, len: number): number {
+  if (len <= MAX_ATTRIBUTE_VALUE) return 2 + len;
+  if (type === Attr.EapMessage) return len + 2 * Math.ceil(len / MAX_ATTRIBUTE_VALUE);
+  throw new CodecError('BAD_ATTRIBUTE', `attribute ${type} of ${len} bytes (max ${MAX_ATTRIBUTE_VALUE})`);
+}
+
+/** One attribute (value = src[start..end)), EAP-Message split in 253-byte chunks. */
+function writeEntry(buf: Buffer, pos: number, type: number, src: Buffer, start: number, end: number): number {
+  const len = end - start;
+  if (len <= MAX_ATTRIBUTE_VALUE) {
+    buf[pos] = type;
+    buf[pos + 1] = 2 + len;
+    if (len <= 32) for (let i = 0; i < len; i++) buf[pos + 2 + i] = src[start + i]!;
+    else src.copy(buf, pos + 2, start, end);
+    return pos + 2 + len;
+  }
+  for (let off = start; off < end; off += MAX_ATTRIBUTE_VALUE) {
+    const n = Math.min(MAX_ATTRIBUTE_VALUE, end - off);
+    buf[pos] = type;
+    buf[pos + 1] = 2 + n;
+    src.copy(buf, pos + 2, off, off + n);
+    pos += 2 + n;
+  }
+  return pos;
 }
 
 /** Attribute bytes needed for `entries` (EAP-Message split in 253-byte chunks). */
@@ -256,14 +378,7 @@ function encodedSize(entries: readonly RawAttribute[], skipMa: boolean): number 
   let n = 0;
   for (const e of entries) {
     if (skipMa && e.type === Attr.MessageAuthenticator) continue;
-    const len = e.value.length;
-    if (len <= MAX_ATTRIBUTE_VALUE) n += 2 + len;
-    else if (e.type === Attr.EapMessage) n += len + 2 * Math.ceil(len / MAX_ATTRIBUTE_VALUE);
-    else
-      throw new CodecError(
-        'BAD_ATTRIBUTE',
-        `attribute ${e.type} of ${len} bytes (max ${MAX_ATTRIBUTE_VALUE})`,
-      );
+    n += entrySize(e.type, e.value.length);
   }
   return n;
 }
@@ -271,21 +386,7 @@ function encodedSize(entries: readonly RawAttribute[], skipMa: boolean): number 
 function writeEntries(buf: Buffer, pos: number, entries: readonly RawAttribute[], skipMa: boolean): number {
   for (const e of entries) {
     if (skipMa && e.type === Attr.MessageAuthenticator) continue;
-    const v = e.value;
-    if (v.length <= MAX_ATTRIBUTE_VALUE) {
-      buf[pos] = e.type;
-      buf[pos + 1] = 2 + v.length;
-      v.copy(buf, pos + 2);
-      pos += 2 + v.length;
-      continue;
-    }
-    for (let off = 0; off < v.length; off += MAX_ATTRIBUTE_VALUE) {
-      const n = Math.min(MAX_ATTRIBUTE_VALUE, v.length - off);
-      buf[pos] = e.type;
-      buf[pos + 1] = 2 + n;
-      v.copy(buf, pos + 2, off, off + n);
-      pos += 2 + n;
-    }
+    pos = writeEntry(buf, pos, e.type, e.value, 0, e.value.length);
   }
   return pos;
 }
@@ -328,7 +429,7 @@ export function encodeResponse(
   // verify one with a different vector, so it is left out unless asked for.
   const withMa = opts.messageAuthenticator ?? code !== Code.AccountingResponse;
   const proxyStates = getAttrs(request, Attr.ProxyState);
-  let length = HEADER_LENGTH + (withMa ? 18 : 0) + encodedSize(attrs.attributes, true);
+  let length = HEADER_LENGTH + (withMa ? 18 : 0) + attrs.encodedSize(true);
   for (const ps of proxyStates) length += 2 + ps.length;
   if (length > MAX_PACKET_LENGTH) throw new CodecError('TOO_LONG', `reply of ${length} bytes`);
 
@@ -338,7 +439,7 @@ export function encodeResponse(
   buf.writeUInt16BE(length, 2);
   request.authenticator.copy(buf, 4, 0, 16);
   let pos = withMa ? writeMaPlaceholder(buf, HEADER_LENGTH) : HEADER_LENGTH;
-  pos = writeEntries(buf, pos, attrs.attributes, true);
+  pos = attrs.writeTo(buf, pos, true);
   for (const ps of proxyStates) {
     buf[pos] = Attr.ProxyState;
     buf[pos + 1] = 2 + ps.length;
@@ -346,13 +447,10 @@ export function encodeResponse(
     pos += 2 + ps.length;
   }
   // Header already holds the request authenticator: HMAC and MD5 run over the buffer as is.
-  if (withMa) {
-    computeMessageAuthenticator(buf, HEADER_LENGTH + 2, request.authenticator, secret).copy(
-      buf,
-      HEADER_LENGTH + 2,
-    );
-  }
-  md5(buf, secret).copy(buf, 4);
+  // Both digests read everything they need before writing their result into the buffer.
+  if (withMa)
+    writeMessageAuthenticator(buf, HEADER_LENGTH + 2, request.authenticator, secret, buf, HEADER_LENGTH + 2);
+  writePacketDigest(buf, request.authenticator, secret, buf, 4);
   return buf;
 }
 
@@ -438,7 +536,7 @@ export function encodeRequest(
     maOffset = pos + 2;
     pos = writeMaPlaceholder(buf, pos);
   }
-  if (maOffset >= 0) computeMessageAuthenticator(buf, maOffset, auth, secret).copy(buf, maOffset);
-  if (!randomAuth) md5(buf, secret).copy(buf, 4);
+  if (maOffset >= 0) writeMessageAuthenticator(buf, maOffset, auth, secret, buf, maOffset);
+  if (!randomAuth) writePacketDigest(buf, auth, secret, buf, 4);
   return buf;
 }

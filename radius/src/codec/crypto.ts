@@ -8,19 +8,19 @@
  *
  * Pure functions over Buffers: nothing here keeps state, so every function is re-entrant.
  */
-import * as crypto from 'node:crypto';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { equalBytes, hmacFinish, hmacMd5Key, hmacStart, Md5 } from './md5.js';
 import { Attr, Code, CodecError, HEADER_LENGTH, type RadiusPacket } from './packet.js';
 
 const ZERO16 = Buffer.alloc(16);
 
-// One-shot crypto.hash (Node ≥ 20.12) skips the Hash object and is ~25 % faster on the short
-// inputs of the password chains; createHash is the fallback.
-const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
+// MD5 and HMAC-MD5 in JS with per-secret precomputed HMAC pads (md5.ts explains why). One
+// scratch instance: every function below is synchronous and finishes its digest before returning.
+const h = new Md5();
 
-export function md5(...parts: Buffer[]): Buffer {
-  if (oneShot) return oneShot('md5', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
-  const h = createHash('md5');
+/** MD5 of the concatenated parts (a new 16-byte Buffer). */
+export function md5(...parts: Uint8Array[]): Buffer {
+  h.reset();
   for (const p of parts) h.update(p);
   return h.digest();
 }
@@ -51,22 +51,40 @@ function messageAuthenticatorOffsets(p: RadiusPacket): { offset: number; length:
 
 /**
  * HMAC-MD5(secret, packet with the authenticator field replaced by `headerAuthenticator` and the
- * Message-Authenticator value (at `maOffset`) zeroed), without copying the packet.
+ * Message-Authenticator value (at `maOffset`) zeroed), written to out[outOffset..+16], without
+ * copying the packet or allocating.
  */
+export function writeMessageAuthenticator(
+  raw: Buffer,
+  maOffset: number,
+  headerAuthenticator: Uint8Array,
+  secret: Buffer,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  const key = hmacMd5Key(secret);
+  hmacStart(h, key)
+    .update(raw, 0, 4)
+    .update(headerAuthenticator)
+    .update(raw, HEADER_LENGTH, maOffset)
+    .zeros(16)
+    .update(raw, maOffset + 16, raw.length);
+  hmacFinish(h, key, out, outOffset);
+}
+
+/** As writeMessageAuthenticator, into a new Buffer. */
 export function computeMessageAuthenticator(
   raw: Buffer,
   maOffset: number,
   headerAuthenticator: Buffer,
   secret: Buffer,
 ): Buffer {
-  const h = createHmac('md5', secret);
-  h.update(raw.subarray(0, 4));
-  h.update(headerAuthenticator);
-  h.update(raw.subarray(HEADER_LENGTH, maOffset));
-  h.update(ZERO16);
-  h.update(raw.subarray(maOffset + 16));
-  return h.digest();
+  const out = Buffer.allocUnsafe(16);
+  writeMessageAuthenticator(raw, maOffset, headerAuthenticator, secret, out, 0);
+  return out;
 }
+
+const expectedMa = new Uint8Array(16);
 
 /**
  * Checks the Message-Authenticator (RFC 3579 §3.2).
@@ -100,18 +118,44 @@ export function verifyMessageAuthenticator(
     return 'INVALID';
   }
   const { offset } = found[0]!;
-  const expected = computeMessageAuthenticator(p.raw, offset, headerAuth, secret);
-  return timingSafeEqual(expected, p.raw.subarray(offset, offset + 16)) ? 'VALID' : 'INVALID';
+  writeMessageAuthenticator(p.raw, offset, headerAuth, secret, expectedMa, 0);
+  return equalBytes(expectedMa, 0, p.raw, offset, 16) ? 'VALID' : 'INVALID';
+}
+
+/** MD5(Code|Id|Len|auth|Attrs|Secret) over a packet into out[outOffset..+16], without copying it. */
+export function writePacketDigest(
+  raw: Buffer,
+  headerAuthenticator: Uint8Array,
+  secret: Uint8Array,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  h.reset()
+    .update(raw, 0, 4)
+    .update(headerAuthenticator)
+    .update(raw, HEADER_LENGTH, raw.length)
+    .update(secret)
+    .digestInto(out, outOffset);
 }
 
 /** MD5(Code|Id|Len|auth|Attrs|Secret) over a packet, without copying it. */
 export function packetDigest(raw: Buffer, headerAuthenticator: Buffer, secret: Buffer): Buffer {
-  return createHash('md5')
-    .update(raw.subarray(0, 4))
-    .update(headerAuthenticator)
-    .update(raw.subarray(HEADER_LENGTH))
-    .update(secret)
-    .digest();
+  const out = Buffer.allocUnsafe(16);
+  writePacketDigest(raw, headerAuthenticator, secret, out, 0);
+  return out;
+}
+
+const expectedDigest = new Uint8Array(16);
+
+/** Whether MD5(Code|Id|Len|auth|Attrs|Secret) equals `expected` (constant time, no allocation). */
+function packetDigestMatches(
+  raw: Buffer,
+  headerAuthenticator: Uint8Array,
+  secret: Buffer,
+  expected: Buffer,
+): boolean {
+  writePacketDigest(raw, headerAuthenticator, secret, expectedDigest, 0);
+  return expected.length === 16 && equalBytes(expectedDigest, 0, expected, 0, 16);
 }
 
 /**
@@ -121,7 +165,7 @@ export function packetDigest(raw: Buffer, headerAuthenticator: Buffer, secret: B
  */
 export function verifyRequestAuthenticator(p: RadiusPacket, secret: Buffer): boolean {
   if (!hasComputedRequestAuthenticator(p.code)) return false;
-  return timingSafeEqual(packetDigest(p.raw, ZERO16, secret), p.authenticator);
+  return packetDigestMatches(p.raw, ZERO16, secret, p.authenticator);
 }
 
 /**
@@ -135,14 +179,17 @@ export function verifyResponse(
   secret: Buffer,
 ): boolean {
   if (requestAuthenticator.length !== 16) return false;
-  if (!timingSafeEqual(packetDigest(response.raw, requestAuthenticator, secret), response.authenticator)) {
+  if (!packetDigestMatches(response.raw, requestAuthenticator, secret, response.authenticator)) {
     return false;
   }
   return verifyMessageAuthenticator(response, secret, requestAuthenticator) !== 'INVALID';
 }
 
-/** XOR of b into a (same length), in place. */
-function xorInto(out: Buffer, outOffset: number, a: Buffer, aOffset: number, b: Buffer): void {
+/** One 16-byte keystream block of the hiding chains. */
+const pad = new Uint8Array(16);
+
+/** out[outOffset..+16] = a[aOffset..+16] XOR b[0..16]. */
+function xorInto(out: Uint8Array, outOffset: number, a: Uint8Array, aOffset: number, b: Uint8Array): void {
   for (let i = 0; i < 16; i++) out[outOffset + i] = a[aOffset + i]! ^ b[i]!;
 }
 
@@ -158,11 +205,12 @@ export function encryptUserPassword(
   const padded = Buffer.alloc(len);
   p.copy(padded);
   const out = Buffer.allocUnsafe(len);
-  let prev: Buffer = authenticator;
   for (let i = 0; i < len; i += 16) {
-    const b = md5(secret, prev);
-    xorInto(out, i, padded, i, b);
-    prev = out.subarray(i, i + 16);
+    h.reset().update(secret);
+    if (i === 0) h.update(authenticator);
+    else h.update(out, i - 16, i);
+    h.digestInto(pad, 0);
+    xorInto(out, i, padded, i, pad);
   }
   return out;
 }
@@ -177,11 +225,12 @@ export function decryptUserPassword(value: Buffer, authenticator: Buffer, secret
     throw new CodecError('BAD_ATTRIBUTE', `User-Password of ${value.length} bytes`);
   }
   const out = Buffer.allocUnsafe(value.length);
-  let prev: Buffer = authenticator;
   for (let i = 0; i < value.length; i += 16) {
-    const b = md5(secret, prev);
-    xorInto(out, i, value, i, b);
-    prev = value.subarray(i, i + 16);
+    h.reset().update(secret);
+    if (i === 0) h.update(authenticator);
+    else h.update(value, i - 16, i);
+    h.digestInto(pad, 0);
+    xorInto(out, i, value, i, pad);
   }
   let end = out.length;
   while (end > 0 && out[end - 1] === 0) end--;

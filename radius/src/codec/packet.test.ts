@@ -429,6 +429,8 @@ describe('macFromAttribute', () => {
     ['aabb.ccdd.eeff', 'aa:bb:cc:dd:ee:ff'],
     ['aabbcc-ddeeff', 'aa:bb:cc:dd:ee:ff'],
     [' 96 1b 74 ac 43 ae ', '96:1b:74:ac:43:ae'],
+    ['\taa-bb-cc-dd-ee-ff\r\n', 'aa:bb:cc:dd:ee:ff'],
+    ['\u00a0AA-BB-CC-DD-EE-FF\u3000', 'aa:bb:cc:dd:ee:ff'], // non-ASCII whitespace: the regex path
   ];
   for (const [input, out] of good)
     it(`${JSON.stringify(input)} → ${out}`, () => assert.equal(macFromAttribute(input), out));
@@ -441,9 +443,30 @@ describe('macFromAttribute', () => {
     'gg-bb-cc-dd-ee-ff',
     'aa_bb_cc_dd_ee_ff',
     'x'.repeat(1000),
+    'aa-bb-cc-dd-ee-f\u212a',
+    'aa-bb-cc-dd-ee-ff-0',
   ]) {
     it(`${JSON.stringify(input.slice(0, 20))} → null`, () => assert.equal(macFromAttribute(input), null));
   }
+
+  it('agrees with the reference definition (strip [-:.\\s], 12 hex digits) on 20,000 random strings', () => {
+    const reference = (s: string): string | null => {
+      if (s.length > 64) return null;
+      const hex = s.replace(/[-:.\s]/g, '').toLowerCase();
+      return /^[0-9a-f]{12}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
+    };
+    const alphabet = ['a', 'F', '0', '9', 'g', '-', ':', '.', ' ', '\t', '_', '\u00a0', '\u212a', 'é'];
+    let seed = 42;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly hex digits with separators, so that many inputs are valid MACs.
+      let s = '';
+      const len = 10 + rand(10);
+      for (let j = 0; j < len; j++)
+        s += rand(3) ? '0123456789abcdefABCDEF'[rand(22)] : alphabet[rand(alphabet.length)];
+      assert.equal(macFromAttribute(s), reference(s), JSON.stringify(s));
+    }
+  });
 });
 
 describe('parseCalledStationId', () => {

@@ -470,6 +470,23 @@ const HEX12 = /^[0-9a-f]{12}$/;
  */
 export function macFromAttribute(s: string): string | null {
   if (typeof s !== 'string' || s.length > 64) return null;
+  // Hot path (every Access-Request): one pass over ASCII; anything else takes the regex path.
+  let out = '';
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c > 0x7f) return macFromAttributeSlow(s);
+    if (c === 0x2d || c === 0x3a || c === 0x2e || c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    if (c >= 0x41 && c <= 0x46) c += 0x20; // A-F → a-f
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) || digits === 12) return null;
+    if (digits > 0 && digits % 2 === 0) out += ':';
+    out += String.fromCharCode(c);
+    digits++;
+  }
+  return digits === 12 ? out : null;
+}
+
+function macFromAttributeSlow(s: string): string | null {
   const hex = s.replace(/[-:.\s]/g, '').toLowerCase();
   if (!HEX12.test(hex)) return null;
   return `${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}:${hex.slice(8, 10)}:${hex.slice(10, 12)}`;

@@ -619,3 +619,42 @@ describe('AccessHandler: sequences', () => {
     );
   });
 });
+
+describe('AccessHandler: work per request', () => {
+  // groupsOf feeds the decision (VLAN, policy) and the reply (policy name): once per request.
+  const rows: Array<[string, NasVendor, RequestBuilder, number, number]> = [
+    [
+      'PAP accept (Meraki: Filter-Id from the group)',
+      'meraki',
+      papRequest(ALICE.username, ALICE.passphrase),
+      ACCEPT,
+      1,
+    ],
+    ['MAC-auth accept (Aruba: role from the group)', 'aruba', macAuthRequest(ALICE.mac!), ACCEPT, 1],
+    ['PAP reject, disabled member', 'generic', papRequest(BOB.username, BOB.passphrase), REJECT, 1],
+    ['PAP reject, wrong password (no decision)', 'generic', papRequest(ALICE.username, 'nope'), REJECT, 0],
+  ];
+  for (const [name, vendor, request, code, calls] of rows) {
+    it(`${name}: groups resolved ${calls} time(s)`, () => {
+      const { snapshot, handler } = setup();
+      const nas = nasFor(snapshot, vendor);
+      let n = 0;
+      const groupsOf = snapshot.groupsOf.bind(snapshot);
+      snapshot.groupsOf = (m) => {
+        n++;
+        return groupsOf(m);
+      };
+      const reply = parsePacket(handler.handle(request(nas), nas).reply);
+      assert.equal(reply.code, code);
+      assert.equal(n, calls);
+    });
+  }
+
+  it('an auth event carries the time of its request and a User-Name without NUL bytes', () => {
+    const { snapshot, store, handler } = setup();
+    const nas = nasFor(snapshot, 'generic');
+    handler.handle(papRequest('ali\0ce', 'x')(nas), nas);
+    assert.equal(store.events[0]!.username, 'alice');
+    assert.equal(store.events[0]!.at.getTime(), NOW.getTime());
+  });
+});

@@ -4,7 +4,7 @@ import { PacketBuilder, encodeResponse } from '../codec/builder.js';
 import { decryptUserPassword } from '../codec/crypto.js';
 import { Attr, Code, getAttr, getString, macFromAttribute, type RadiusPacket } from '../codec/packet.js';
 import type { UnboundMatcher } from '../ppsk/matcher.js';
-import type { MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
+import type { GroupEntry, MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
 import type { AuthEventRecord, WriteStore } from '../store/write-store.js';
 import { fillAccept } from './reply-profile.js';
 import { extractUnboundPpsk, hasEap, macAuthIdentity } from './request-info.js';
@@ -30,6 +30,8 @@ export interface AccessHandlerOptions {
  */
 export class AccessHandler {
   private readonly now: () => Date;
+  /** The time of the request being handled (one clock read per request). */
+  private at = new Date(0);
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -41,7 +43,9 @@ export class AccessHandler {
   }
 
   handle(req: RadiusPacket, nas: NasEntry): AccessOutcome {
-    const callingMac = macFromAttribute(getString(req, Attr.CallingStationId) ?? '') ?? null;
+    this.at = this.now();
+    const calling = getString(req, Attr.CallingStationId);
+    const callingMac = calling ? macFromAttribute(calling) : null;
     const userName = getString(req, Attr.UserName) ?? null;
 
     if (hasEap(req)) return this.reject(req, nas, null, 'EAP_NOT_SUPPORTED', { userName, mac: callingMac });
@@ -49,7 +53,7 @@ export class AccessHandler {
     const unbound = extractUnboundPpsk(req);
     if (unbound) return this.unboundPpsk(req, nas, unbound, callingMac, userName);
 
-    const macIdentity = macAuthIdentity(req, nas.secret);
+    const macIdentity = macAuthIdentity(req, nas.secret, { userName, callingMac });
     if (macIdentity) return this.macAuth(req, nas, macIdentity, userName);
 
     return this.pap(req, nas, userName, callingMac);
@@ -134,12 +138,21 @@ export class AccessHandler {
     member: MemberEntry,
     ctx: { userName: string | null; mac: string | null; passphrase?: boolean; pmk?: Buffer | null },
   ): AccessOutcome {
-    const decision = this.decide(member, nas);
+    // Groups are resolved once: the decision needs them, and so does the reply (policy name).
+    const groups = this.snapshot.groupsOf(member);
+    const decision = this.evaluate(member, groups, nas, this.at);
     if (!decision.allowed) return this.reject(req, nas, method, decision.reason, { ...ctx, member });
-    return this.accept(req, nas, method, member, decision, decision.reason, ctx);
+    return this.accept(req, nas, method, member, decision, decision.reason, {
+      ...ctx,
+      policyName: groups[0]?.name ?? null,
+    });
   }
 
   decide(member: MemberEntry, nas: NasEntry): AccessDecision {
+    return this.evaluate(member, this.snapshot.groupsOf(member), nas, this.now());
+  }
+
+  private evaluate(member: MemberEntry, groups: GroupEntry[], nas: NasEntry, now: Date): AccessDecision {
     const location = this.snapshot.locations.get(nas.locationId);
     return decideAccess(
       {
@@ -147,7 +160,7 @@ export class AccessHandler {
         status: member.status,
         roaming: member.roaming,
         homeLocationIds: member.homeLocationIds,
-        groups: this.snapshot.groupsOf(member),
+        groups,
       },
       member.grants,
       {
@@ -155,7 +168,7 @@ export class AccessHandler {
         timezone: location?.timezone ?? 'UTC',
         defaultVlanId: location?.defaultVlanId ?? null,
       },
-      this.now(),
+      now,
       { maxSessionTimeoutSeconds: this.opts.maxSessionTimeoutSeconds },
     );
   }
@@ -167,10 +180,15 @@ export class AccessHandler {
     member: MemberEntry | null,
     decision: AccessDecision | null,
     reason: string,
-    ctx: { userName: string | null; mac: string | null; passphrase?: boolean; pmk?: Buffer | null },
+    ctx: {
+      userName: string | null;
+      mac: string | null;
+      passphrase?: boolean;
+      pmk?: Buffer | null;
+      policyName?: string | null;
+    },
   ): AccessOutcome {
     const b = new PacketBuilder();
-    const groupName = member ? (this.snapshot.groupsOf(member)[0]?.name ?? null) : null;
     fillAccept(
       nas.vendor,
       b,
@@ -183,7 +201,7 @@ export class AccessHandler {
         classValue: member ? `lanyard:${member.id}` : 'lanyard:-',
         passphrase: ctx.passphrase && member ? member.passphrase : null,
         pmk: ctx.pmk ?? null,
-        policyName: groupName,
+        policyName: ctx.policyName ?? null,
       },
       { secret: nas.secret, requestAuthenticator: req.authenticator },
     );
@@ -217,11 +235,12 @@ export class AccessHandler {
     decision: AccessDecision | null,
   ): void {
     const event: AuthEventRecord = {
-      at: this.now(),
+      at: this.at,
       nasClientId: nas.id,
       locationId: nas.locationId,
       memberId: member?.id ?? null,
-      username: ctx.userName?.slice(0, 253) ?? null,
+      // NUL cannot be stored in a PostgreSQL text column: one such User-Name must not block the queue.
+      username: ctx.userName ? ctx.userName.slice(0, 253).replaceAll('\0', '') : null,
       mac: ctx.mac,
       method: method ?? 'PAP',
       result: accepted ? 'ACCEPT' : 'REJECT',

@@ -29,6 +29,11 @@ const macBytes = (mac: string | null): Buffer | null =>
   mac ? Buffer.from(mac.replaceAll(':', ''), 'hex') : null;
 
 export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
+  // Only the attributes that carry a handshake make this a PPSK request; PAP and MAC-auth
+  // requests (the bulk) stop here without parsing anything else.
+  let carriers = false;
+  for (const a of p.attributes) if (a.type === 245 || a.type === Attr.VendorSpecific) carriers = true;
+  if (!carriers) return null;
   // Called-Station-Id is usually "AP-MAC:SSID" (MikroTik, hostapd, most controllers).
   const station = parseCalledStationId(getString(p, Attr.CalledStationId) ?? '');
   const called = { apMac: station.mac, ssid: station.ssid };
@@ -76,13 +81,23 @@ export function extractUnboundPpsk(p: RadiusPacket): UnboundPpskData | null {
  * Ruckus and MikroTik ask. Anything else is a password login and goes to PAP: a MAC typed as a
  * username with some password must never skip the password check.
  */
-export function macAuthIdentity(p: RadiusPacket, secret: Buffer): string | null {
-  const userName = getString(p, Attr.UserName);
+export function macAuthIdentity(
+  p: RadiusPacket,
+  secret: Buffer,
+  /** User-Name and the Calling-Station-Id's MAC when the caller has read them already. */
+  read?: { userName: string | null; callingMac: string | null },
+): string | null {
+  const userName = read ? read.userName : getString(p, Attr.UserName);
   if (!userName) return null;
   const asMac = macFromAttribute(userName);
   if (!asMac) return null;
-  const calling = getString(p, Attr.CallingStationId);
-  if (!calling || macFromAttribute(calling) !== asMac) return null;
+  let callingMac: string | null;
+  if (read) callingMac = read.callingMac;
+  else {
+    const calling = getString(p, Attr.CallingStationId);
+    callingMac = calling ? macFromAttribute(calling) : null;
+  }
+  if (!callingMac || callingMac !== asMac) return null;
   const encrypted = getAttr(p, Attr.UserPassword);
   if (encrypted) {
     let password: string;

@@ -1,8 +1,11 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { PacketBuilder, encodeResponse } from '../codec/builder.js';
 import { verifyMessageAuthenticator, verifyRequestAuthenticator } from '../codec/crypto.js';
-import { Code, CodecError, parsePacket, type RadiusPacket } from '../codec/packet.js';
+import { Attr, Code, CodecError, getAttr, parsePacket, type RadiusPacket } from '../codec/packet.js';
 import type { AccessHandler } from '../handlers/access.handler.js';
 import type { AccountingHandler } from '../handlers/accounting.handler.js';
 import type { NasEntry, Snapshot } from '../snapshot/snapshot.js';
@@ -12,13 +15,28 @@ import { ReplyCache } from './reply-cache.js';
 type Port = 'auth' | 'acct';
 
 /**
+ * dgram `lookup`: replies go to rinfo.address, an IP literal, which is answered synchronously
+ * (dns.lookup defers even a literal with process.nextTick, once per reply). Names (a RADIUS_HOST
+ * to bind) still go through dns.lookup.
+ */
+function literalLookup(
+  address: string,
+  options: LookupOneOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(address);
+  if (family) callback(null, address, family);
+  else dnsLookup(address, options, callback);
+}
+
+/**
  * The two UDP sockets and everything before and after a handler: NAS lookup by source address,
  * parsing, authenticator checks, duplicate detection, metrics. A datagram that fails any check is
  * dropped and counted — a RADIUS server never answers what it cannot authenticate.
  */
 export class RadiusServer {
   private readonly sockets: Partial<Record<Port, Socket>> = {};
-  private readonly cache = new ReplyCache();
+  private readonly caches: Record<Port, ReplyCache> = { auth: new ReplyCache(), acct: new ReplyCache() };
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -36,7 +54,14 @@ export class RadiusServer {
   ): Promise<{ authPort: number; acctPort: number }> {
     const bind = (port: number, kind: Port) =>
       new Promise<number>((resolve, reject) => {
-        const socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+        const socket = createSocket({
+          type: 'udp4',
+          recvBufferSize: 4 << 20,
+          sendBufferSize: 4 << 20,
+          // Replies go to rinfo.address, always an IP literal: skip dns.lookup (and the
+          // process.nextTick it costs for every send even for a literal).
+          lookup: literalLookup,
+        });
         socket.once('error', reject);
         socket.on('message', (msg, rinfo) => this.onDatagram(socket, kind, msg, rinfo));
         socket.bind(port, host, () => {
@@ -47,7 +72,10 @@ export class RadiusServer {
         });
       });
     const result = { authPort: await bind(authPort, 'auth'), acctPort: await bind(acctPort, 'acct') };
-    this.sweepTimer = setInterval(() => this.cache.sweep(), 5000);
+    this.sweepTimer = setInterval(() => {
+      this.caches.auth.sweep();
+      this.caches.acct.sweep();
+    }, 5000);
     this.sweepTimer.unref();
     return result;
   }
@@ -59,8 +87,9 @@ export class RadiusServer {
     );
   }
 
-  private onDatagram(socket: Socket, kind: Port, msg: Buffer, rinfo: RemoteInfo): void {
-    const started = process.hrtime.bigint();
+  /** One datagram from `rinfo` on the `kind` port; the reply, if any, goes out through `socket`. */
+  onDatagram(socket: Pick<Socket, 'send'>, kind: Port, msg: Buffer, rinfo: RemoteInfo): void {
+    const started = performance.now();
     const nas = this.snapshot.nasFor(rinfo.address);
     if (!nas) {
       this.drop('UNKNOWN_SOURCE');
@@ -73,35 +102,53 @@ export class RadiusServer {
       this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'MALFORMED');
       return;
     }
-    this.metrics.packets.inc({ port: kind, code: String(req.code) });
-    const key = `${kind}|${rinfo.address}|${rinfo.port}|${req.identifier}`;
-    const cached = this.cache.lookup(key, req.authenticator);
+    this.metrics.packets.inc(kind, req.code);
+    const cache = this.caches[kind];
+    const now = Date.now();
+    const cached = cache.lookup(rinfo.address, rinfo.port, req.identifier, req.authenticator, now);
     if (cached !== undefined) {
       this.metrics.duplicates.inc();
       if (cached) socket.send(cached, rinfo.port, rinfo.address);
       return;
     }
-    let outcome: Promise<Buffer | null>;
+    // dispatch authenticates the request before anything is cached: null = dropped.
+    let outcome: Buffer | null | Promise<Buffer | null>;
     try {
-      outcome = Promise.resolve(this.dispatch(kind, req, nas, rinfo));
+      outcome = this.dispatch(kind, req, nas, rinfo);
     } catch (err) {
-      outcome = Promise.reject(err);
+      this.failed(err);
+      return;
     }
+    if (outcome === null) return;
+    if (Buffer.isBuffer(outcome)) {
+      // Access-Requests are answered synchronously: no promise, no in-flight mark.
+      cache.store(rinfo.address, rinfo.port, req.identifier, req.authenticator, outcome, now);
+      socket.send(outcome, rinfo.port, rinfo.address);
+      this.metrics.latency.observe(kind, (performance.now() - started) / 1000);
+      return;
+    }
+    // Accounting waits for the database: retransmissions meanwhile are ignored, not processed twice.
+    const authenticator = Buffer.from(req.authenticator);
+    cache.begin(rinfo.address, rinfo.port, req.identifier, authenticator, now);
     outcome
       .then((reply) => {
         if (!reply) {
-          this.cache.forget(key);
+          cache.forget(rinfo.address, rinfo.port, req.identifier, authenticator);
           return;
         }
-        this.cache.store(key, reply);
+        cache.store(rinfo.address, rinfo.port, req.identifier, authenticator, reply);
         socket.send(reply, rinfo.port, rinfo.address);
-        this.metrics.latency.observe({ port: kind }, Number(process.hrtime.bigint() - started) / 1e9);
+        this.metrics.latency.observe(kind, (performance.now() - started) / 1000);
       })
       .catch((err: unknown) => {
-        this.cache.forget(key);
-        this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'HANDLER_ERROR');
-        if (!(err instanceof CodecError)) this.logger.error({ err }, 'handler failed');
+        cache.forget(rinfo.address, rinfo.port, req.identifier, authenticator);
+        this.failed(err);
       });
+  }
+
+  private failed(err: unknown): void {
+    this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'HANDLER_ERROR');
+    if (!(err instanceof CodecError)) this.logger.error({ err }, 'handler failed');
   }
 
   private dispatch(
@@ -120,14 +167,15 @@ export class RadiusServer {
       if (req.code !== Code.AccessRequest) return this.drop('UNEXPECTED_CODE');
       const ma = verifyMessageAuthenticator(req, nas.secret);
       if (ma === 'INVALID') return this.drop('BAD_MESSAGE_AUTHENTICATOR');
-      if (ma === 'ABSENT' && nas.requireMessageAuthenticator)
-        return this.drop('MISSING_MESSAGE_AUTHENTICATOR');
+      if (ma === 'ABSENT') {
+        if (nas.requireMessageAuthenticator) return this.drop('MISSING_MESSAGE_AUTHENTICATOR');
+        // FreeRADIUS `limit_proxy_state`: Proxy-State is echoed verbatim, which hands a Blast-RADIUS
+        // attacker chosen bytes in the reply; without a Message-Authenticator it is not accepted.
+        if (getAttr(req, Attr.ProxyState) !== undefined)
+          return this.drop('PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR');
+      }
       const outcome = this.access.handle(req, nas);
-      this.metrics.decisions.inc({
-        method: outcome.method ?? 'NONE',
-        result: outcome.accepted ? 'ACCEPT' : 'REJECT',
-        reason: outcome.reason,
-      });
+      this.metrics.decisions.inc(outcome.method ?? 'NONE', outcome.accepted, outcome.reason);
       return outcome.reply;
     }
     if (req.code === Code.StatusServer) {
