@@ -300,6 +300,7 @@ export interface MemberFilter {
   status?: MemberStatus | null;
   locationId?: string | null;
   groupId?: string | null;
+  integrationId?: string | null;
   hasAccess?: boolean | null;
 }
 export const MEMBERS: TypedDocumentNode<

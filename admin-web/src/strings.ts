@@ -135,6 +135,7 @@ export const strings = {
     status: 'Status',
     location: 'Location',
     group: 'Group',
+    integration: 'Platform',
     access: 'Access now',
     withAccess: 'Has access',
     withoutAccess: 'No access',

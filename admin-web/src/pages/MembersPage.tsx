@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
+import { INTEGRATIONS } from '../graphql-integrations';
 import {
   Anchor,
   Badge,
@@ -31,16 +32,19 @@ export default function MembersPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [locationId, setLocationId] = useState<string | null>(null);
   const [groupId, setGroupId] = useState<string | null>(null);
+  const [integrationId, setIntegrationId] = useState<string | null>(null);
   const [access, setAccess] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const canWrite = useCanWrite('members');
   const locations = useLocationOptions();
   const groups = useGroupOptions();
+  const integrations = useQuery(INTEGRATIONS).data?.integrations ?? [];
   const filter: MemberFilter = {
     search: debounced.trim() || null,
     status: (status as MemberStatus) || null,
     locationId,
     groupId,
+    integrationId,
     hasAccess: access === 'yes' ? true : access === 'no' ? false : null,
   };
   const { data, previousData, error, refetch, fetchMore, loading } = useQuery(MEMBERS, {
@@ -92,6 +96,17 @@ export default function MembersPage() {
           onChange={setGroupId}
           w={180}
         />
+        {integrations.length > 0 ? (
+          <Select
+            label={t.integration}
+            clearable
+            placeholder={strings.common.any}
+            data={integrations.map((i) => ({ value: i.id, label: i.name }))}
+            value={integrationId}
+            onChange={setIntegrationId}
+            w={180}
+          />
+        ) : null}
         <Select
           label={t.access}
           clearable
