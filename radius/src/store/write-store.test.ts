@@ -57,3 +57,29 @@ describe('WriteStore.authEvent queue cap', () => {
     assert.equal(queued.at(-1)!.username, `user-${total - 1}`);
   });
 });
+
+describe('WriteStore: access points last seen', () => {
+  it('stamps last_seen_at of the access points in a written batch, at most once a minute each', async () => {
+    const queries: Array<{ sql: string; params: unknown[] }> = [];
+    const db = {
+      query: async (sql: string, params: unknown[]) => {
+        queries.push({ sql, params });
+        return { rows: [] };
+      },
+    } as unknown as pg.Pool;
+    const journal = { replay: async () => undefined } as unknown as Journal<AccountingRecord>;
+    const s = new WriteStore(db, journal, pino({ level: 'silent' }));
+    const at = (nas: string, n: number) => ({ ...event(n), nasClientId: nas });
+    s.authEvent(at('nas-a', 1));
+    s.authEvent(at('nas-b', 2));
+    s.authEvent(at('nas-a', 3));
+    await s.flush();
+    const seen = () => queries.filter((q) => q.sql.includes('last_seen_at'));
+    assert.equal(seen().length, 1);
+    assert.deepEqual([...(seen()[0]!.params[0] as string[])].sort(), ['nas-a', 'nas-b']);
+
+    s.authEvent(at('nas-a', 4));
+    await s.flush();
+    assert.equal(seen().length, 1, 'not again within the minute');
+  });
+});

@@ -118,6 +118,23 @@ export class WriteStore {
     }
   }
 
+  private readonly nasSeenWritten = new Map<string, number>();
+
+  /** NasClient.last_seen_at for the access points in a batch, at most once a minute each. */
+  private async markNasSeen(batch: AuthEventRecord[]): Promise<void> {
+    const now = Date.now();
+    const due = [...new Set(batch.map((e) => e.nasClientId))].filter(
+      (id) => now - (this.nasSeenWritten.get(id) ?? 0) >= NAS_SEEN_INTERVAL_MS,
+    );
+    if (!due.length) return;
+    try {
+      await this.db.query('update nas_client set last_seen_at = now() where id = any($1::uuid[])', [due]);
+      for (const id of due) this.nasSeenWritten.set(id, now);
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'NAS last-seen deferred');
+    }
+  }
+
   flush(): Promise<void> {
     this.flushing ??= this.doFlush().finally(() => (this.flushing = null));
     return this.flushing;
@@ -192,6 +209,7 @@ export class WriteStore {
           ],
         );
         this.stats.eventsWritten += batch.length;
+        await this.markNasSeen(batch);
       } catch (err) {
         this.stats.writeErrors++;
         this.events.unshift(...batch);
@@ -206,6 +224,9 @@ export class WriteStore {
     }
   }
 }
+
+/** How often one NAS's last_seen_at is written at most (the admin app shows it to the minute). */
+export const NAS_SEEN_INTERVAL_MS = 60_000;
 
 /**
  * UUIDv7s (the same layout as @lanyard/api's uuidv7) for a batch: one randomBytes and one hex
