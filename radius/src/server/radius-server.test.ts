@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RemoteInfo } from 'node:dgram';
 import { pino } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { PacketBuilder, encodeRequest } from '../codec/builder.js';
 import { verifyResponse } from '../codec/crypto.js';
 import { Attr, Code, getAttrs, parsePacket } from '../codec/packet.js';
@@ -292,5 +293,24 @@ describe('RadiusServer metrics', () => {
     // Counts are not lost or doubled by a second scrape.
     const again = await h.registry.metrics();
     assert.match(again, /^lanyard_radius_packets_total\{port="auth",code="1"\} 2$/m);
+  });
+
+  it("cluster: the primary sums the workers' counts and histograms (AggregatorRegistry)", async () => {
+    const a = harness();
+    const b = harness();
+    await a.deliver('auth', pap(a.nas));
+    await b.deliver('auth', pap(b.nas));
+    await b.deliver('auth', pap(b.nas, { id: 9, authenticator: OTHER_AUTH }));
+    const merged = await AggregatorRegistry.aggregate([
+      await a.registry.getMetricsAsJSON(),
+      await b.registry.getMetricsAsJSON(),
+    ]).metrics();
+    assert.match(merged, /^lanyard_radius_packets_total\{port="auth",code="1"\} 3$/m);
+    assert.match(merged, /^lanyard_radius_request_seconds_count\{port="auth"\} 3$/m);
+    assert.match(merged, /^lanyard_radius_request_seconds_bucket\{le="\+Inf",port="auth"\} 3$/m);
+    assert.match(
+      merged,
+      /^lanyard_radius_decisions_total\{method="PAP",result="ACCEPT",reason="ALLOWED"\} 3$/m,
+    );
   });
 });
