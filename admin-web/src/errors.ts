@@ -104,6 +104,10 @@ export function problemSentences(fields: Record<string, string[]>): string[] {
 /** "must be at least 12 characters" → "Must be at least 12 characters", for a message under a field. */
 export const asSentence = (message: string): string => message.charAt(0).toUpperCase() + message.slice(1);
 
+/** The messages for one form field, as sentences (undefined when the field is fine). */
+export const fieldError = (e: Described | null, f: string): string | undefined =>
+  e?.fields[f]?.map(asSentence).join(' ');
+
 /** The session is gone or unusable: the app should show the sign-in form. */
 export const needsSignIn = (error: unknown): boolean => {
   const code = errorCode(error);

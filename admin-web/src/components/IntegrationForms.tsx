@@ -21,7 +21,7 @@ import {
 } from '../graphql-integrations';
 import { credentialsFor, missingCredentials } from '../integrations';
 import { strings } from '../strings';
-import { fieldError } from './LocationForm';
+import { fieldError } from '../errors';
 import { ErrorAlert, localProblems, useAction } from './ui';
 
 const t = strings.integrations;

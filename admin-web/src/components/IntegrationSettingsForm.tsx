@@ -25,7 +25,7 @@ import {
 } from '../graphql-integrations';
 import { duplicatePlanIds, NO_WIFI, planRowsOf, settingsInput, type PlanRow } from '../integrations';
 import { strings } from '../strings';
-import { fieldError } from './LocationForm';
+import { fieldError } from '../errors';
 import { ErrorAlert, useAction } from './ui';
 import { useGroupOptions } from './useLocations';
 

@@ -11,14 +11,13 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
-import { asSentence, type Described } from '../errors';
+import { fieldError } from '../errors';
 import { CREATE_LOCATION, LOCATIONS, UPDATE_LOCATION, type LocationRow } from '../graphql';
 import { slugify, SLUG_RE } from '../slug';
 import { strings } from '../strings';
 import { ErrorAlert, localProblems, useAction } from './ui';
 
 const t = strings.locations;
-export const fieldError = (e: Described | null, f: string) => e?.fields[f]?.map(asSentence).join(' ');
 
 function browserTimeZone(): string {
   try {

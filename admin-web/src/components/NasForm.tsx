@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { CREATE_NAS, LOCATIONS, NAS_CLIENTS, type NasRow, type NasVendor } from '../graphql';
 import { configSnippet, radiusServerFrom, VENDORS, type Vendor } from '../snippets';
 import { strings } from '../strings';
-import { fieldError } from './LocationForm';
+import { fieldError } from '../errors';
 import { CopyText, ErrorAlert, localProblems, SecretValue, useAction } from './ui';
 
 const t = strings.accessPoints;

@@ -1,14 +1,13 @@
 import { useMutation } from '@apollo/client/react';
 import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { asSentence, describeError, type Described } from '../errors';
+import { describeError, fieldError, type Described } from '../errors';
 import { SETUP_FIRST_ADMIN } from '../graphql';
 import { strings } from '../strings';
 import { AuthLayout } from './AuthLayout';
 import { ErrorSummary, localProblems } from './ErrorSummary';
 
 const MIN_PASSWORD = 12;
-const fieldError = (e: Described | null, f: string) => e?.fields[f]?.map(asSentence).join(' ');
 
 /** First run: no administrator exists yet; the account created here is the OWNER. */
 export function SetupScreen({ onDone }: { onDone: (created: boolean) => void }) {

@@ -1,13 +1,11 @@
 import { useMutation } from '@apollo/client/react';
 import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { asSentence, describeError, type Described } from '../errors';
+import { describeError, fieldError, type Described } from '../errors';
 import { LOGIN } from '../graphql';
 import { strings } from '../strings';
 import { AuthLayout } from './AuthLayout';
 import { ErrorSummary, localProblems } from './ErrorSummary';
-
-const fieldError = (e: Described | null, f: string) => e?.fields[f]?.map(asSentence).join(' ');
 
 /** Email + password; the API answers with an HttpOnly session cookie and a readable CSRF cookie. */
 export function SignInScreen({ onSignedIn }: { onSignedIn: () => void }) {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Modal, MultiSelect, Stack, Table, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { fieldError } from '../components/LocationForm';
+import { fieldError } from '../errors';
 import {
   ConfirmButton,
   Empty,

@@ -13,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { fieldError } from '../components/LocationForm';
+import { fieldError } from '../errors';
 import {
   ConfirmButton,
   Empty,

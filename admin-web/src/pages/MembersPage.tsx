@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type FormEvent } from 'react';
-import { fieldError } from '../components/LocationForm';
+import { fieldError } from '../errors';
 import { Empty, ErrorAlert, Loading, PageTitle, QueryError, useAction, useCanWrite } from '../components/ui';
 import { useGroupOptions, useLocationOptions } from '../components/useLocations';
 import { CREATE_MEMBER, MEMBERS, type MemberFilter, type MemberStatus } from '../graphql';

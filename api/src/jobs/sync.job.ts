@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import { Integration, IntegrationHealth, SyncRun, SyncRunStatus, SyncTrigger } from '../entities/index.js';
 import type { RunDispatcher, SyncRunner } from '../features/integrations/integration.service.js';
 import { readIntegrationSettings } from '../integrations/integration-settings.js';
+import { lockKey } from '../sync/sync-engine.js';
 
 export const SYNC_TICK_QUEUE = 'sync-tick';
 /** A full reconcile at least this often, whatever the schedule's incremental runs do. */
@@ -120,7 +121,7 @@ export class SyncJobs implements RunDispatcher {
     };
     try {
       for (const run of running) {
-        const key = `lanyard:sync:${run.integration_id}`;
+        const key = lockKey(run.integration_id);
         const { rows } = await conn.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
         if (!rows[0]?.ok) continue; // still running somewhere
         try {

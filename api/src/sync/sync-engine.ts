@@ -43,7 +43,8 @@ export interface SyncEngineDeps {
 /** PMKs of up to this many members are queued one job each; beyond, one backfill job. */
 const PMK_JOBS_PER_MEMBER_LIMIT = 100;
 
-const lockKey = (integrationId: string) => `lanyard:sync:${integrationId}`;
+/** The advisory-lock key of an integration's syncs (also probed by the scheduler). */
+export const lockKey = (integrationId: string) => `lanyard:sync:${integrationId}`;
 
 /** Queued runs the lock holder serves after its own before leaving the rest to the scheduler. */
 const MAX_DRAIN = 50;

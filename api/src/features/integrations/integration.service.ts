@@ -297,7 +297,6 @@ export class IntegrationService {
         union select member_id from access_grant where integration_id = ?`,
       [id, id],
     );
-    await tx.em.execute('delete from access_grant where integration_id = ?', [id]);
     for (const { id: memberId } of affected) await notifyMemberChanged(tx.em, memberId, 'GRANTS_CHANGED');
     tx.em.remove(integration);
     await tx.em.flush();
