@@ -335,6 +335,69 @@ test('Entity_Field, relation and from_/to_ range filters', async () => {
   });
 });
 
+test('lists present only what they need: same answers as presenting every record first', async () => {
+  const now = () => new Date('2025-01-20T12:00:00Z');
+  const lazy = new NexudusSimulator({ seed: 11, now });
+  const eager = new NexudusSimulator({ seed: 11, now, eagerLists: true });
+  for (const sim of [lazy, eager]) {
+    sim.seedCommunity({
+      businesses: 2,
+      coworkersPerBusiness: 40,
+      teamsPerBusiness: 4,
+      bookingsPerBusiness: 6,
+    });
+    const c = sim.state.coworkerContracts[2]!;
+    sim.update('coworkerContracts', c.Id, { CancellationDate: '2025-01-19T00:00:00Z' }); // stored Active, derived false
+    sim.update('coworkers', sim.state.coworkers[5]!.Id, { Active: false });
+  }
+  const cw = lazy.state.coworkers[9]!;
+  const team = lazy.state.teams[1]!;
+  const [b1] = lazy.state.businesses;
+  const paths = [
+    '/api/spaces/coworkers?page=2&size=7',
+    '/api/spaces/coworkers?orderBy=FullName&dir=-1&size=10',
+    '/api/spaces/coworkers?orderby=TariffName&size=15', // derived sort field
+    '/api/spaces/coworkers?orderBy=teamnames&dir=descending&size=15',
+    `/api/spaces/coworkers?Coworker_Email=${encodeURIComponent(cw.Email.toUpperCase())}`,
+    '/api/spaces/coworkers?Coworker_Active=false&size=100',
+    `/api/spaces/coworkers?coworker_teamnames=${encodeURIComponent(team.Name)}&size=100`, // derived
+    `/api/spaces/coworkers?Coworker_TariffId=${lazy.state.tariffs[0]!.Id}&size=100`, // derived over a stored name
+    `/api/spaces/coworkers?Coworker_InvoicingBusiness=${b1!.Id}&size=100`,
+    `/api/spaces/coworkers?Coworker_InvoicingBusiness_Name=${encodeURIComponent(b1!.Name)}&size=100`,
+    `/api/spaces/coworkers?from_Coworker_UpdatedOn=2024-06-01T00:00&to_Coworker_CreatedOn=2024-12-01&size=100`,
+    `/api/spaces/coworkers?Id=${cw.Id}`,
+    `/api/spaces/coworkers?UniqueId=${cw.UniqueId}`,
+    '/api/spaces/coworkers?Coworker_NoSuchField=1&status=Confirmed&size=3',
+    '/api/spaces/coworkers?Coworker_Email=nobody@example.com', // empty: the sample record path
+    `/api/billing/coworkercontracts?CoworkerContract_Coworker=${lazy.state.coworkerContracts[2]!.CoworkerId}&CoworkerContract_Active=true`,
+    '/api/billing/coworkercontracts?CoworkerContract_Active=true&size=30&page=2',
+    '/api/billing/coworkercontracts?coworkercontract_active=false&size=100',
+    '/api/billing/coworkercontracts?CoworkerContract_Coworker_Active=false&size=100', // related record
+    '/api/billing/coworkercontracts?orderBy=StartDateLocal&size=12',
+    `/api/spaces/bookings?from_Booking_ToTime=2025-01-20T00:00&size=100`,
+    `/api/spaces/bookings?Booking_Resource_Business=${b1!.Id}&orderBy=ResourceName`,
+    `/api/spaces/checkins?Checkin_Business=${b1!.Id}`,
+    `/api/spaces/teams?Team_Business_Name=${encodeURIComponent(b1!.Name)}`,
+    `/api/spaces/teams?Team_CoworkerIds=${cw.Id}`,
+  ];
+  const [lazyBase, eagerBase] = [await lazy.start(), await eager.start()];
+  try {
+    for (const path of paths) {
+      const [a, b] = [await getJson(lazyBase, path), await getJson(eagerBase, path)];
+      assert.equal(a.status, 200, path);
+      assert.deepEqual(a.body, b.body, path);
+    }
+    // the paths exercise something: non-empty answers, a derived filter that differs from the stored value
+    const active = (await getJson(lazyBase, paths[16]!)).body;
+    assert.ok(active.TotalItems > 30);
+    const ended = (await getJson(lazyBase, paths[17]!)).body;
+    assert.ok(ended.Records.some((r: any) => r.Id === lazy.state.coworkerContracts[2]!.Id));
+  } finally {
+    await lazy.stop();
+    await eager.stop();
+  }
+});
+
 test('throttle: 409 + Retry-After + empty body; configurable 429', async () => {
   await withSim(async (sim, base) => {
     sim.throttleNext(2);
