@@ -80,8 +80,16 @@ export interface SyncState {
   /** Upstream location id → Lanyard location id. */
   locationMappings: Record<string, string>;
   locations: CurrentLocation[];
-  /** Members linked to this integration, and members whose email appears in the snapshot. */
+  /**
+   * Members linked to this integration, and members whose email appears in the snapshot. For a
+   * PARTIAL snapshot it may hold only the people the snapshot is about (with `population` set).
+   */
   members: CurrentMember[];
+  /**
+   * Members of this integration that are not deleted (the safety hold's population), when
+   * `members` does not hold them all; otherwise counted from `members`.
+   */
+  population?: number;
   /** This integration's grants. */
   grants: CurrentGrant[];
   /** This integration's groups and the groups its plan mappings name. */
@@ -298,7 +306,7 @@ export function computeSyncPlan(input: DiffInput): SyncPlan {
   const population = new Set<string>();
   for (const m of state.members)
     if (m.sourceExternalIds.length > 0 && m.status !== 'DELETED') population.add(m.id);
-  plan.safety.population = population.size;
+  plan.safety.population = state.population ?? population.size;
 
   const notify = new Map<string, MemberChangeReason>();
   const touch = (memberId: string, reason: MemberChangeReason) => {

@@ -25,10 +25,11 @@ import {
   type UpstreamMembership,
   type UpstreamSnapshot,
 } from '../integrations/connector.js';
-import type { IntegrationSettings } from '../integrations/integration-settings.js';
+import { readIntegrationSettings, type IntegrationSettings } from '../integrations/integration-settings.js';
 import type { ConnectorRegistry } from '../integrations/registry.js';
 import { sealCredentials } from './credential-store.js';
 import { SyncEngine, type SyncRequest } from './sync-engine.js';
+import { loadSyncState } from './sync-state.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const secrets = SecretBox.fromHex('11'.repeat(32));
@@ -783,6 +784,56 @@ describe('sync engine', () => {
     assert.equal(run.deleted, 1);
     assert.equal((await s.memberRow('c1'))!.status, 'ACTIVE');
     assert.equal((await s.byEmail('c2'))!.status, 'DELETED');
+  });
+
+  it('a PARTIAL run reads only the people it is about; the safety hold still counts everyone', async () => {
+    const s = await scenario();
+    const all = Array.from({ length: 40 }, (_, i) => s.member(`c${i}`));
+    const contracts = all.map((m, i) => s.membership(`k${i}`, m.externalId));
+    s.set({ members: all, memberships: contracts });
+    await s.run();
+    const idOf = async (ext: string) => (await s.memberRow(ext))!.id;
+
+    // c2 now holds k5 (c5's contract until now): c5 and its grant come along, nobody else
+    const partial: UpstreamSnapshot = {
+      ...emptySnapshot(),
+      scope: { kind: 'PARTIAL', memberExternalIds: ['c1', 'c2'] },
+      members: [all[1]!, all[2]!],
+      memberships: [contracts[1]!, { ...contracts[5]!, memberExternalId: 'c2' }],
+    };
+    const state = await loadSyncState(
+      orm.em.fork(),
+      s.integration.id,
+      partial,
+      readIntegrationSettings({}),
+      () => 'fp',
+    );
+    assert.deepEqual(
+      state.members.map((m) => m.id).sort(),
+      [await idOf('c1'), await idOf('c2'), await idOf('c5')].sort(),
+    );
+    assert.deepEqual(state.grants.map((g) => g.sourceRef).sort(), [
+      'membership:k1',
+      'membership:k2',
+      'membership:k5',
+    ]);
+    assert.equal(state.population, 40);
+
+    // webhook runs taking access from 6 of 40 people (15 %) apply; from 10 of 40 (25 %) are held
+    const partialOf = (ids: string[]) => ({
+      scope: { kind: 'PARTIAL' as const, memberExternalIds: ids },
+      members: all.filter((m) => ids.includes(m.externalId)),
+      memberships: [],
+    });
+    const six = all.slice(10, 16).map((m) => m.externalId);
+    s.set(partialOf(six));
+    const applied = await s.run({ mode: 'MEMBERS', memberExternalIds: six }, SyncTrigger.WEBHOOK);
+    assert.equal(applied.status, SyncRunStatus.SUCCEEDED, applied.error ?? '');
+    const ten = all.slice(20, 30).map((m) => m.externalId);
+    s.set(partialOf(ten));
+    const held = await s.run({ mode: 'MEMBERS', memberExternalIds: ten }, SyncTrigger.WEBHOOK);
+    assert.equal(held.status, SyncRunStatus.HELD);
+    assert.match(held.heldReason ?? '', /10 of 40 members/);
   });
 
   it('the credential email hook gets only new members that are ACTIVE with access now', async () => {

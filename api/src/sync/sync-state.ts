@@ -52,10 +52,35 @@ export async function loadSyncState(
     'select id, timezone, vlan_pool_start is not null and vlan_pool_end is not null as has_pool from location',
   );
 
-  // members linked to this integration, or matching an upstream email
-  const scope = `(select member_id as id from member_source where integration_id = ?
-                  union select id from member where email_normalized in (select jsonb_array_elements_text(?::jsonb)))`;
-  const params = [integrationId, json([...emails])];
+  // FULL: members linked to this integration, or matching an upstream email. PARTIAL: only the
+  // people the snapshot is about — members with a source in its scope, matching an upstream email,
+  // or holding a grant it names — since the diff leaves everyone else alone; the safety hold's
+  // population is then counted apart.
+  const partial = snapshot.scope.kind === 'PARTIAL';
+  let scope: string;
+  let params: unknown[];
+  let grantRefs: string[] = [];
+  if (!partial) {
+    scope = `(select member_id as id from member_source where integration_id = ?
+              union select id from member where email_normalized in (select jsonb_array_elements_text(?::jsonb)))`;
+    params = [integrationId, json([...emails])];
+  } else {
+    const externalIds = new Set([
+      ...(snapshot.scope.kind === 'PARTIAL' ? snapshot.scope.memberExternalIds : []),
+      ...snapshot.members.map((m) => m.externalId),
+    ]);
+    grantRefs = [
+      ...snapshot.memberships.map((m) => `membership:${m.externalId}`),
+      ...snapshot.bookings.map((b) => `booking:${b.externalId}`),
+      ...snapshot.checkIns.map((c) => `checkin:${c.externalId}`),
+    ];
+    scope = `(select member_id as id from member_source
+               where integration_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb))
+              union select id from member where email_normalized in (select jsonb_array_elements_text(?::jsonb))
+              union select member_id from access_grant
+               where integration_id = ? and source_ref in (select jsonb_array_elements_text(?::jsonb)))`;
+    params = [integrationId, json([...externalIds]), json([...emails]), integrationId, json(grantRefs)];
+  }
   const memberRows: Row[] = await em.execute(
     `select m.id, m.email, m.email_normalized, m.full_name, m.company, m.username, m.status, m.passphrase_fingerprint,
             ${memberVersionSql('m')} as version
@@ -116,11 +141,29 @@ export async function loadSyncState(
     if (m) m.otherGrantsInForce = true;
   }
 
-  const grantRows: Row[] = await em.execute(
-    `select id, member_id, source_ref, kind, location_id, starts_at, ends_at, cancelled_at, grants_wifi, effective_starts_at, effective_ends_at
-       from access_grant where integration_id = ? and source_ref is not null`,
-    [integrationId],
-  );
+  const grantColumns = `id, member_id, source_ref, kind, location_id, starts_at, ends_at, cancelled_at, grants_wifi,
+                        effective_starts_at, effective_ends_at`;
+  const grantRows: Row[] = partial
+    ? await em.execute(
+        `select ${grantColumns} from access_grant
+          where integration_id = ? and source_ref is not null
+            and (member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)
+                 or source_ref in (select jsonb_array_elements_text(?::jsonb)))`,
+        [integrationId, json([...members.keys()]), json(grantRefs)],
+      )
+    : await em.execute(
+        `select ${grantColumns} from access_grant where integration_id = ? and source_ref is not null`,
+        [integrationId],
+      );
+  let population: number | undefined;
+  if (partial) {
+    const [row]: Row[] = await em.execute(
+      `select count(distinct s.member_id)::int as n from member_source s join member m on m.id = s.member_id
+        where s.integration_id = ? and m.status <> 'DELETED'`,
+      [integrationId],
+    );
+    population = row?.n as number;
+  }
   const grants: CurrentGrant[] = grantRows.map((r) => ({
     id: r.id as string,
     memberId: r.member_id as string,
@@ -136,13 +179,17 @@ export async function loadSyncState(
   }));
 
   const planGroupIds = settings.planMappings.map((m) => m.groupId).filter((g): g is string => !!g);
+  // Members per group in one aggregate: member_groups is keyed (member_id, group_id), so a
+  // subquery per group scanned the whole table once per group (seconds with 1,000 teams).
   const groupList: Row[] = await em.execute(
-    `select g.id, case when g.integration_id = ? then g.external_id end as external_id, g.name, g.location_id,
-            g.vlan_id, g.vlan_auto_allocated,
-            coalesce((select array_agg(mg.member_id) from member_groups mg where mg.group_id = g.id), '{}') as member_ids
-       from access_group g
-      where g.integration_id = ? or g.id::text in (select jsonb_array_elements_text(?::jsonb))`,
-    [integrationId, integrationId, json(planGroupIds)],
+    `with g as (select * from access_group
+                 where integration_id = ? or id::text in (select jsonb_array_elements_text(?::jsonb)))
+     select g.id, case when g.integration_id = ? then g.external_id end as external_id, g.name, g.location_id,
+            g.vlan_id, g.vlan_auto_allocated, coalesce(m.member_ids, '{}') as member_ids
+       from g left join (select mg.group_id, array_agg(mg.member_id) as member_ids
+                           from member_groups mg where mg.group_id in (select id from g) group by mg.group_id) m
+              on m.group_id = g.id`,
+    [integrationId, json(planGroupIds), integrationId],
   );
   const groups: CurrentGroup[] = groupList.map((r) => ({
     id: r.id as string,
@@ -192,6 +239,7 @@ export async function loadSyncState(
       hasVlanPool: r.has_pool as boolean,
     })),
     members: [...members.values()],
+    ...(population !== undefined ? { population } : {}),
     grants,
     groups,
     usernameOwners,
