@@ -366,6 +366,64 @@ test('MEMBERS: fetched by id; a coworker deleted upstream is absent from a PARTI
   });
 });
 
+test('MEMBERS: the coworker and their contracts, bookings and check-ins are asked at once; a failure fails the read and aborts the rest', async () => {
+  const referenceCache = new NexudusReferenceCache();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const aborted: string[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const path = new URL(String(input)).pathname;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    init?.signal?.addEventListener('abort', () => aborted.push(path));
+    try {
+      return await fetch(input, init);
+    } finally {
+      inFlight--;
+    }
+  };
+  await withConnector(
+    async ({ sim, connector, full, secrets }) => {
+      await full(); // fills the reference cache: the refresh below reads only the member
+      const someone = sim.state.coworkerContracts.find((c) => c.Active && !c.Cancelled)!.CoworkerId;
+      const refresh = () =>
+        connector.fetchSnapshot({
+          mode: 'MEMBERS',
+          memberExternalIds: [String(someone)],
+          now: sim.now(),
+          log,
+        });
+      maxInFlight = 0;
+      sim.clearRequests();
+      const snap = await refresh();
+      assert.deepEqual(
+        snap.members.map((m) => m.externalId),
+        [String(someone)],
+      );
+      assert.ok(snap.memberships.length > 0);
+      assert.deepEqual(
+        sim.requests.map((r) => r.path).sort(),
+        [
+          '/api/billing/coworkercontracts',
+          '/api/spaces/checkins',
+          '/api/spaces/coworkers',
+          '/api/spaces/bookings',
+        ].sort(),
+      );
+      assert.equal(maxInFlight, 4, 'one round trip');
+
+      // the bookings answer is slow; the contracts one is refused: the read fails at once with the
+      // refusal, and the slow request is aborted
+      sim.delayNext(2_000, { path: '/api/spaces/bookings' });
+      sim.failNext(400, { path: '/api/billing/coworkercontracts' });
+      aborted.length = 0;
+      await rejectsWith(refresh(), UpstreamErrorCode.REJECTED, secrets());
+      assert.ok(aborted.includes('/api/spaces/bookings'), 'the slow request was aborted');
+    },
+    { connector: { referenceCache, fetchImpl } },
+  );
+});
+
 test('throttling: 409 + Retry-After recovered; 429 "Wait N seconds"; beyond the budget → THROTTLED', async () => {
   await withConnector(async ({ sim, sleeps, full, secrets }) => {
     sim.throttleNext(3, { path: '/api/spaces/teams' });

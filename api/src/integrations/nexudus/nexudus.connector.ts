@@ -93,7 +93,7 @@ export type NexudusConnectorOptions = ConnectorOptions &
  * it does not hold (a team created a minute ago). Team and tariff webhooks trigger full runs anyway.
  */
 export class NexudusReferenceCache {
-  entry: { at: number; businesses: Json[]; teams: Json[]; tariffs: Json[] } | null = null;
+  entry: { at: number; businesses: Json[]; teams: Json[]; tariffs: Json[]; resources: Json[] } | null = null;
   constructor(readonly ttlMs = 10 * 60_000) {}
 }
 
@@ -117,13 +117,23 @@ class NexudusConnector implements Connector {
   private async reference(useCache: boolean, signal?: AbortSignal) {
     const cached = this.cache.entry;
     if (useCache && cached && Date.now() - cached.at < this.cache.ttlMs) return cached;
-    const [businesses, teams, tariffs] = await Promise.all([
+    const [businesses, teams, tariffs, resources] = await Promise.all([
       this.client.list(PATHS.businesses, {}, signal),
       this.client.list(PATHS.teams, {}, signal),
       this.client.list(PATHS.tariffs, {}, signal),
+      this.client.list(PATHS.resources, {}, signal),
     ]);
-    this.cache.entry = { at: Date.now(), businesses, teams, tariffs };
+    this.cache.entry = { at: Date.now(), businesses, teams, tariffs, resources };
     return this.cache.entry;
+  }
+
+  /** The resources the bookings name: the known list, or a fresh one when a booking names another. */
+  private async resourcesFor(bookings: Json[], known: Json[], signal?: AbortSignal): Promise<Json[]> {
+    const ids = new Set(known.map((r) => r.Id));
+    if (bookings.every((b) => ids.has(b.ResourceId))) return known;
+    const fresh = await this.client.list(PATHS.resources, {}, signal);
+    if (this.cache.entry) this.cache.entry.resources = fresh;
+    return fresh;
   }
 
   async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
@@ -136,14 +146,15 @@ class NexudusConnector implements Connector {
     });
 
     if (options.mode === 'MEMBERS' || (options.mode === 'INCREMENTAL' && options.since)) {
-      const ids =
+      // A MEMBERS run finds the reference data in the cache (no request); an INCREMENTAL run lists it
+      // while it asks what changed.
+      const [cachedRef, ids] = await Promise.all([
+        this.reference(options.mode === 'MEMBERS', signal),
         options.mode === 'MEMBERS'
           ? this.requestedIds(options.memberExternalIds ?? [], log)
-          : await this.changedSince(options.since!, signal);
-      const [data, cachedRef] = await Promise.all([
-        this.memberData(ids, now, signal),
-        this.reference(options.mode === 'MEMBERS', signal),
+          : this.changedSince(options.since!, signal),
       ]);
+      const data = await this.memberData(ids, now, cachedRef.resources, signal);
       let base = baseOf(cachedRef);
       if (!covers(base, data)) base = baseOf(await this.reference(false, signal));
       log.info('Nexudus: members refreshed', {
@@ -155,10 +166,13 @@ class NexudusConnector implements Connector {
       return { scope: { kind: 'PARTIAL', memberExternalIds: ids.map(String) }, ...base, ...data };
     }
 
-    const base = baseOf(await this.reference(false, signal));
-    const list = await this.client.list(PATHS.coworkers, {}, signal);
+    const [ref, list] = await Promise.all([
+      this.reference(false, signal),
+      this.client.list(PATHS.coworkers, {}, signal),
+    ]);
+    const base = baseOf(ref);
     const ids = [...new Set(list.map((r) => requireId('coworker', r)))];
-    const data = await this.memberData(ids, now, signal, true);
+    const data = await this.memberData(ids, now, ref.resources, signal, true);
     log.info('Nexudus: full read', {
       locations: base.locations.length,
       groups: base.groups.length,
@@ -232,51 +246,62 @@ class NexudusConnector implements Connector {
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
-  private async memberData(ids: number[], now: Date, signal?: AbortSignal, all = false): Promise<MemberData> {
+  private async memberData(
+    ids: number[],
+    now: Date,
+    knownResources: Json[],
+    signal?: AbortSignal,
+    all = false,
+  ): Promise<MemberData> {
     const from = startOfTodayAnywhere(now);
     // Open check-ins are dated today (§1.11); a day more covers check-ins still open since yesterday evening.
     const checkinsFrom = nexudusMinute(new Date(from.getTime() - 24 * 3_600_000));
     const bookingsFrom = nexudusMinute(from);
-    const coworkers = await this.coworkersById(ids, signal);
-    const present = new Set(coworkers.map((r) => requireId('coworker', r)));
 
-    let contracts: Json[];
-    let bookings: Json[];
-    let checkins: Json[];
-    if (!all && ids.length <= PER_MEMBER_QUERY_LIMIT) {
-      const per = await mapLimit([...present], CONCURRENCY, async (id) =>
-        Promise.all([
-          this.client.list(
-            PATHS.contracts,
-            { CoworkerContract_Coworker: id, CoworkerContract_Active: true },
-            signal,
-          ),
-          this.client.list(
-            PATHS.bookings,
-            { Booking_Coworker: id, from_Booking_ToTime: bookingsFrom },
-            signal,
-          ),
-          this.client.list(
-            PATHS.checkins,
-            { Checkin_Coworker: id, from_Checkin_FromTime: checkinsFrom },
-            signal,
-          ),
-        ]),
-      );
-      contracts = per.flatMap((p) => p[0]);
-      bookings = per.flatMap((p) => p[1]);
-      checkins = per.flatMap((p) => p[2]);
-    } else {
-      [contracts, bookings, checkins] = await Promise.all([
-        this.client.list(PATHS.contracts, { CoworkerContract_Active: true }, signal),
-        this.client.list(PATHS.bookings, { from_Booking_ToTime: bookingsFrom }, signal),
-        this.client.list(PATHS.checkins, { from_Checkin_FromTime: checkinsFrom }, signal),
-      ]);
-    }
+    // One round trip: the coworkers, their contracts, bookings and check-ins are asked at once. The
+    // first failure aborts the others and fails the whole read.
+    const failed = new AbortController();
+    const linked = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    const guard = <T>(p: Promise<T>): Promise<T> =>
+      p.catch((err: unknown) => {
+        failed.abort();
+        throw err;
+      });
+    const lists: Promise<[Json[], Json[], Json[]]> =
+      !all && ids.length <= PER_MEMBER_QUERY_LIMIT
+        ? mapLimit(ids, CONCURRENCY, (id) =>
+            Promise.all([
+              this.client.list(
+                PATHS.contracts,
+                { CoworkerContract_Coworker: id, CoworkerContract_Active: true },
+                linked,
+              ),
+              this.client.list(
+                PATHS.bookings,
+                { Booking_Coworker: id, from_Booking_ToTime: bookingsFrom },
+                linked,
+              ),
+              this.client.list(
+                PATHS.checkins,
+                { Checkin_Coworker: id, from_Checkin_FromTime: checkinsFrom },
+                linked,
+              ),
+            ]),
+          ).then((per) => [per.flatMap((p) => p[0]), per.flatMap((p) => p[1]), per.flatMap((p) => p[2])])
+        : Promise.all([
+            this.client.list(PATHS.contracts, { CoworkerContract_Active: true }, linked),
+            this.client.list(PATHS.bookings, { from_Booking_ToTime: bookingsFrom }, linked),
+            this.client.list(PATHS.checkins, { from_Checkin_FromTime: checkinsFrom }, linked),
+          ]);
+    const [coworkers, [contracts, bookings, checkins]] = await Promise.all([
+      guard(this.coworkersById(ids, linked)),
+      guard(lists),
+    ]);
+    const present = new Set(coworkers.map((r) => requireId('coworker', r)));
 
     const resources = new Map<number, ResourceInfo>();
     if (bookings.length > 0)
-      for (const r of await this.client.list(PATHS.resources, {}, signal)) {
+      for (const r of await this.resourcesFor(bookings, knownResources, signal)) {
         const businessId = r.BusinessId;
         if (typeof businessId !== 'number') continue;
         resources.set(requireId('resource', r), {
