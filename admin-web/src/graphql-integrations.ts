@@ -7,6 +7,7 @@ export type IntegrationKind = 'NEXUDUS' | 'ANDCARDS';
 export type IntegrationHealth = 'CONNECTED' | 'NEEDS_RECONNECT' | 'ERROR' | 'NEVER_SYNCED';
 export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'HELD' | 'DISCARDED';
 export type SyncTrigger = 'MANUAL' | 'SCHEDULE' | 'WEBHOOK';
+export type SyncRunMode = 'FULL' | 'INCREMENTAL' | 'MEMBERS';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type UsernameFormat = 'EMAIL' | 'MEMBER_ID' | 'CUSTOM_FIELD';
 export type PassphraseSource = 'GENERATED' | 'UPSTREAM_FIELD';
@@ -53,6 +54,7 @@ export interface SyncRunRow extends RunCounts {
   id: string;
   status: SyncRunStatus;
   trigger: SyncTrigger;
+  mode: SyncRunMode;
   heldReason: string | null;
   error: string | null;
   createdAt: string;
@@ -143,7 +145,7 @@ interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-const RUN_FIELDS = `id status trigger heldReason error createdAt startedAt finishedAt
+const RUN_FIELDS = `id status trigger mode heldReason error createdAt startedAt finishedAt
   created updated disabled enabled deleted unchanged errors`;
 const ROW_FIELDS = `id name kind enabled status lastError lastSyncAt lastRun { ${RUN_FIELDS} }`;
 const DETAIL_FIELDS = `${ROW_FIELDS} baseUrl webhookUrl webhookEndpoints { event url } hasWebhookSecret tokenExpiresAt
@@ -215,8 +217,8 @@ export const REMAP_LOCATION: TypedDocumentNode<
 
 export const RUN_SYNC: TypedDocumentNode<
   { runSync: SyncRunRow },
-  { integrationId: string; mode: 'FULL' | 'INCREMENTAL' }
-> = gql(`mutation RunSync($integrationId: ID!, $mode: SyncMode!) {
+  { integrationId: string; mode?: 'FULL' | 'INCREMENTAL' }
+> = gql(`mutation RunSync($integrationId: ID!, $mode: SyncMode) {
   runSync(integrationId: $integrationId, mode: $mode) { ${RUN_FIELDS} } }`);
 
 export const SYNC_RUNS: TypedDocumentNode<

@@ -495,7 +495,10 @@ export const strings = {
     lastSyncAt: (when: string) => `Last successful sync ${when}`,
     neverSynced: 'Not synced yet.',
     syncNow: 'Sync now',
-    syncIncremental: 'Sync changes only',
+    syncNowHint:
+      'Reads what changed on the platform; everything when a full sync is due (daily, or after a settings change).',
+    syncFull: 'Full sync',
+    syncFullHint: 'Reads every member again and reconciles everyone.',
     syncStarted: 'Sync started.',
     enable: 'Turn on',
     disable: 'Turn off',
@@ -529,6 +532,7 @@ export const strings = {
     noRuns: 'No sync runs yet.',
     colStarted: 'Started',
     colTrigger: 'Trigger',
+    colMode: 'Read',
     colStatus: 'Status',
     colCounts: 'Created / updated / disabled / deleted / errors',
     open: 'Open',
@@ -540,6 +544,10 @@ export const strings = {
     colOutcome: 'Outcome',
     colRun: 'Run',
     triggers: { MANUAL: 'By hand', SCHEDULE: 'Scheduled', WEBHOOK: 'Webhook' } as Record<string, string>,
+    modes: { FULL: 'Everything', INCREMENTAL: 'Changes only', MEMBERS: 'Named members' } as Record<
+      string,
+      string
+    >,
     runStatus: {
       QUEUED: 'Queued',
       RUNNING: 'Running',

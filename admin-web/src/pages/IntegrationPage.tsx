@@ -80,8 +80,10 @@ function Detail({ integration: i }: { integration: IntegrationDetail }) {
   const [update] = useMutation(UPDATE_INTEGRATION);
   const [remove] = useMutation(DELETE_INTEGRATION, { refetchQueries: [{ query: INTEGRATIONS }] });
 
-  async function sync(mode: 'FULL' | 'INCREMENTAL') {
-    const r = await action.run(() => runSync({ variables: { integrationId: i.id, mode } }));
+  async function sync(mode?: 'FULL') {
+    const r = await action.run(() =>
+      runSync({ variables: { integrationId: i.id, ...(mode ? { mode } : {}) } }),
+    );
     if (r) navigate({ name: 'syncRun', id: r.runSync.id });
   }
 
@@ -93,11 +95,21 @@ function Detail({ integration: i }: { integration: IntegrationDetail }) {
         actions={
           canWrite ? (
             <Group gap="xs">
-              <Button onClick={() => void sync('FULL')} loading={action.busy} disabled={!i.enabled}>
+              <Button
+                onClick={() => void sync()}
+                loading={action.busy}
+                disabled={!i.enabled}
+                title={t.syncNowHint}
+              >
                 {t.syncNow}
               </Button>
-              <Button variant="default" onClick={() => void sync('INCREMENTAL')} disabled={!i.enabled}>
-                {t.syncIncremental}
+              <Button
+                variant="default"
+                onClick={() => void sync('FULL')}
+                disabled={!i.enabled}
+                title={t.syncFullHint}
+              >
+                {t.syncFull}
               </Button>
               {i.enabled ? (
                 <ConfirmButton
@@ -305,6 +317,7 @@ function Runs({ integrationId }: { integrationId: string }) {
             <Table.Tr>
               <Table.Th>{t.colStarted}</Table.Th>
               <Table.Th>{t.colTrigger}</Table.Th>
+              <Table.Th>{t.colMode}</Table.Th>
               <Table.Th>{t.colStatus}</Table.Th>
               <Table.Th>{t.colCounts}</Table.Th>
               <Table.Th />
@@ -315,6 +328,7 @@ function Runs({ integrationId }: { integrationId: string }) {
               <Table.Tr key={r.id}>
                 <Table.Td>{formatDateTime(r.startedAt ?? r.createdAt)}</Table.Td>
                 <Table.Td>{t.triggers[r.trigger] ?? r.trigger}</Table.Td>
+                <Table.Td>{t.modes[r.mode] ?? r.mode}</Table.Td>
                 <Table.Td>
                   <RunStatusBadge status={r.status} />
                 </Table.Td>

@@ -139,7 +139,9 @@ function RunView({ run }: { run: SyncRunDetail }) {
         title={t.runTitle(run.integration.name)}
         actions={
           <Group gap="xs">
-            <Text size="sm">{t.triggers[run.trigger] ?? run.trigger}</Text>
+            <Text size="sm" data-testid="run-kind">
+              {t.triggers[run.trigger] ?? run.trigger} · {t.modes[run.mode] ?? run.mode}
+            </Text>
             <span aria-live="polite" data-testid="run-status">
               <RunStatusBadge status={run.status} />
             </span>

@@ -71,6 +71,12 @@ export enum SyncTrigger {
   MANUAL = 'MANUAL',
   WEBHOOK = 'WEBHOOK',
 }
+/** What a run read: everything, the upstream's changes, or named members (webhooks). */
+export enum SyncRunMode {
+  FULL = 'FULL',
+  INCREMENTAL = 'INCREMENTAL',
+  MEMBERS = 'MEMBERS',
+}
 export enum SyncRunStatus {
   QUEUED = 'QUEUED',
   RUNNING = 'RUNNING',
@@ -128,6 +134,7 @@ const enums = {
   AuthMethod,
   AuthResult,
   SyncTrigger,
+  SyncRunMode,
   SyncRunStatus,
   LogLevel,
   AdminRole,

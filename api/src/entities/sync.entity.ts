@@ -2,7 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/cor
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, GraphQLISODateTime, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from './base.entity.js';
-import { LogLevel, SyncRunStatus, SyncTrigger } from './enums.js';
+import { LogLevel, SyncRunMode, SyncRunStatus, SyncTrigger } from './enums.js';
 import { Integration } from './integration.entity.js';
 
 @ObjectType()
@@ -49,6 +49,15 @@ export class SyncRun extends BaseEntity {
   /** What was asked: `{ mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS', memberExternalIds? }` (sync-engine.ts). */
   @Property({ type: 'json', nullable: true })
   request: Record<string, unknown> | null = null;
+
+  @Field(() => SyncRunMode, {
+    description:
+      'FULL: everything re-read; INCREMENTAL: the upstream changes since the last run; MEMBERS: named members (webhooks).',
+  })
+  get mode(): SyncRunMode {
+    const mode = this.request?.mode;
+    return mode === SyncRunMode.INCREMENTAL || mode === SyncRunMode.MEMBERS ? mode : SyncRunMode.FULL;
+  }
 
   /** The computed change set of a held run, applied on confirmation. */
   @Property({ type: 'json', nullable: true, lazy: true })

@@ -18,9 +18,10 @@ let clock = new Date();
 let jobs: SyncJobs;
 const sql = (q: string, p: unknown[] = []): Promise<any[]> => t.api.orm.em.fork().execute(q, p);
 const runs = () =>
-  sql(`select trigger, status, request->>'mode' as mode, error from sync_run order by id`) as Promise<
-    Array<{ trigger: string; status: string; mode: string; error: string | null }>
-  >;
+  // the mode the run was asked for (an upstream without change filters reads everything anyway)
+  sql(
+    `select trigger, status, coalesce(request->>'askedMode', request->>'mode') as mode, error from sync_run order by id`,
+  ) as Promise<Array<{ trigger: string; status: string; mode: string; error: string | null }>>;
 const settled = () =>
   waitFor(async () => ((await runs()).every((r) => !['QUEUED', 'RUNNING'].includes(r.status)) ? true : null));
 
@@ -79,6 +80,26 @@ describe('SyncJobs.tick', () => {
     assert.equal((await jobs.tick()).length, 1);
     await settled();
     assert.equal((await runs()).at(-1)!.mode, 'FULL');
+  });
+
+  it('after a settings change that affects access, the next scheduled run is full; it is not started sooner', async () => {
+    ok(
+      await t.gql(
+        `mutation($i: UpdateIntegrationInput!) { updateIntegration(input: $i) { integration { id } } }`,
+        { i: { id: integrationId, settings: { roaming: true } } },
+        { token: owner },
+      ),
+    );
+    clock = new Date(Date.now() + 60_000);
+    assert.deepEqual(await jobs.tick(), []);
+    clock = new Date(Date.now() + 16 * 60_000);
+    assert.equal((await jobs.tick()).length, 1);
+    await settled();
+    assert.deepEqual((await runs()).at(-1)!.mode, 'FULL');
+    clock = new Date(Date.now() + 32 * 60_000);
+    assert.equal((await jobs.tick()).length, 1);
+    await settled();
+    assert.deepEqual((await runs()).at(-1)!.mode, 'INCREMENTAL');
   });
 
   it('fails a RUNNING run whose process died, so the schedule goes on', async () => {

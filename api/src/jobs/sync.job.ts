@@ -4,11 +4,11 @@ import type { Logger } from '../common/logger.js';
 import { Integration, IntegrationHealth, SyncRun, SyncRunStatus, SyncTrigger } from '../entities/index.js';
 import type { RunDispatcher, SyncRunner } from '../features/integrations/integration.service.js';
 import { readIntegrationSettings } from '../integrations/integration-settings.js';
-import { lockKey } from '../sync/sync-engine.js';
+import { defaultSyncMode, lockKey } from '../sync/sync-engine.js';
+import { FULL_RECONCILE_MS } from '../sync/sync-mode.js';
 
+export { FULL_RECONCILE_MS };
 export const SYNC_TICK_QUEUE = 'sync-tick';
-/** A full reconcile at least this often, whatever the schedule's incremental runs do. */
-export const FULL_RECONCILE_MS = 24 * 3600_000;
 /** A QUEUED run older than this was left by a process that died before running it. */
 export const STALE_QUEUED_MS = 2 * 60_000;
 /** A RUNNING run not updated for this long, whose integration lock is free, was abandoned. */
@@ -85,18 +85,17 @@ export class SyncJobs implements RunDispatcher {
           order by id desc limit 1`,
         [integration.id],
       );
-      const full =
-        !lastFull?.finished_at ||
-        new Date(lastFull.finished_at).getTime() + FULL_RECONCILE_MS <= now.getTime();
+      const lastFullEndedAt = lastFull?.finished_at ? new Date(lastFull.finished_at) : null;
       const due =
-        full ||
+        !lastFullEndedAt ||
+        lastFullEndedAt.getTime() + FULL_RECONCILE_MS <= now.getTime() ||
         !lastScheduled ||
         new Date(lastScheduled.created_at).getTime() + settings.syncIntervalMinutes * 60_000 <= now.getTime();
       if (!due) continue;
+      // Changes only, unless a full reconcile is due (a day old, or settings changed since: sync-mode.ts).
+      const mode = defaultSyncMode(integration.syncCursor, now, lastFullEndedAt);
       const run = await em.transactional((tem) =>
-        this.engine.createRun(tem, integration, SyncTrigger.SCHEDULE, {
-          mode: full ? 'FULL' : 'INCREMENTAL',
-        }),
+        this.engine.createRun(tem, integration, SyncTrigger.SCHEDULE, { mode }),
       );
       dispatched.push(run.id);
     }

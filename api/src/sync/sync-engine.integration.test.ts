@@ -980,6 +980,39 @@ describe('sync engine', () => {
     assert.ok(lines.some((l) => l.data?.memberIds?.includes(c9.id) && l.data.memberIds.includes(c8.id)));
   });
 
+  it('an INCREMENTAL run the upstream answers in full is recorded as a full reconcile', async () => {
+    const s = await scenario();
+    s.set({ members: [s.member('c1')], memberships: [s.membership('k1', 'c1')] });
+    await s.run();
+    const cursor = async () =>
+      (
+        await q<{ c: Record<string, string> }>('select sync_cursor c from integration where id = $1', [
+          s.integration.id,
+        ])
+      )[0]!.c;
+    const before = await cursor();
+    clock = new Date(Date.now() + 60_000);
+    const run = await s.run({ mode: 'INCREMENTAL' }); // the fake answers with a FULL snapshot
+    clock = new Date();
+    assert.equal(run.status, SyncRunStatus.SUCCEEDED, run.error ?? '');
+    assert.equal(run.mode, 'FULL');
+    const [row] = await q<{ request: Record<string, string> }>('select request from sync_run where id = $1', [
+      run.id,
+    ]);
+    assert.equal(row!.request.askedMode, 'INCREMENTAL');
+    const after = await cursor();
+    assert.ok(after.lastFullSyncAt! > before.lastFullSyncAt!, 'counts as the last full reconcile');
+
+    s.set({
+      scope: { kind: 'PARTIAL', memberExternalIds: [] },
+      members: [],
+      memberships: [],
+    });
+    const changesOnly = await s.run({ mode: 'INCREMENTAL' });
+    assert.equal(changesOnly.mode, 'INCREMENTAL');
+    assert.equal((await cursor()).lastFullSyncAt, after.lastFullSyncAt);
+  });
+
   it('INCREMENTAL reads since the fetch start of the last FULL or INCREMENTAL run; webhook runs do not move it', async () => {
     const s = await scenario();
     s.set({ members: [s.member('c1')] });

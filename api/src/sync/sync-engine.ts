@@ -23,6 +23,7 @@ import { applySyncPlan, recheckPlan, sealPlan, type ApplyResult } from './sync-a
 import { computeSyncPlan, normalizeEmail } from './sync-diff.js';
 import { SyncRunLog } from './sync-log.js';
 import { holdReason, provisionedWithAccess, type PlanCounts, type SyncPlan } from './sync-plan.js';
+import { chooseSyncMode, type ScheduledMode } from './sync-mode.js';
 import { loadSyncState } from './sync-state.js';
 
 export type SyncRequest = { mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS'; memberExternalIds?: string[] };
@@ -184,6 +185,7 @@ export class SyncEngine {
         }
         runLog.status(SyncRunStatus.RUNNING);
       }
+      const settingsReadAt = this.now();
       const integration = await orm.em.fork().findOneOrFail(Integration, { id: integrationId });
       const settings = readIntegrationSettings(integration.settings);
       const started = Date.now();
@@ -195,6 +197,18 @@ export class SyncEngine {
           `${snapshot.memberships.length} memberships, ${snapshot.bookings.length} bookings, ` +
           `${snapshot.checkIns.length} check-ins in ${Date.now() - started} ms`,
       );
+      // An upstream without change filters (Andcards), or without a starting point, reads everything
+      // for an INCREMENTAL run: the run is then a full reconcile, and says so.
+      const fullRead = snapshot.scope.kind === 'FULL' && request.mode === 'INCREMENTAL';
+      if (fullRead) {
+        await em.execute(
+          `update sync_run set request = request || '{"mode": "FULL", "askedMode": "INCREMENTAL"}'::jsonb,
+                  updated_at = now() where id = ?`,
+          [runId],
+        );
+        runLog.info('The upstream was read in full: this run is a full reconcile');
+      }
+      const ranFull = request.mode === 'FULL' || fullRead;
       const applyStarted = Date.now();
       await orm.em.fork().transactional(async (tem) => {
         const t = tem as EntityManager;
@@ -226,7 +240,7 @@ export class SyncEngine {
         }
         applied = await this.applyPlan(t, plan, integration, settings, runLog);
         await this.finishApplied(t, runId, integrationId, plan, {
-          ...(request.mode === 'FULL' ? { lastFullSyncAt: now } : {}),
+          ...(ranFull ? { lastFullSyncAt: now, lastFullStartedAt: settingsReadAt } : {}),
           ...(request.mode !== 'MEMBERS' ? { incrementalSince: fetchStartedAt } : {}),
           ...(scheduled ? { lastScheduledSyncAt: now } : {}),
         });
@@ -485,7 +499,11 @@ export class SyncEngine {
  * - `incrementalSince`: when the fetch of the last successful FULL or INCREMENTAL run started: the
  *   next INCREMENTAL run reads upstream changes since then. Webhook (MEMBERS) runs and confirmed held
  *   runs leave it alone, so a change they did not read is never skipped.
- * - `lastFullSyncAt`: when the last successful FULL run (any trigger) applied.
+ * - `lastFullSyncAt`: when the last successful FULL run (any trigger) applied; `lastFullStartedAt`:
+ *   when that run read the integration's settings.
+ * - `reconcileRequestedAt`: when something that decides everyone's access changed (settings, API
+ *   address, a location mapping; written by the integration service): until a FULL run started
+ *   after it, runs without an explicit mode are FULL (sync-mode.ts).
  * - `lastScheduledSyncAt`: when the last SCHEDULE or MANUAL run of mode FULL or INCREMENTAL ended
  *   (succeeded, failed or held): the scheduler's clock for "is the next run due". Webhook runs never
  *   move it. (`Integration.lastSyncAt` is the last successful run of any kind, for display.)
@@ -493,6 +511,8 @@ export class SyncEngine {
 export interface SyncCursor {
   incrementalSince?: string;
   lastFullSyncAt?: string;
+  lastFullStartedAt?: string;
+  reconcileRequestedAt?: string;
   lastScheduledSyncAt?: string;
 }
 type CursorPatch = { [K in keyof SyncCursor]?: Date };
@@ -509,6 +529,34 @@ export function cursorDate(cursor: Record<string, unknown> | null, key: keyof Sy
 /** `since` of an INCREMENTAL fetch; cursors written before `incrementalSince` existed fall back to the last full run. */
 function incrementalSince(cursor: Record<string, unknown> | null): Date | undefined {
   return cursorDate(cursor, 'incrementalSince') ?? cursorDate(cursor, 'lastFullSyncAt') ?? undefined;
+}
+
+/**
+ * The mode of a run asked without one ("Sync now", the schedule): see sync-mode.ts. The last full
+ * run's end comes from the cursor unless the caller knows better (the scheduler reads its runs).
+ */
+export function defaultSyncMode(
+  cursor: Record<string, unknown> | null,
+  now: Date,
+  lastFullEndedAt: Date | null = cursorDate(cursor, 'lastFullSyncAt'),
+): ScheduledMode {
+  return chooseSyncMode(
+    {
+      lastFullEndedAt,
+      lastFullStartedAt: cursorDate(cursor, 'lastFullStartedAt'),
+      incrementalSince: incrementalSince(cursor) ?? null,
+      reconcileRequestedAt: cursorDate(cursor, 'reconcileRequestedAt'),
+    },
+    now,
+  );
+}
+
+/** Marks that everyone needs re-evaluating: the next run without an explicit mode is FULL. */
+export async function requestReconcile(em: EntityManager, integrationId: string, at: Date): Promise<void> {
+  await em.execute(
+    `update integration set sync_cursor = coalesce(sync_cursor, '{}'::jsonb) || ?::jsonb where id = ?`,
+    [cursorJson({ reconcileRequestedAt: at }), integrationId],
+  );
 }
 
 /**

@@ -163,6 +163,8 @@ describe('admin app: integrations', () => {
       await page.getByRole('heading', { name: 'Sync run · Andcards test' }).waitFor();
       await runStatus(page, 'HELD').waitFor({ timeout: 60_000 });
       assert.ok((await page.getByTestId('held-reason').innerText()).trim().length > 0);
+      // "Sync now" asks for the changes only; Andcards has no change filter, so everything was read
+      await page.getByTestId('run-kind').getByText('By hand · Everything').waitFor();
 
       await page.getByRole('button', { name: 'Discard' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Discard' }).click();

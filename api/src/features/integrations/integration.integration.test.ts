@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codeOf, ok, startTestApi, waitFor, type TestApi } from '../../test-support/api-harness.js';
-import { createAdmin, setupOwner } from '../../test-support/factories.js';
+import { createAdmin, createLocation, setupOwner } from '../../test-support/factories.js';
 import { FakeUpstream, signFake } from '../../test-support/fake-connector.js';
 import { UpstreamError, UpstreamErrorCode } from '../../integrations/connector.js';
 
@@ -188,6 +188,70 @@ describe('an Andcards integration end to end', () => {
     ).syncRuns;
     assert.equal(list.totalCount, 2);
     assert.equal(list.nodes[0].id, run.id, 'newest first');
+  });
+
+  it('runSync without a mode reads changes only unless a full reconcile is due; FULL on demand; runs show their mode', async () => {
+    const sync = async (mode?: string) => {
+      const run = ok(
+        await t.gql(
+          `mutation($id: ID!, $mode: SyncMode) { runSync(integrationId: $id, mode: $mode) { id mode } }`,
+          { id: integrationId, mode },
+          { token: owner },
+        ),
+      ).runSync;
+      assert.equal((await finished(run.id)).status, 'SUCCEEDED');
+      upstream.fetches.length = 0;
+      return run.mode as string;
+    };
+    const update = (settings: Record<string, unknown>) =>
+      t.gql(
+        `mutation($i: UpdateIntegrationInput!) { updateIntegration(input: $i) { integration { id } } }`,
+        { i: { id: integrationId, settings } },
+        { token: owner },
+      );
+    // a full reconcile ran (createIntegration, then the runs above): changes only
+    assert.equal(await sync(), 'INCREMENTAL');
+    assert.equal(await sync('FULL'), 'FULL');
+    assert.equal(await sync(), 'INCREMENTAL');
+    // a settings change decides everyone's access anew: the next run is full, then changes only again
+    ok(await update({ roaming: true }));
+    assert.equal(await sync(), 'FULL');
+    assert.equal(await sync(), 'INCREMENTAL');
+    ok(await update({ roaming: false }));
+    assert.equal(await sync(), 'FULL');
+    // settings that only schedule or guard runs change nobody's access
+    ok(await update({ syncIntervalMinutes: 30, safetyThresholdPercent: 25 }));
+    assert.equal(await sync(), 'INCREMENTAL');
+    // so does mapping an upstream location elsewhere
+    const [mapping] = ok(
+      await t.gql(
+        `query($id: ID!) { integration(id: $id) { locationMappings { id location { id } } } }`,
+        { id: integrationId },
+        { token: owner },
+      ),
+    ).integration.locationMappings;
+    const elsewhere = await createLocation(t, owner, { name: 'Elsewhere', slug: 'elsewhere' });
+    const remap = (locationId: string) =>
+      t.gql(
+        `mutation($i: RemapLocationInput!) { remapLocation(input: $i) { mapping { id } } }`,
+        { i: { mappingId: mapping.id, locationId } },
+        { token: owner },
+      );
+    ok(await remap(elsewhere.id));
+    assert.equal(await sync(), 'FULL');
+    ok(await remap(mapping.location.id));
+    assert.equal(await sync(), 'FULL');
+    assert.equal(await sync(), 'INCREMENTAL');
+    // and what was read: the upstream saw the mode
+    const again = ok(
+      await t.gql(
+        `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+        { id: integrationId },
+        { token: owner },
+      ),
+    ).runSync;
+    await finished(again.id);
+    assert.deepEqual(upstream.fetches, ['INCREMENTAL']);
   });
 
   it('a signed webhook syncs the member it names; a replay changes nothing; a forged one is refused and recorded', async () => {

@@ -186,14 +186,17 @@ export class IntegrationResolver {
 export class SyncRunResolver {
   @Authorized(Permission.SyncRun)
   @Mutation(() => SyncRun, {
-    description: 'Starts a sync now ("Sync now"); follow it with syncRunEvents(runId).',
+    description:
+      'Starts a sync now ("Sync now"); follow it with syncRunEvents(runId). Without a mode it reads the ' +
+      'changes only (INCREMENTAL), unless a full reconcile is due: none yet, the last one a day old, or ' +
+      'settings or a location mapping changed since. FULL re-reads everything.',
   })
   runSync(
     @Arg('integrationId', () => ID) integrationId: string,
-    @Arg('mode', () => SyncModeEnum, { defaultValue: SyncModeEnum.FULL }) mode: SyncModeEnum,
+    @Arg('mode', () => SyncModeEnum, { nullable: true }) mode: SyncModeEnum | null,
     @Ctx() ctx: GqlContext,
   ) {
-    return ctx.services.integrations.runSync(txOf(ctx), integrationId, mode);
+    return ctx.services.integrations.runSync(txOf(ctx), integrationId, mode ?? null);
   }
 
   @Authorized(Permission.IntegrationRead)

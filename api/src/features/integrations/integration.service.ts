@@ -22,12 +22,14 @@ import {
 } from '../../entities/index.js';
 import { UpstreamError, type ConnectRequest, type StoredCredentials } from '../../integrations/connector.js';
 import {
+  changesAccess,
   DEFAULT_INTEGRATION_SETTINGS,
   readIntegrationSettings,
   type IntegrationSettings,
 } from '../../integrations/integration-settings.js';
 import type { ConnectorRegistry } from '../../integrations/registry.js';
 import { sealCredentials } from '../../sync/credential-store.js';
+import { defaultSyncMode, requestReconcile } from '../../sync/sync-engine.js';
 import { notifyMemberChanged } from '../../events/notify.js';
 
 /** What the service needs from the sync engine (api/src/sync/sync-engine.ts). */
@@ -253,6 +255,8 @@ export class IntegrationService {
       }
     }
     let settings = readIntegrationSettings(integration.settings);
+    const settingsBefore = settings;
+    const baseUrlBefore = integration.baseUrl;
     if (input.settings) settings = mergeSettings(settings, input.settings, p);
     if (input.webhookSecret) this.validateWebhookSecret(input.webhookSecret, p);
     p.throwIfAny();
@@ -264,6 +268,8 @@ export class IntegrationService {
         : null;
     if (input.enabled !== undefined) integration.enabled = input.enabled;
     await tx.em.flush();
+    if (changesAccess(settingsBefore, settings) || integration.baseUrl !== baseUrlBefore)
+      await requestReconcile(tx.em, integration.id, new Date());
     return integration;
   }
 
@@ -303,7 +309,11 @@ export class IntegrationService {
     return id;
   }
 
-  async runSync(tx: Tx, integrationId: string, mode: 'FULL' | 'INCREMENTAL'): Promise<SyncRun> {
+  /**
+   * "Sync now". Without a mode: changes only (INCREMENTAL), unless a full reconcile is due — none
+   * yet, the last one a day old, or settings or a location mapping changed since (sync-mode.ts).
+   */
+  async runSync(tx: Tx, integrationId: string, mode: 'FULL' | 'INCREMENTAL' | null): Promise<SyncRun> {
     requireStaff(tx.actor, Permission.SyncRun);
     const integration = await this.get(tx.em, tx.actor, integrationId);
     if (!integration.enabled)
@@ -312,7 +322,9 @@ export class IntegrationService {
       throw new DomainError(ErrorCode.CONFLICT, 'The integration needs to be reconnected first', {
         reason: 'NEEDS_RECONNECT',
       });
-    const run = await this.sync.runner.createRun(tx.em, integration, SyncTrigger.MANUAL, { mode });
+    const run = await this.sync.runner.createRun(tx.em, integration, SyncTrigger.MANUAL, {
+      mode: mode ?? defaultSyncMode(integration.syncCursor, new Date()),
+    });
     tx.afterCommit(() => this.sync.dispatcher.dispatch(run.id));
     return run;
   }
@@ -398,8 +410,10 @@ export class IntegrationService {
     if (!mapping) throw notFound('LocationMapping', mappingId);
     const location = await tx.em.findOne(Location, { id: locationId });
     if (!location) throw notFound('Location', locationId);
+    const changed = mapping.location.id !== location.id;
     mapping.location = location;
     await tx.em.flush();
+    if (changed) await requestReconcile(tx.em, mapping.integration.id, new Date());
     return mapping;
   }
 
