@@ -87,10 +87,12 @@ const chris = coworker('Chris Checkin'); // check-ins only
 const vera = coworker('Vera Virtual'); // plan mapped to no access
 const rover = coworker('Rover Twohomes', [soho.Id, camden.Id]); // home at both locations
 const wendy = coworker('Wendy Webhook'); // contract cancelled now, through a webhook
-for (const cw of [ada, grace, barbara, carl, rita, rover, wendy]) contract(cw);
+const fay = coworker('Fay Fault'); // contract cancelled; the webhook's read fails, "Sync now" catches up
+for (const cw of [ada, grace, barbara, carl, rita, rover, wendy, fay]) contract(cw);
 contract(vera, community.Id);
 const carlContract = sim.state.coworkerContracts.find((c) => c.CoworkerId === carl.Id)!;
 const wendyContract = sim.state.coworkerContracts.find((c) => c.CoworkerId === wendy.Id)!;
+const fayContract = sim.state.coworkerContracts.find((c) => c.CoworkerId === fay.Id)!;
 joinTeam(analytical, ada);
 joinTeam(analytical, grace);
 joinTeam(compiler, barbara);
@@ -390,5 +392,39 @@ describe('Nexudus lifecycles end to end', () => {
     );
     assert.equal(delivery.verified, true);
     assert.equal(delivery.outcome, 'QUEUED');
+  });
+  it('a webhook whose upstream read fails changes nothing; "Sync now" reads the change afterwards', async () => {
+    assert.equal(await answer(fay), 'Access-Accept');
+    const m = (await member(fay))!;
+    const grants = () =>
+      sql(`select id, updated_at, effective_ends_at from access_grant where member_id = ? order by id`, [
+        m.id,
+      ]);
+    const before = await grants();
+    sim.update('coworkerContracts', fayContract.Id, {
+      Cancelled: true,
+      CancellationDate: nxDate(new Date(Date.now() - 1000)),
+    });
+    // the member's check-ins are refused while their contracts, bookings and coworker record arrive
+    sim.failNext(400, { path: '/api/spaces/checkins' });
+    await emit(WEBHOOK_ACTIONS.CoworkerContractCancel, fayContract.Id);
+    const run = await waitFor(
+      async () =>
+        (
+          await sql(
+            `select r.status, r.error from webhook_delivery d join sync_run r on r.id = d.sync_run_id
+              where d.event = 'CoworkerContractCancel' order by d.created_at desc limit 1`,
+          )
+        ).find((r) => ['FAILED', 'SUCCEEDED'].includes(r.status)),
+      20_000,
+      'the webhook run ends',
+    );
+    assert.equal(run.status, 'FAILED');
+    assert.match(run.error, /^UPSTREAM_REJECTED:/);
+    assert.deepEqual(await grants(), before, 'nothing changed');
+    assert.equal(await answer(fay), 'Access-Accept');
+
+    await syncNow(t, owner, integrationId); // changes only: the contract's update is among them
+    await until(fay, 'Access-Reject', 'after Sync now');
   });
 });
