@@ -100,6 +100,8 @@ const registry: ConnectorRegistry = {
 };
 const pmkJobs: string[] = [];
 let provisioned: string[] = [];
+/** When the credential hook ran (database clock, inside the run's transaction). */
+const provisionedAt: Date[] = [];
 let engine: SyncEngine;
 
 before(async () => {
@@ -137,6 +139,8 @@ before(async () => {
       );
       assert.equal(rows.length, ids.length);
       provisioned.push(...ids);
+      const [{ t }] = (await em.execute('select clock_timestamp() as t')) as Array<{ t: Date }>;
+      provisionedAt.push(new Date(t));
     },
   });
 });
@@ -865,9 +869,15 @@ describe('sync engine', () => {
       ],
     });
     provisioned = [];
+    provisionedAt.length = 0;
     const run = await s.run();
     clock = new Date();
     assert.equal(run.created, 5);
+    // the run's end is after its apply (now() would be when its transaction began)
+    assert.ok(
+      run.finishedAt! >= provisionedAt[0]!,
+      `${run.finishedAt?.toISOString()} < ${provisionedAt[0]?.toISOString()}`,
+    );
     assert.equal((await s.byEmail('c2'))!.status, 'DISABLED');
     assert.deepEqual(provisioned, [(await s.memberRow('c1'))!.id]);
   });

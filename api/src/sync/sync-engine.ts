@@ -440,7 +440,8 @@ export class SyncEngine {
     cursor: CursorPatch,
   ): Promise<void> {
     await em.execute(
-      `update sync_run set status = 'SUCCEEDED', pending_plan = null, finished_at = now(), updated_at = now(),
+      // clock_timestamp(): now() is when the run's transaction began, before its diff and apply
+      `update sync_run set status = 'SUCCEEDED', pending_plan = null, finished_at = clock_timestamp(), updated_at = now(),
               created = ?, updated = ?, enabled = ?, disabled = ?, deleted = ?, unchanged = ?, errors = ?
         where id = ?`,
       [...countValues(plan.counts), runId],
