@@ -87,7 +87,10 @@ async function withConnector(
       ...sim.accessTokens.keys(),
       ...sim.refreshTokens.keys(),
     ];
-    const full = () => connector.fetchSnapshot({ mode: 'FULL', now: sim.now(), log });
+    // A failed read aborts its other requests; the simulator may still be answering some (which
+    // would take the next injected fault): wait for it after every read.
+    const full = () =>
+      connector.fetchSnapshot({ mode: 'FULL', now: sim.now(), log }).finally(() => sim.settled());
     await fn({ sim, baseUrl, store, sleeps, connector, secrets, full });
   } finally {
     await sim.stop();
@@ -420,7 +423,8 @@ test('MEMBERS: the coworker and their contracts, bookings and check-ins are aske
       await rejectsWith(refresh(), UpstreamErrorCode.REJECTED, secrets());
       assert.ok(aborted.includes('/api/spaces/bookings'), 'the slow request was aborted');
     },
-    { connector: { referenceCache, fetchImpl } },
+    // the pacer (10 GETs per 100 ms) would hold back requests right after the full read: out of the way
+    { connector: { referenceCache, fetchImpl, getsPer100ms: 1000 } },
   );
 });
 

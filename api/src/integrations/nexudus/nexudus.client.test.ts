@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UpstreamError, UpstreamErrorCode, type StoredCredentials } from '../connector.js';
-import { NexudusClient, retryAfterMs } from './nexudus.client.js';
+import { NexudusClient, Pacer, retryAfterMs } from './nexudus.client.js';
 
 type Nx = Extract<StoredCredentials, { kind: 'NEXUDUS' }>;
 const ACCESS = 'access-SECRET-token';
@@ -109,6 +109,64 @@ test('list: pages are read until TotalPages with page/size and a bearer token', 
   assert.equal(u.searchParams.get('size'), '2');
   assert.equal(u.searchParams.get('Coworker_Active'), 'true');
   assert.equal(calls[0].headers.authorization, `Bearer ${ACCESS}`);
+});
+
+test('list: once page 1 has said how many, the other pages are asked together; records in page order', async () => {
+  // 7 records, 2 a page: pages 2–4 wait for one another, then answer last-first
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let waiting = 0;
+  const { client, calls } = setup(async (call) => {
+    const page = Number(new URL(call.url).searchParams.get('page'));
+    const records = [1, 2].map((k) => ({ Id: (page - 1) * 2 + k })).filter((r) => r.Id <= 7);
+    if (page > 1) {
+      if (++waiting === 3) release(); // all three pages are in flight together
+      await gate;
+      await new Promise((r) => setTimeout(r, (5 - page) * 5)); // page 4 answers first
+    }
+    return json(envelope(records, page, 7));
+  });
+  const rows = await client.list('/api/spaces/coworkers');
+  assert.deepEqual(
+    rows.map((r) => r.Id),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
+  assert.equal(calls.length, 4);
+});
+
+test('list: a page that fails fails the list and aborts the pages still running', async () => {
+  const { client, calls } = setup((call) => {
+    const page = Number(new URL(call.url).searchParams.get('page'));
+    if (page === 1) return json(envelope([{ Id: 1 }, { Id: 2 }], 1, 8));
+    if (page === 2) return json({ Message: 'no' }, 400);
+    // pages 3 and 4 never answer on their own
+    return new Promise<Response>((_resolve, reject) => {
+      call.signal?.addEventListener('abort', () => reject(call.signal?.reason));
+    });
+  });
+  const keepAlive = setTimeout(() => undefined, 10_000);
+  try {
+    assert.equal(await codeOf(client.list('/api/spaces/coworkers')), UpstreamErrorCode.REJECTED);
+  } finally {
+    clearTimeout(keepAlive);
+  }
+  const pending = calls.filter((c) => ['3', '4'].includes(new URL(c.url).searchParams.get('page') ?? ''));
+  assert.equal(pending.length, 2);
+  assert.ok(pending.every((c) => c.signal?.aborted));
+});
+
+test('Pacer: at most `limit` starts per window, first come first served', async () => {
+  let now = 0;
+  const pacer = new Pacer(10, 100, {
+    now: () => now,
+    wait: (ms) => {
+      now += ms; // the clock moves while waiting
+      return Promise.resolve();
+    },
+  });
+  const started: number[] = [];
+  await Promise.all(Array.from({ length: 25 }, (_, i) => pacer.take().then(() => (started[i] = now))));
+  assert.deepEqual(started, [...Array(10).fill(0), ...Array(10).fill(100), ...Array(5).fill(200)]);
 });
 
 test('list: an envelope that does not add up is MALFORMED', async () => {

@@ -38,9 +38,48 @@ export interface NexudusClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Refresh when the access token expires within this window (default 60 s; tokens may live only minutes, §1.2). */
   refreshBeforeMs?: number;
-  /** Records per list page (default 500; the API documents no maximum, §1.3). */
+  /** Records per list page (default 1,000; the API documents no maximum, public clients use 500/1,000, §1.3). */
   pageSize?: number;
+  /** Pages of one list asked at once once the first has said how many there are (default 4). */
+  pageConcurrency?: number;
+  /** GET requests started per 100 ms at most (default 10, the documented guideline, §1.5). */
+  getsPer100ms?: number;
   now?: () => number;
+}
+
+/**
+ * At most `limit` starts per `windowMs`, first come first served: parallel reads stay within the
+ * upstream's documented rate instead of relying on its throttle answers. Its own monotonic clock
+ * (tests inject one), independent of the clock tokens are checked against.
+ */
+export class Pacer {
+  private readonly starts: number[] = [];
+  private turn: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly clock: { now: () => number; wait: (ms: number) => Promise<void> } = {
+      now: () => performance.now(),
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  ) {}
+
+  /** Resolves when one more start fits in the window (and records it). */
+  take(): Promise<void> {
+    const mine = this.turn.then(async () => {
+      for (;;) {
+        const t = this.clock.now();
+        while (this.starts.length && this.starts[0]! <= t - this.windowMs) this.starts.shift();
+        if (this.starts.length < this.limit) {
+          this.starts.push(t);
+          return;
+        }
+        await this.clock.wait(this.starts[0]! + this.windowMs - t);
+      }
+    });
+    this.turn = mine;
+    return mine;
+  }
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -265,6 +304,8 @@ export class NexudusClient {
   private readonly retry: RetryPolicy;
   private readonly refreshBeforeMs: number;
   readonly pageSize: number;
+  private readonly pageConcurrency: number;
+  private readonly pacer: Pacer;
   private readonly now: () => number;
   private current: NexudusCredentials | null = null;
   private refreshing: Promise<NexudusCredentials> | null = null;
@@ -277,7 +318,9 @@ export class NexudusClient {
     this.sleep = o.sleep ?? defaultSleep;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...o.retry };
     this.refreshBeforeMs = o.refreshBeforeMs ?? 60_000;
-    this.pageSize = o.pageSize ?? 500;
+    this.pageSize = o.pageSize ?? 1000;
+    this.pageConcurrency = Math.max(1, o.pageConcurrency ?? 4);
+    this.pacer = new Pacer(o.getsPer100ms ?? 10, 100);
     this.now = o.now ?? Date.now;
   }
 
@@ -349,6 +392,7 @@ export class NexudusClient {
     let refreshed = false;
     for (;;) {
       const creds = await this.credentials();
+      await this.pacer.take();
       this.requestCount++;
       const res = await sendWithRetries({
         method: 'GET',
@@ -410,18 +454,23 @@ export class NexudusClient {
   }
 
   /**
-   * Every record of a search, page by page (§1.3). The envelope must add up: the page asked for,
-   * full pages before the last, a stable page count, and as many records as `TotalItems`.
+   * Every record of a search, page by page (§1.3): the first page says how many there are, the rest
+   * are asked `pageConcurrency` at a time. The envelope must add up: the page asked for, full pages
+   * before the last, the same page count and total on every page, and as many records as
+   * `TotalItems`. Any failure fails the whole list and stops the pages still to ask.
    */
   async list(path: string, query: Query = {}, signal?: AbortSignal): Promise<Json[]> {
     const what = describe('GET', path);
     const bad = (page: number, why: string) =>
       new UpstreamError(UpstreamErrorCode.MALFORMED, `${what} page ${page}: ${why}`, { url: path });
-    const out: Json[] = [];
     let totalPages: number | null = null;
     let totalItems: number | null = null;
-    for (let page = 1; ; page++) {
-      const body = (await this.get(path, { ...query, page, size: this.pageSize }, { signal })) as Json | null;
+    const read = async (page: number, pageSignal?: AbortSignal): Promise<Json[]> => {
+      const body = (await this.get(
+        path,
+        { ...query, page, size: this.pageSize },
+        { signal: pageSignal },
+      )) as Json | null;
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad(page, 'not a list envelope');
       const records = body.Records;
       const pages = body.TotalPages;
@@ -447,9 +496,31 @@ export class NexudusClient {
         throw bad(page, `${records.length} records on a page of ${size} before the last`);
       if (page <= pages && records.length === 0) throw bad(page, 'empty page within TotalPages');
       if (page > pages && records.length > 0) throw bad(page, 'records beyond TotalPages');
-      out.push(...(records as Json[]));
-      if (page >= pages) break;
+      return records as Json[];
+    };
+    const first = await read(1, signal);
+    const rest: Json[][] = [];
+    if (totalPages! > 1) {
+      const failed = new AbortController();
+      const linked = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+      const pages = Array.from({ length: totalPages! - 1 }, (_, i) => i + 2);
+      let next = 0;
+      const worker = async () => {
+        while (next < pages.length) {
+          const i = next++;
+          rest[i] = await read(pages[i]!, linked);
+        }
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(this.pageConcurrency, pages.length) }, () =>
+          worker().catch((err: unknown) => {
+            failed.abort();
+            throw err;
+          }),
+        ),
+      );
     }
+    const out = first.concat(...rest);
     if (totalItems !== null && out.length !== totalItems)
       throw new UpstreamError(
         UpstreamErrorCode.MALFORMED,

@@ -81,7 +81,10 @@ function chunks<T>(xs: T[], size: number): T[][] {
 
 /** Extra, optional knobs for tests and tuning (the registry passes plain ConnectorOptions). */
 export type NexudusConnectorOptions = ConnectorOptions &
-  Pick<NexudusClientOptions, 'retry' | 'pageSize' | 'refreshBeforeMs' | 'now'> & {
+  Pick<
+    NexudusClientOptions,
+    'retry' | 'pageSize' | 'pageConcurrency' | 'getsPer100ms' | 'refreshBeforeMs' | 'now'
+  > & {
     /** Businesses, teams and tariffs kept between runs of one integration (see ReferenceCache). */
     referenceCache?: NexudusReferenceCache;
   };
@@ -136,7 +139,22 @@ class NexudusConnector implements Connector {
     return fresh;
   }
 
+  /**
+   * Reads run many requests at once; the first failure fails the read and aborts the requests still
+   * running or waiting, so a failed run leaves nothing behind at the upstream.
+   */
   async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+    try {
+      return await this.read({ ...options, signal });
+    } catch (err) {
+      failed.abort();
+      throw err;
+    }
+  }
+
+  private async read(options: FetchOptions): Promise<UpstreamSnapshot> {
     const { signal, log, now } = options;
     const baseOf = (r: { businesses: Json[]; teams: Json[]; tariffs: Json[] }) => ({
       fetchedAt: now,
@@ -258,15 +276,8 @@ class NexudusConnector implements Connector {
     const checkinsFrom = nexudusMinute(new Date(from.getTime() - 24 * 3_600_000));
     const bookingsFrom = nexudusMinute(from);
 
-    // One round trip: the coworkers, their contracts, bookings and check-ins are asked at once. The
-    // first failure aborts the others and fails the whole read.
-    const failed = new AbortController();
-    const linked = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
-    const guard = <T>(p: Promise<T>): Promise<T> =>
-      p.catch((err: unknown) => {
-        failed.abort();
-        throw err;
-      });
+    // One round trip: the coworkers, their contracts, bookings and check-ins are asked at once (the
+    // first failure fails the read and aborts the others, see fetchSnapshot).
     const lists: Promise<[Json[], Json[], Json[]]> =
       !all && ids.length <= PER_MEMBER_QUERY_LIMIT
         ? mapLimit(ids, CONCURRENCY, (id) =>
@@ -274,28 +285,28 @@ class NexudusConnector implements Connector {
               this.client.list(
                 PATHS.contracts,
                 { CoworkerContract_Coworker: id, CoworkerContract_Active: true },
-                linked,
+                signal,
               ),
               this.client.list(
                 PATHS.bookings,
                 { Booking_Coworker: id, from_Booking_ToTime: bookingsFrom },
-                linked,
+                signal,
               ),
               this.client.list(
                 PATHS.checkins,
                 { Checkin_Coworker: id, from_Checkin_FromTime: checkinsFrom },
-                linked,
+                signal,
               ),
             ]),
           ).then((per) => [per.flatMap((p) => p[0]), per.flatMap((p) => p[1]), per.flatMap((p) => p[2])])
         : Promise.all([
-            this.client.list(PATHS.contracts, { CoworkerContract_Active: true }, linked),
-            this.client.list(PATHS.bookings, { from_Booking_ToTime: bookingsFrom }, linked),
-            this.client.list(PATHS.checkins, { from_Checkin_FromTime: checkinsFrom }, linked),
+            this.client.list(PATHS.contracts, { CoworkerContract_Active: true }, signal),
+            this.client.list(PATHS.bookings, { from_Booking_ToTime: bookingsFrom }, signal),
+            this.client.list(PATHS.checkins, { from_Checkin_FromTime: checkinsFrom }, signal),
           ]);
     const [coworkers, [contracts, bookings, checkins]] = await Promise.all([
-      guard(this.coworkersById(ids, linked)),
-      guard(lists),
+      this.coworkersById(ids, signal),
+      lists,
     ]);
     const present = new Set(coworkers.map((r) => requireId('coworker', r)));
 

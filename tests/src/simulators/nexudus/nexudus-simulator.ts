@@ -534,6 +534,7 @@ export class NexudusSimulator {
   private readonly getTimes: number[] = [];
   private readonly writeTimes: number[] = [];
   private readonly consecutiveFailures = new Map<number, number>();
+  private inFlight = 0;
 
   constructor(opts: NexudusSimulatorOptions = {}) {
     this.rng = mulberry32(opts.seed ?? 1);
@@ -765,6 +766,15 @@ export class NexudusSimulator {
   }
 
   /**
+   * Resolves once every request received so far has been answered: a client that gave up on a read
+   * (aborted its other requests) may leave some in progress here, which would take the next fault.
+   */
+  async settled(): Promise<void> {
+    do await new Promise((resolve) => setImmediate(resolve));
+    while (this.inFlight > 0);
+  }
+
+  /**
    * Registers a webhook as the admin UI or an App would (§1.12). With `secret`, deliveries carry
    * `X-Nexudus-Hook-Signature`; without, they are unsigned (UI-created webhooks).
    */
@@ -947,6 +957,15 @@ export class NexudusSimulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
