@@ -467,7 +467,7 @@ try {
   const phase = (xs: number[]) => `${pct(xs, 50).toFixed(0)}/${pct(xs, 99).toFixed(0)}`;
   console.log(
     `where it goes, p50/p99 ms: webhook received ${phase(phases.received)} · queued → run started ${phase(phases.queued)} · ` +
-      `run ${phase(phases.run)} (upstream read ${phase(phases.read)}, apply ${phase(phases.apply)}) · ` +
+      `run ${phase(phases.run)} (upstream read ${phase(phases.read)}, state + diff + apply ${phase(phases.apply)}) · ` +
       `run ended → reject seen ${phase(phases.toReject)}`,
   );
 } finally {
