@@ -387,7 +387,6 @@ test('MEMBERS: the coworker and their contracts, bookings and check-ins are aske
   };
   await withConnector(
     async ({ sim, connector, full, secrets }) => {
-      await full(); // fills the reference cache: the refresh below reads only the member
       const someone = sim.state.coworkerContracts.find((c) => c.Active && !c.Cancelled)!.CoworkerId;
       const refresh = () =>
         connector.fetchSnapshot({
@@ -396,6 +395,10 @@ test('MEMBERS: the coworker and their contracts, bookings and check-ins are aske
           now: sim.now(),
           log,
         });
+      // cold cache: businesses, teams, tariffs and resources are listed alongside the member's requests
+      await refresh();
+      assert.equal(maxInFlight, 8);
+      await full(); // refreshes the reference cache: the refresh below reads only the member
       maxInFlight = 0;
       sim.clearRequests();
       const snap = await refresh();

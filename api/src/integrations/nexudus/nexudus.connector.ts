@@ -164,15 +164,17 @@ class NexudusConnector implements Connector {
     });
 
     if (options.mode === 'MEMBERS' || (options.mode === 'INCREMENTAL' && options.since)) {
-      // A MEMBERS run finds the reference data in the cache (no request); an INCREMENTAL run lists it
-      // while it asks what changed.
-      const [cachedRef, ids] = await Promise.all([
-        this.reference(options.mode === 'MEMBERS', signal),
+      // A MEMBERS run mostly finds the reference data in the cache (no request); otherwise it is
+      // listed while the members are read (an INCREMENTAL run: while it asks what changed).
+      const ref = this.reference(options.mode === 'MEMBERS', signal);
+      const ids =
         options.mode === 'MEMBERS'
           ? this.requestedIds(options.memberExternalIds ?? [], log)
-          : this.changedSince(options.since!, signal),
+          : (await Promise.all([ref, this.changedSince(options.since!, signal)]))[1];
+      const [cachedRef, data] = await Promise.all([
+        ref,
+        this.memberData(ids, now, async () => (await ref).resources, signal),
       ]);
-      const data = await this.memberData(ids, now, cachedRef.resources, signal);
       let base = baseOf(cachedRef);
       if (!covers(base, data)) base = baseOf(await this.reference(false, signal));
       log.info('Nexudus: members refreshed', {
@@ -190,7 +192,7 @@ class NexudusConnector implements Connector {
     ]);
     const base = baseOf(ref);
     const ids = [...new Set(list.map((r) => requireId('coworker', r)))];
-    const data = await this.memberData(ids, now, ref.resources, signal, true);
+    const data = await this.memberData(ids, now, () => Promise.resolve(ref.resources), signal, true);
     log.info('Nexudus: full read', {
       locations: base.locations.length,
       groups: base.groups.length,
@@ -267,7 +269,7 @@ class NexudusConnector implements Connector {
   private async memberData(
     ids: number[],
     now: Date,
-    knownResources: Json[],
+    knownResources: () => Promise<Json[]>,
     signal?: AbortSignal,
     all = false,
   ): Promise<MemberData> {
@@ -312,7 +314,7 @@ class NexudusConnector implements Connector {
 
     const resources = new Map<number, ResourceInfo>();
     if (bookings.length > 0)
-      for (const r of await this.resourcesFor(bookings, knownResources, signal)) {
+      for (const r of await this.resourcesFor(bookings, await knownResources(), signal)) {
         const businessId = r.BusinessId;
         if (typeof businessId !== 'number') continue;
         resources.set(requireId('resource', r), {
