@@ -47,7 +47,7 @@ import { join } from 'node:path';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 50);
-const RESYNCS = 3;
+const RESYNCS = Number(process.env.BENCH_RESYNCS ?? 3);
 const WEBHOOK_SECRET = 'bench-webhook-secret';
 const silent: SyncLog = { info() {}, warn() {}, debug() {} };
 
@@ -453,8 +453,11 @@ try {
     `unchanged full reconcile: ${fr.text}, ${(fr.best / anchorMs).toFixed(2)}–${(fr.worst / anchorMs).toFixed(2)}× the anchor ` +
       `(≤ 5 s: ${fr.worst <= 5_000 ? 'yes' : 'no'})`,
   );
+  const peaks = (xs: RunResult[]) =>
+    `${f1(Math.min(...xs.map((r) => r.peakRssMb)))}–${f1(Math.max(...xs.map((r) => r.peakRssMb)))} MB`;
   console.log(
-    `memory: peak RSS run 1 ${f1(first.peakRssMb)} MB vs run ${runs.length} ${f1(last.peakRssMb)} MB, RSS after ${f1(last.rssAfterMb)} MB`,
+    `memory: peak RSS run 1 ${f1(first.peakRssMb)} MB, Sync now runs ${peaks(resyncs)}, full reconciles ${peaks(fulls)} ` +
+      `(in run order: ${fulls.map((r) => f1(r.peakRssMb)).join(', ')}); RSS after the last run ${f1(last.rssAfterMb)} MB, idle ${f1(idle.rssMb)} MB`,
   );
   console.log(
     `webhook → RADIUS reject over ${rejectMs.length}: p50 ${pct(rejectMs, 50)} ms, p99 ${pct(rejectMs, 99)} ms, max ${Math.max(...rejectMs)} ms ` +
