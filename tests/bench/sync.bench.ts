@@ -15,7 +15,7 @@
  * simulator, and reading the changes since a moment ago (nothing changed): what any engine must
  * spend before doing anything, so the engine's share shows.
  *
- *   DATABASE_URL=postgres://… npm run bench:sync   (BENCH_MEMBERS, BENCH_WEBHOOKS to change sizes)
+ *   DATABASE_URL=postgres://… npm run bench:sync   (BENCH_MEMBERS, BENCH_WEBHOOKS, BENCH_RESYNCS to change sizes)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -399,14 +399,19 @@ try {
     rejectMs.push(rejectedAt - t0);
     while (!das.received.some((d) => d.sessionId === m.session)) await sleep(2);
     disconnectMs.push(das.received.find((d) => d.sessionId === m.session)!.receivedAt - t0);
-    const { rows } = await raw.query(
-      `select extract(epoch from d.created_at) * 1000 as received, extract(epoch from r.started_at) * 1000 as started,
+    // The run's log lines are stored after it commits (the reject may be seen first): wait for them.
+    let rows: Array<Record<string, string | null>> = [];
+    for (let i = 0; i < 200 && !(rows[0]?.fetched && rows[0]?.done); i++) {
+      if (i) await sleep(10);
+      ({ rows } = await raw.query(
+        `select extract(epoch from d.created_at) * 1000 as received, extract(epoch from r.started_at) * 1000 as started,
               extract(epoch from r.finished_at) * 1000 as finished,
               (select message from sync_log_entry l where l.run_id = r.id and l.message like 'Fetched %' limit 1) as fetched,
               (select message from sync_log_entry l where l.run_id = r.id and l.message like 'Sync finished %' limit 1) as done
          from webhook_delivery d join sync_run r on r.id = d.sync_run_id
         where d.event = 'CoworkerContractCancel' order by d.created_at desc limit 1`,
-    );
+      ));
+    }
     const p = rows[0];
     if (p) {
       phases.received.push(Number(p.received) - t0);
