@@ -8,7 +8,9 @@ import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { loadRadiusConfig, RadiusConfigError, type RadiusConfig } from './config.js';
-import { startRadiusWorker } from './worker.js';
+import { loadEapCertificate } from './eap/server-certificate.js';
+import { isRoutedDatagram, ownerTagFor, type RoutedDatagram } from './server/eap-routing.js';
+import { startRadiusWorker, type WorkerOptions } from './worker.js';
 
 let config: RadiusConfig;
 try {
@@ -24,8 +26,19 @@ const logger = pino({ name: 'lanyard-radius', level: config.logLevel });
 let stopping = false;
 
 if (cluster.isPrimary && config.workers > 1) {
+  // Generate the EAP certificate once, before the workers read it.
+  loadEapCertificate(config.eap, config.dataDir);
   const aggregator = new AggregatorRegistry();
   const fork = () => cluster.fork({ RADIUS_METRICS_PORT: '-1' });
+  // EAP datagrams that reached a worker other than the one holding their TLS session.
+  cluster.on('message', (from, msg: unknown) => {
+    if (!isRoutedDatagram(msg)) return;
+    const owner = Object.values(cluster.workers ?? {})
+      .filter((w) => w && !w.isDead() && ownerTagFor(w.id) === msg.tag)
+      .sort((a, b) => b!.id - a!.id)[0];
+    if (owner && owner !== from) owner.send(msg);
+    else from.send({ ...msg, orphan: true } satisfies RoutedDatagram);
+  });
   for (let i = 0; i < config.workers; i++) fork();
   // Workers that die right after starting (port taken, database refused) come back after a
   // growing pause, so a broken setup does not turn into a fork loop hammering Postgres.
@@ -80,7 +93,32 @@ if (cluster.isPrimary && config.workers > 1) {
     });
   }
 } else {
-  const worker = await startRadiusWorker(cluster.isWorker ? { ...config, metricsPort: -1 } : config, logger);
+  let options: WorkerOptions = {};
+  if (cluster.isWorker) {
+    options = {
+      eapRouting: {
+        ownTag: ownerTagFor(cluster.worker!.id),
+        forward(tag, msg, rinfo) {
+          const routed: RoutedDatagram = {
+            type: 'lanyard-radius-eap-route',
+            tag,
+            msg: msg.toString('base64'),
+            rinfo,
+          };
+          return process.send?.(routed) ?? false;
+        },
+      },
+    };
+  }
+  const worker = await startRadiusWorker(
+    cluster.isWorker ? { ...config, metricsPort: -1 } : config,
+    logger,
+    options,
+  );
+  // A datagram routed here by the primary (orphans come back to be answered here: the State is unknown).
+  process.on('message', (msg: unknown) => {
+    if (isRoutedDatagram(msg)) worker.injectAuth(Buffer.from(msg.msg, 'base64'), msg.rinfo);
+  });
   if (cluster.isWorker) {
     // prom-client answers the primary's metric requests only once an AggregatorRegistry exists here.
     new AggregatorRegistry();

@@ -215,3 +215,14 @@ export function loadOrCreateGeneratedCertificate(
     source: 'generated',
   };
 }
+
+/** The certificate the configuration names: the operator's files, or the generated one. */
+export function loadEapCertificate(
+  eap: { certificate: EapCertificateFiles | null; serverName: string },
+  dataDir: string,
+): EapCertificate {
+  if (!eap.certificate) return loadOrCreateGeneratedCertificate(dataDir, eap.serverName);
+  const read = readConfiguredCertificate(eap.certificate);
+  if ('problems' in read) throw new Error(`EAP certificate: ${read.problems.join('; ')}`);
+  return read.certificate;
+}

@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1];
 const PORTS = ['auth', 'acct'] as const;
 type Port = (typeof PORTS)[number];
-const METHODS = ['PAP', 'MAC_AUTH', 'PPSK', 'NONE'] as const;
+const METHODS = ['PAP', 'MAC_AUTH', 'PPSK', 'EAP_TTLS_PAP', 'PEAP_MSCHAPV2', 'NONE'] as const;
 type Method = (typeof METHODS)[number];
 
 /**
@@ -120,6 +120,12 @@ class LatencyHistogram {
   }
 }
 
+/** What the metrics read from the EAP session store. */
+interface EapSessionsView {
+  readonly size: number;
+  readonly counts: Record<'CREATED' | 'FINISHED' | 'EXPIRED' | 'FULL', number>;
+}
+
 export function createRadiusMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_radius_' });
@@ -176,6 +182,31 @@ export function createRadiusMetrics() {
       help: 'Open accounting sessions',
       registers: [registry],
     }),
+    /** Registers the EAP conversation gauge and counters (read from the store when scraped). */
+    observeEapSessions(store: EapSessionsView): void {
+      const reported = { CREATED: 0, FINISHED: 0, EXPIRED: 0, FULL: 0 };
+      new Gauge({
+        name: 'lanyard_radius_eap_sessions',
+        help: 'EAP conversations in progress',
+        registers: [registry],
+        collect() {
+          this.set(store.size);
+        },
+      });
+      new Counter({
+        name: 'lanyard_radius_eap_sessions_total',
+        help: 'EAP conversations by event: CREATED, FINISHED, EXPIRED (idle), FULL (refused at the cap)',
+        labelNames: ['event'],
+        registers: [registry],
+        collect() {
+          for (const event of Object.keys(reported) as Array<keyof typeof reported>) {
+            const delta = store.counts[event] - reported[event];
+            if (delta > 0) this.inc({ event }, delta);
+            reported[event] = store.counts[event];
+          }
+        },
+      });
+    },
     disconnects: new Counter({
       name: 'lanyard_radius_disconnects_total',
       help: 'Disconnect-Requests by result',

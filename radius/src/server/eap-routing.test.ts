@@ -1,0 +1,135 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RemoteInfo } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Attr, Code, getAttr, parsePacket } from '../codec/packet.js';
+import { SessionTracker } from '../coa/session-tracker.js';
+import { loadOrCreateGeneratedCertificate, type EapCertificate } from '../eap/server-certificate.js';
+import { EapPeer } from '../eap/test-support/eap-peer.js';
+import { createEapSecureContext } from '../eap/tls-tunnel.js';
+import { AccessHandler } from '../handlers/access.handler.js';
+import { AccountingHandler } from '../handlers/accounting.handler.js';
+import { EapHandler } from '../handlers/eap.handler.js';
+import { ttlsPapMethod } from '../handlers/eap-ttls.handler.js';
+import { eapRequest } from '../handlers/test-support/eap-client.js';
+import {
+  ACCT_INTERIM_INTERVAL,
+  ALICE,
+  FakeWriteStore,
+  MAX_SESSION_TIMEOUT,
+  NOW,
+  buildSnapshot,
+  nasFor,
+} from '../handlers/test-support/fixtures.js';
+import { UnboundMatcher } from '../ppsk/matcher.js';
+import { ownerTagFor, stateOwner } from './eap-routing.js';
+import { createRadiusMetrics } from './metrics.js';
+import { RadiusServer } from './radius-server.js';
+
+let dir: string;
+let cert: EapCertificate;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lanyard-eap-routing-'));
+  cert = loadOrCreateGeneratedCertificate(dir, 'radius.lanyard.test');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('EAP routing helpers', () => {
+  it('worker ids map to tags 1–255, wrapping after 255', () => {
+    assert.deepEqual([1, 2, 255, 256, 257].map(ownerTagFor), [1, 2, 255, 1, 2]);
+  });
+
+  it('stateOwner reads the first State byte of EAP Access-Requests only', () => {
+    const snapshot = buildSnapshot();
+    const nas = nasFor(snapshot, 'generic');
+    const peer = new EapPeer({ method: 'TTLS', identity: 'a', password: 'b' });
+    const state = Buffer.alloc(16, 0);
+    state[0] = 42;
+    assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), state)), 42);
+    assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), null)), null);
+    assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), Buffer.alloc(8, 42))), null);
+  });
+});
+
+describe('RadiusServer with EAP routing', () => {
+  function two() {
+    // Two "workers" sharing one snapshot, as two processes share the database.
+    const forwarded: Array<{ from: number; tag: number; msg: Buffer }> = [];
+    const sent: Array<{ from: number; buf: Buffer }> = [];
+    const servers: RadiusServer[] = [];
+    const snapshot = buildSnapshot();
+    const nas = nasFor(snapshot, 'generic');
+    for (const tag of [1, 2]) {
+      const store = new FakeWriteStore();
+      const access = new AccessHandler(snapshot, new UnboundMatcher(), store.asWriteStore(), {
+        maxSessionTimeoutSeconds: MAX_SESSION_TIMEOUT,
+        acctInterimIntervalSeconds: ACCT_INTERIM_INTERVAL,
+        now: () => NOW,
+      });
+      const context = createEapSecureContext(cert);
+      const eap = new EapHandler(access, () => context, {
+        methods: [ttlsPapMethod(snapshot)],
+        fragmentSize: 1024,
+        maxSessions: 10,
+        idleMs: 60_000,
+        ownerTag: tag,
+      });
+      const server = new RadiusServer(
+        snapshot,
+        access,
+        new AccountingHandler(snapshot, store.asWriteStore(), new SessionTracker()),
+        createRadiusMetrics(),
+        pino({ level: 'silent' }),
+        eap,
+        {
+          ownTag: tag,
+          forward(to, msg, rinfo) {
+            forwarded.push({ from: tag, tag: to, msg });
+            // The primary's relay: the owner handles it on its own socket.
+            servers[to - 1]!.onDatagram(socketOf(to), 'auth', msg, rinfo, false);
+            return true;
+          },
+        },
+      );
+      servers.push(server);
+    }
+    const socketOf = (from: number) => ({ send: (buf: Buffer) => void sent.push({ from, buf }) }) as never;
+    const rinfo: RemoteInfo = { address: nas.ipAddress, port: 40_000, family: 'IPv4', size: 0 };
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    return { servers, nas, forwarded, sent, rinfo, socketOf, settle };
+  }
+
+  it('a conversation started on worker 1 continues there when its datagrams reach worker 2', async () => {
+    const h = two();
+    const peer = new EapPeer({ method: 'TTLS', identity: ALICE.username, password: ALICE.passphrase });
+    let eap = peer.identityResponse();
+    let state: Buffer | null = null;
+    for (let round = 0; round < 20; round++) {
+      const request = eapRequest(h.nas, eap, state);
+      // The first datagram lands on worker 1, every later one on worker 2.
+      const on = round === 0 ? 1 : 2;
+      h.servers[on - 1]!.onDatagram(h.socketOf(on), 'auth', request.raw, h.rinfo);
+      await h.settle();
+      const reply = parsePacket(h.sent.at(-1)!.buf);
+      assert.equal(h.sent.at(-1)!.from, 1, 'worker 1 answers every round');
+      if (reply.code !== Code.AccessChallenge) {
+        assert.equal(reply.code, Code.AccessAccept);
+        assert.ok(h.forwarded.length >= 3);
+        assert.ok(h.forwarded.every((f) => f.from === 2 && f.tag === 1));
+        peer.close();
+        return;
+      }
+      state = getAttr(reply, Attr.State)!;
+      assert.equal(state[0], 1);
+      eap = await peer.respond(
+        Buffer.concat(reply.attributes.filter((a) => a.type === Attr.EapMessage).map((a) => a.value)),
+      );
+    }
+    assert.fail('conversation did not end');
+  });
+});
