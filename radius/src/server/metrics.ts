@@ -207,6 +207,11 @@ export function createRadiusMetrics() {
         },
       });
     },
+    eapRouted: new Counter({
+      name: 'lanyard_radius_eap_routed_total',
+      help: 'EAP datagrams handed to the worker holding their conversation (RADIUS_WORKERS > 1)',
+      registers: [registry],
+    }),
     disconnects: new Counter({
       name: 'lanyard_radius_disconnects_total',
       help: 'Disconnect-Requests by result',

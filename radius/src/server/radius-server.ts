@@ -120,7 +120,10 @@ export class RadiusServer {
     }
     if (route && kind === 'auth' && this.routing) {
       const owner = stateOwner(req);
-      if (owner !== null && owner !== this.routing.ownTag && this.routing.forward(owner, msg, rinfo)) return;
+      if (owner !== null && owner !== this.routing.ownTag && this.routing.forward(owner, msg, rinfo)) {
+        this.metrics.eapRouted.inc();
+        return;
+      }
     }
     this.metrics.packets.inc(kind, req.code);
     const cache = this.caches[kind];
