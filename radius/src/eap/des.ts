@@ -1,7 +1,7 @@
 /**
  * DES (FIPS 46-3) block encryption, the one primitive MSCHAPv2 needs that Node's OpenSSL 3 refuses
- * (`des-ecb` lives in the legacy provider). Encryption of single 8-byte blocks only; written for
- * clarity, not speed: MSCHAPv2 runs three blocks per authentication.
+ * (`des-ecb` lives in the legacy provider). Encryption of single 8-byte blocks only, on 32-bit
+ * integers, with the S-boxes and P folded into lookup tables built from the FIPS tables at load.
  */
 
 // Tables from FIPS 46-3; bit positions count from 1 at the most significant bit.
@@ -75,64 +75,104 @@ const S = [
   ],
 ];
 
-/** Bits as an array of 0/1, most significant bit of the first byte first. */
-function toBits(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  for (const b of bytes) for (let i = 7; i >= 0; i--) out.push((b >> i) & 1);
+/** Bit `pos` (1 = most significant) of a `width`-bit integer. */
+const bit = (x: number, pos: number, width: number): number => (x >>> (width - pos)) & 1;
+
+/** Applies a FIPS permutation table to a `width`-bit integer (≤ 32 bits). */
+function permute32(x: number, table: number[], width: number): number {
+  let out = 0;
+  for (const p of table) out = ((out << 1) | bit(x, p, width)) >>> 0;
   return out;
 }
 
-function fromBits(bits: number[]): Buffer {
-  const out = Buffer.alloc(bits.length / 8);
-  for (let i = 0; i < bits.length; i++) out[i >> 3]! |= bits[i]! << (7 - (i & 7));
-  return out;
+/**
+ * S-box and P permutation folded together: SP[s][six] is the 32-bit contribution of S-box `s`
+ * fed `six`, after P. Built once from the tables above.
+ */
+const SP: Uint32Array[] = S.map((box, s) => {
+  const t = new Uint32Array(64);
+  for (let six = 0; six < 64; six++) {
+    const row = ((six >> 4) & 2) | (six & 1);
+    const col = (six >> 1) & 15;
+    const nibble = box[row * 16 + col]!;
+    const beforeP = (nibble << (28 - 4 * s)) >>> 0;
+    t[six] = permute32(beforeP, P, 32);
+  }
+  return t;
+});
+
+/** Bits of a 64-bit block (two 32-bit halves) through a 64-entry table → [high, low]. */
+function permute64(hi: number, lo: number, table: number[]): [number, number] {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < 64; i++) {
+    const p = table[i]!;
+    const v = p <= 32 ? bit(hi, p, 32) : bit(lo, p - 32, 32);
+    if (i < 32) a = ((a << 1) | v) >>> 0;
+    else b = ((b << 1) | v) >>> 0;
+  }
+  return [a, b];
 }
 
-const permute = (bits: number[], table: number[]): number[] => table.map((p) => bits[p - 1]!);
-
-function rotateLeft(bits: number[], n: number): number[] {
-  return [...bits.slice(n), ...bits.slice(0, n)];
-}
-
-/** The 16 round keys (48 bits each) of a 64-bit key; parity bits are ignored. */
-function roundKeys(key: Uint8Array): number[][] {
-  const k = permute(toBits(key), PC1);
-  let c = k.slice(0, 28);
-  let d = k.slice(28);
-  const keys: number[][] = [];
+/** The 16 round keys, each as eight 6-bit values (one per S-box); parity bits are ignored. */
+function roundKeys(key: Uint8Array): Uint8Array[] {
+  const kb = Buffer.from(key.buffer, key.byteOffset, 8);
+  const hi = kb.readUInt32BE(0);
+  const lo = kb.readUInt32BE(4);
+  // PC-1: 56 bits → C (28) and D (28).
+  let c = 0;
+  let d = 0;
+  for (let i = 0; i < 56; i++) {
+    const p = PC1[i]!;
+    const v = p <= 32 ? bit(hi, p, 32) : bit(lo, p - 32, 32);
+    if (i < 28) c = (c << 1) | v;
+    else d = (d << 1) | v;
+  }
+  const rotate = (x: number, n: number) => ((x << n) | (x >>> (28 - n))) & 0x0fffffff;
+  const keys: Uint8Array[] = [];
   for (const shift of SHIFTS) {
-    c = rotateLeft(c, shift);
-    d = rotateLeft(d, shift);
-    keys.push(permute([...c, ...d], PC2));
+    c = rotate(c, shift);
+    d = rotate(d, shift);
+    const k = new Uint8Array(8);
+    for (let i = 0; i < 48; i++) {
+      const p = PC2[i]!;
+      const v = p <= 28 ? bit(c, p, 28) : bit(d, p - 28, 28);
+      k[(i / 6) | 0] = (k[(i / 6) | 0]! << 1) | v;
+    }
+    keys.push(k);
   }
   return keys;
 }
 
-function feistel(r: number[], k: number[]): number[] {
-  const x = permute(r, E).map((b, i) => b ^ k[i]!);
-  const out: number[] = [];
+function feistel(r: number, k: Uint8Array): number {
+  let out = 0;
   for (let s = 0; s < 8; s++) {
-    const six = x.slice(s * 6, s * 6 + 6);
-    const row = (six[0]! << 1) | six[5]!;
-    const col = (six[1]! << 3) | (six[2]! << 2) | (six[3]! << 1) | six[4]!;
-    const v = S[s]![row * 16 + col]!;
-    out.push((v >> 3) & 1, (v >> 2) & 1, (v >> 1) & 1, v & 1);
+    let six = 0;
+    for (let j = 0; j < 6; j++) six = (six << 1) | bit(r, E[s * 6 + j]!, 32);
+    out = (out | SP[s]![six ^ k[s]!]!) >>> 0;
   }
-  return permute(out, P);
+  return out;
 }
 
 /** DES encryption of one 8-byte block under an 8-byte key (ECB, no padding). */
 export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
   if (key.length !== 8 || block.length !== 8) throw new RangeError('DES: 8-byte key and block');
   const keys = roundKeys(key);
-  const bits = permute(toBits(block), IP);
-  let l = bits.slice(0, 32);
-  let r = bits.slice(32);
-  for (const k of keys) {
-    const f = feistel(r, k);
-    [l, r] = [r, l.map((b, i) => b ^ f[i]!)];
-  }
-  return fromBits(permute([...r, ...l], FP));
+  const b = Buffer.from(block.buffer, block.byteOffset, 8);
+  let [l, r] = permute64(b.readUInt32BE(0), b.readUInt32BE(4), IP);
+  for (const k of keys) [l, r] = [r, (l ^ feistel(r, k)) >>> 0];
+  const [hi, lo] = permute64(r, l, FP);
+  const out = Buffer.alloc(8);
+  out.writeUInt32BE(hi, 0);
+  out.writeUInt32BE(lo, 4);
+  return out;
+}
+
+/** Bits as an array of 0/1, most significant bit of the first byte first. */
+function toBits(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (const b of bytes) for (let i = 7; i >= 0; i--) out.push((b >> i) & 1);
+  return out;
 }
 
 /**
