@@ -53,9 +53,14 @@ export class EapPeer {
     return this.opts.method === 'PEAP' ? EapType.Peap : EapType.Ttls;
   }
 
+  /** The identity sent outside the tunnel (NASes copy it into User-Name). */
+  get outerIdentity(): string {
+    return this.opts.anonymousIdentity ?? this.opts.identity;
+  }
+
   /** EAP-Response/Identity (the NAS asked for it; that request never reaches the server). */
   identityResponse(identifier = 0): Buffer {
-    const id = Buffer.from(this.opts.anonymousIdentity ?? this.opts.identity, 'utf8');
+    const id = Buffer.from(this.outerIdentity, 'utf8');
     return buildEap(EapCode.Response, identifier, EapType.Identity, id);
   }
 
@@ -159,15 +164,14 @@ export class EapPeer {
     ]);
   }
 
-  /** PEAPv0 inner EAP (header-compressed except Extensions). */
+  /** PEAPv0 inner EAP (header-compressed except Extensions; FreeRADIUS sends Identity with its header). */
   private inner(data: Buffer): Buffer | null {
     if (data.length >= 5 && data[0] === EapCode.Request && data.readUInt16BE(2) === data.length) {
       const full = parseEap(data);
-      if (full.type === EapType.Extensions) {
-        // Echo the Result TLV.
+      // Echo the Result TLV.
+      if (full.type === EapType.Extensions)
         return buildEap(EapCode.Response, full.identifier, EapType.Extensions, full.data);
-      }
-      throw new Error(`peer: unexpected full inner packet type ${full.type}`);
+      data = data.subarray(4);
     }
     const type = data[0];
     const body = data.subarray(1);
