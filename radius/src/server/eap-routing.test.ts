@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { PacketBuilder, encodeRequest } from '../codec/builder.js';
 import { Attr, Code, getAttr, parsePacket } from '../codec/packet.js';
 import { SessionTracker } from '../coa/session-tracker.js';
 import { loadOrCreateGeneratedCertificate, type EapCertificate } from '../eap/server-certificate.js';
@@ -131,5 +132,54 @@ describe('RadiusServer with EAP routing', () => {
       );
     }
     assert.fail('conversation did not end');
+  });
+});
+
+describe('RadiusServer: EAP needs Message-Authenticator (RFC 3579 §3.2)', () => {
+  it('drops EAP-Message without Message-Authenticator even when the NAS does not require it', async () => {
+    const snapshot = buildSnapshot();
+    const nas = nasFor(snapshot, 'generic');
+    nas.requireMessageAuthenticator = false;
+    const store = new FakeWriteStore();
+    const access = new AccessHandler(snapshot, new UnboundMatcher(), store.asWriteStore(), {
+      maxSessionTimeoutSeconds: MAX_SESSION_TIMEOUT,
+      acctInterimIntervalSeconds: ACCT_INTERIM_INTERVAL,
+      now: () => NOW,
+    });
+    const context = createEapSecureContext(cert);
+    const eap = new EapHandler(access, () => context, {
+      methods: [ttlsPapMethod(snapshot)],
+      fragmentSize: 1024,
+      maxSessions: 10,
+      idleMs: 60_000,
+      ownerTag: 0,
+    });
+    const metrics = createRadiusMetrics();
+    const server = new RadiusServer(
+      snapshot,
+      access,
+      new AccountingHandler(snapshot, store.asWriteStore(), new SessionTracker()),
+      metrics,
+      pino({ level: 'silent' }),
+      eap,
+    );
+    const sent: Buffer[] = [];
+    const socket = { send: (b: Buffer) => void sent.push(b) } as never;
+    const rinfo: RemoteInfo = { address: nas.ipAddress, port: 40_000, family: 'IPv4', size: 0 };
+    const identity = new EapPeer({ method: 'TTLS', identity: 'a', password: 'b' }).identityResponse();
+    const b = new PacketBuilder().add(Attr.UserName, 'a').add(Attr.EapMessage, identity);
+    server.onDatagram(
+      socket,
+      'auth',
+      encodeRequest(Code.AccessRequest, 1, b, nas.secret, { messageAuthenticator: false }),
+      rinfo,
+    );
+    // The same request with Message-Authenticator is answered.
+    server.onDatagram(socket, 'auth', encodeRequest(Code.AccessRequest, 2, b, nas.secret), rinfo);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(sent.length, 1);
+    assert.equal(parsePacket(sent[0]!).code, Code.AccessChallenge);
+    const text = await metrics.registry.getSingleMetricAsString('lanyard_radius_dropped_total');
+    assert.match(text, /reason="EAP_WITHOUT_MESSAGE_AUTHENTICATOR"\} 1/);
   });
 });

@@ -193,6 +193,9 @@ export class RadiusServer {
       if (ma === 'INVALID') return this.drop('BAD_MESSAGE_AUTHENTICATOR');
       if (ma === 'ABSENT') {
         if (nas.requireMessageAuthenticator) return this.drop('MISSING_MESSAGE_AUTHENTICATOR');
+        // RFC 3579 §3.2: EAP-Message without Message-Authenticator is discarded, whatever the NAS setting.
+        if (getAttr(req, Attr.EapMessage) !== undefined)
+          return this.drop('EAP_WITHOUT_MESSAGE_AUTHENTICATOR');
         // FreeRADIUS `limit_proxy_state`: Proxy-State is echoed verbatim, which hands a Blast-RADIUS
         // attacker chosen bytes in the reply; without a Message-Authenticator it is not accepted.
         if (getAttr(req, Attr.ProxyState) !== undefined)
