@@ -24,6 +24,7 @@ import { checkOperationLimits, limitsPlugin } from './graphql/limits.js';
 import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
+import { radiusCaHandler } from './http/radius-ca.js';
 import { mountStaticApps } from './http/static-apps.js';
 import { mountProfileDownloads } from './features/portal/profile-route.js';
 import { BossJobs } from './jobs/boss.js';
@@ -205,6 +206,7 @@ export async function startApi(
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  app.get('/radius/ca.crt', radiusCaHandler(config.dataDir));
   app.get('/metrics', async (_req, res) => {
     let text = await metrics.registry.metrics();
     // The RADIUS worker's counters (packets, drops, decisions) appear here too, when it runs.

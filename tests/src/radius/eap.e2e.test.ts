@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,9 @@ const ids: Record<string, string> = {};
 
 before(async () => {
   requireEapolTest();
-  t = await startTestApi();
+  dataDir = mkdtempSync(join(tmpdir(), 'lanyard-eap-e2e-'));
+  // API and worker share the data dir, as under `npm start`: the API serves the worker's CA.
+  t = await startTestApi({ env: { LANYARD_DATA_DIR: dataDir } });
   const owner = await setupOwner(t);
   const loc = await createLocation(t, owner, { ssids: ['Lanyard'], defaultVlanId: 30 });
   ok(
@@ -72,7 +75,6 @@ before(async () => {
     startsAt: new Date(Date.now() - 3600_000).toISOString(),
   });
 
-  dataDir = mkdtempSync(join(tmpdir(), 'lanyard-eap-e2e-'));
   worker = await startRadiusWorker(
     loadRadiusConfig({
       DATABASE_URL: t.db.url,
@@ -86,9 +88,13 @@ before(async () => {
     }),
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   );
-  // What an operator hands to members' devices: the generated CA.
+  // What a member's device installs: the generated CA, downloaded from the API.
+  const res = await fetch(`${t.url}/radius/ca.crt`);
+  assert.equal(res.status, 200);
+  const ca = new X509Certificate(Buffer.from(await res.arrayBuffer()));
+  assert.equal(ca.fingerprint256, worker.eapCertificate.caFingerprint256);
   caFile = join(dataDir, 'ca-for-devices.pem');
-  writeFileSync(caFile, worker.eapCertificate.caPem!);
+  writeFileSync(caFile, ca.toString());
 });
 
 after(async () => {
