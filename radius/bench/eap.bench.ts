@@ -11,7 +11,8 @@
  * process, on the same two cores as the servers: read the ratio, not the absolute figures.
  *
  * Environment: DATABASE_URL (else an embedded PostgreSQL), BENCH_MEMBERS (1000), BENCH_EAP_USERS
- * (100 members authenticate), BENCH_EAP_CONCURRENCY (16), BENCH_ROUNDS (2), BENCH_WINDOW_MS (6000).
+ * (100 members authenticate), BENCH_EAP_CONCURRENCY (16), BENCH_ROUNDS (2), BENCH_WINDOW_MS (6000),
+ * BENCH_PROFILE=1 (CPU profile of the Lanyard worker; its numbers are then not comparable).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,12 +50,20 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+const PROFILE_DIR =
+  env.BENCH_PROFILE === '1' ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-eap-prof-')) : null;
+
 async function startLanyard(
   extraEnv: Record<string, string>,
 ): Promise<{ pid: number; authPort: number; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(here, 'support', 'serve-worker.ts')],
+    [
+      '--import',
+      'tsx',
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      join(here, 'support', 'serve-worker.ts'),
+    ],
     {
       cwd: join(here, '..'),
       env: { ...env, ...extraEnv },
@@ -167,8 +176,9 @@ async function main(): Promise<void> {
       windowMs: WINDOW_MS,
       ...load,
     });
-    const cpu = (100 * (cpuSeconds(targets[server].pid) - cpu0)) / ((WARMUP_MS + WINDOW_MS) / 1000);
-    return { r, cpu };
+    const used = cpuSeconds(targets[server].pid) - cpu0;
+    const cpu = (100 * used) / ((WARMUP_MS + WINDOW_MS) / 1000);
+    return { r, cpu, cpuMsPerAuth: (1000 * used) / Math.max(1, r.acceptedTotal) };
   };
   const problems = (r: EapLoadResult) => {
     const p = [];
@@ -179,7 +189,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    const best = new Map<string, { r: EapLoadResult; cpu: number }>();
+    const best = new Map<string, { r: EapLoadResult; cpu: number; cpuMsPerAuth: number }>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const method of ['PEAP', 'TTLS'] as Method[]) {
         for (const server of (round % 2
@@ -194,19 +204,26 @@ async function main(): Promise<void> {
     console.log(
       `\nPeak: ${CONCURRENCY} conversations at once, best of ${ROUNDS} rounds of ${WINDOW_MS / 1000} s`,
     );
-    console.log('| server | method | auths/s | p50 ms | p99 ms | round trips/auth | server CPU |');
-    console.log('|---|---|---:|---:|---:|---:|---:|');
+    console.log(
+      '| server | method | auths/s | p50 ms | p99 ms | round trips/auth | server CPU | server CPU ms/auth |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|');
     for (const [key, m] of best) {
       const [server, method] = key.split(' ');
       console.log(
         `| ${server} | ${method} | ${m.r.authsPerSecond.toFixed(0)} | ${ms(m.r.latencyMs.p50)} | ${ms(m.r.latencyMs.p99)} | ` +
-          `${(m.r.roundTrips / Math.max(1, m.r.completed)).toFixed(1)} | ${m.cpu.toFixed(0)} %${problems(m.r)} |`,
+          `${(m.r.roundTrips / Math.max(1, m.r.completed)).toFixed(1)} | ${m.cpu.toFixed(0)} % | ` +
+          `${m.cpuMsPerAuth.toFixed(2)}${problems(m.r)} |`,
       );
     }
     for (const method of ['PEAP', 'TTLS'] as Method[]) {
       const l = best.get(`Lanyard ${method}`)!.r.authsPerSecond;
       const f = best.get(`FreeRADIUS ${method}`)!.r.authsPerSecond;
-      console.log(`${method}: Lanyard / FreeRADIUS = ${(l / f).toFixed(2)}×`);
+      const lc = best.get(`Lanyard ${method}`)!.cpuMsPerAuth;
+      const fc = best.get(`FreeRADIUS ${method}`)!.cpuMsPerAuth;
+      console.log(
+        `${method}: Lanyard / FreeRADIUS = ${(l / f).toFixed(2)}× auths/s, ${(lc / fc).toFixed(2)}× server CPU per auth`,
+      );
     }
 
     console.log("\nLatency at half of each server's own PEAP peak (open loop)");
@@ -219,6 +236,7 @@ async function main(): Promise<void> {
         `| ${server} | ${rate} | ${ms(m.r.latencyMs.p50)} | ${ms(m.r.latencyMs.p99)} | ${ms(m.r.latencyMs.max)}${problems(m.r)} |`,
       );
     }
+    if (PROFILE_DIR) console.log(`\nCPU profile of the Lanyard worker: ${PROFILE_DIR}`);
     console.log(
       `\nload average after: ${os
         .loadavg()

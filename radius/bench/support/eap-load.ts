@@ -42,6 +42,8 @@ export interface EapLoadResult {
   timeouts: number;
   keyMismatches: number;
   roundTrips: number;
+  /** Accepted conversations over the whole run, warm-up included (to divide server CPU by). */
+  acceptedTotal: number;
   latencyMs: LatencySummary;
   windowSeconds: number;
 }
@@ -149,11 +151,13 @@ export async function runEapLoad(o: EapLoadOptions): Promise<EapLoadResult> {
   const windowStart = start + o.warmupMs;
   const end = windowStart + o.windowMs;
   let n = 0;
+  let acceptedTotal = 0;
   let roundTripsAtWindow = 0;
   const one = async (lane: Lane) => {
     const t0 = performance.now();
     const outcome = await conversation(lane, o.peer(n++), o, counters);
     const t1 = performance.now();
+    if (outcome === 'ACCEPT') acceptedTotal++;
     if (t0 >= windowStart && t1 <= end) {
       outcomes[outcome]++;
       if (outcome === 'ACCEPT') latencies.push(t1 - t0);
@@ -194,6 +198,7 @@ export async function runEapLoad(o: EapLoadOptions): Promise<EapLoadResult> {
     timeouts: outcomes.TIMEOUT,
     keyMismatches: outcomes.KEY_MISMATCH,
     roundTrips: counters.roundTrips - roundTripsAtWindow,
+    acceptedTotal,
     latencyMs: summarize(latencies),
     windowSeconds,
   };
