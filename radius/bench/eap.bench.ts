@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- eap` — WPA-Enterprise: whole PEAP-MSCHAPv2 and EAP-TTLS/PAP authentications
- * per second and their latency, Lanyard's worker side by side with FreeRADIUS 3.2 (`eap` module,
- * inner-tunnel authorizing from `files`) with the same certificate, the same TLS 1.2 settings and
+ * per second and their latency: Lanyard's worker in one process, and `src/main.ts` with one worker
+ * process per core as `npm start` runs it ("Lanyard ×N": EAP datagrams routed between workers),
+ * side by side with FreeRADIUS 3.2 (`eap` module, 4 threads, inner-tunnel authorizing from
+ * `files`) with the same certificate, the same TLS 1.2 settings and
  * the same load generator (bench/support/eap-load.ts: each conversation on its own UDP socket,
  * every reply verified, every Accept's MS-MPPE-Recv-Key compared with the supplicant's key).
  *
@@ -18,11 +20,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SecretBox } from '@lanyard/api/secret-box';
 import { SecretAad } from '@lanyard/schema';
 import pg from 'pg';
+import { PacketBuilder, encodeRequest } from '../src/codec/builder.js';
+import { Code } from '../src/codec/packet.js';
 import { ntPasswordHash } from '../src/eap/mschapv2.js';
 import { loadOrCreateGeneratedCertificate } from '../src/eap/server-certificate.js';
 import { EapPeer } from '../src/eap/test-support/eap-peer.js';
@@ -41,13 +46,19 @@ const SECRET = 'bench-eap-secret-0123456789';
 const SERVER_NAME = 'radius.bench.lanyard.test';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-type Server = 'FreeRADIUS' | 'Lanyard';
+const CORES = os.availableParallelism();
+type Server = 'FreeRADIUS' | 'Lanyard' | 'Lanyard ×N';
+const SERVERS: Server[] = ['FreeRADIUS', 'Lanyard', 'Lanyard ×N'];
 type Method = 'PEAP' | 'TTLS';
 
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+function cpuSeconds(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
 }
 
 const PROFILE_DIR =
@@ -80,6 +91,81 @@ async function startLanyard(
   return {
     pid: child.pid!,
     authPort: ready.authPort,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** A free UDP port on 127.0.0.1 (a moment ago). */
+function freeUdpPort(): Promise<number> {
+  const sock = createSocket('udp4');
+  return new Promise((resolve) =>
+    sock.bind(0, '127.0.0.1', () => {
+      const { port } = sock.address();
+      sock.close(() => resolve(port));
+    }),
+  );
+}
+
+/**
+ * `src/main.ts` as `npm start` runs it: RADIUS_WORKERS processes sharing the UDP port, EAP
+ * datagrams routed to the worker holding their conversation. Ready once Status-Server answers.
+ */
+async function startLanyardCluster(
+  workers: number,
+  extraEnv: Record<string, string>,
+): Promise<{ pids: number[]; authPort: number; stop(): Promise<void> }> {
+  const [authPort, acctPort] = [await freeUdpPort(), await freeUdpPort()];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, '..', 'src', 'main.ts')],
+    {
+      cwd: join(here, '..'),
+      env: {
+        ...env,
+        ...extraEnv,
+        RADIUS_WORKERS: String(workers),
+        RADIUS_HOST: '127.0.0.1',
+        RADIUS_AUTH_PORT: String(authPort),
+        RADIUS_ACCT_PORT: String(acctPort),
+        RADIUS_METRICS_PORT: '-1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const answered = new Promise<void>((resolve) => sock.once('message', () => resolve()));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`Lanyard ×${workers} exited with ${child.exitCode}`);
+    sock.send(
+      encodeRequest(Code.StatusServer, i & 0xff, new PacketBuilder(), Buffer.from(SECRET)),
+      authPort,
+      '127.0.0.1',
+    );
+    const ok = await Promise.race([
+      answered.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 250)),
+    ]);
+    if (ok) break;
+    if (i > 200) throw new Error(`Lanyard ×${workers} did not answer`);
+  }
+  sock.close();
+  // Let every worker finish starting, then note the processes whose CPU counts.
+  await new Promise((r) => setTimeout(r, 2000));
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return {
+    pids: [child.pid!, ...children.filter((n) => n > 0)],
+    authPort,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -151,9 +237,17 @@ async function main(): Promise<void> {
     })),
     eap: files,
   });
-  const targets: Record<Server, { port: number; pid: number }> = {
-    Lanyard: { port: lanyard.authPort, pid: lanyard.pid },
-    FreeRADIUS: { port: frPort, pid: freeradius.pid },
+  const cluster = await startLanyardCluster(CORES, {
+    DATABASE_URL: seed.db.url,
+    LANYARD_SECRET_KEY: seed.secretKey,
+    LANYARD_DATA_DIR: dir,
+    RADIUS_JOURNAL_DIR: join(dir, 'journal-cluster'),
+    RADIUS_EAP_SERVER_NAME: SERVER_NAME,
+  });
+  const targets: Record<Server, { port: number; pids: number[] }> = {
+    Lanyard: { port: lanyard.authPort, pids: [lanyard.pid] },
+    'Lanyard ×N': { port: cluster.authPort, pids: cluster.pids },
+    FreeRADIUS: { port: frPort, pids: [freeradius.pid] },
   };
   const peerFor = (method: Method) => (n: number) => {
     const m = users[n % users.length]!;
@@ -167,7 +261,7 @@ async function main(): Promise<void> {
   };
   const secret = Buffer.from(SECRET);
   const measure = async (server: Server, method: Method, load: { concurrency?: number; rate?: number }) => {
-    const cpu0 = cpuSeconds(targets[server].pid);
+    const cpu0 = cpuSeconds(targets[server].pids);
     const r = await runEapLoad({
       port: targets[server].port,
       secret,
@@ -176,7 +270,7 @@ async function main(): Promise<void> {
       windowMs: WINDOW_MS,
       ...load,
     });
-    const used = cpuSeconds(targets[server].pid) - cpu0;
+    const used = cpuSeconds(targets[server].pids) - cpu0;
     const cpu = (100 * used) / ((WARMUP_MS + WINDOW_MS) / 1000);
     return { r, cpu, cpuMsPerAuth: (1000 * used) / Math.max(1, r.acceptedTotal) };
   };
@@ -192,9 +286,7 @@ async function main(): Promise<void> {
     const best = new Map<string, { r: EapLoadResult; cpu: number; cpuMsPerAuth: number }>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const method of ['PEAP', 'TTLS'] as Method[]) {
-        for (const server of (round % 2
-          ? ['Lanyard', 'FreeRADIUS']
-          : ['FreeRADIUS', 'Lanyard']) as Server[]) {
+        for (const server of round % 2 ? [...SERVERS].reverse() : SERVERS) {
           const m = await measure(server, method, { concurrency: CONCURRENCY });
           const key = `${server} ${method}`;
           if (!best.has(key) || best.get(key)!.r.authsPerSecond < m.r.authsPerSecond) best.set(key, m);
@@ -208,8 +300,8 @@ async function main(): Promise<void> {
       '| server | method | auths/s | p50 ms | p99 ms | round trips/auth | server CPU | server CPU ms/auth |',
     );
     console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-    for (const [key, m] of best) {
-      const [server, method] = key.split(' ');
+    for (const [key, m] of [...best].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const [server, method] = [key.slice(0, key.lastIndexOf(' ')), key.slice(key.lastIndexOf(' ') + 1)];
       console.log(
         `| ${server} | ${method} | ${m.r.authsPerSecond.toFixed(0)} | ${ms(m.r.latencyMs.p50)} | ${ms(m.r.latencyMs.p99)} | ` +
           `${(m.r.roundTrips / Math.max(1, m.r.completed)).toFixed(1)} | ${m.cpu.toFixed(0)} % | ` +
@@ -217,19 +309,20 @@ async function main(): Promise<void> {
       );
     }
     for (const method of ['PEAP', 'TTLS'] as Method[]) {
-      const l = best.get(`Lanyard ${method}`)!.r.authsPerSecond;
-      const f = best.get(`FreeRADIUS ${method}`)!.r.authsPerSecond;
-      const lc = best.get(`Lanyard ${method}`)!.cpuMsPerAuth;
-      const fc = best.get(`FreeRADIUS ${method}`)!.cpuMsPerAuth;
-      console.log(
-        `${method}: Lanyard / FreeRADIUS = ${(l / f).toFixed(2)}× auths/s, ${(lc / fc).toFixed(2)}× server CPU per auth`,
-      );
+      const f = best.get(`FreeRADIUS ${method}`)!;
+      for (const server of ['Lanyard', 'Lanyard ×N'] as Server[]) {
+        const l = best.get(`${server} ${method}`)!;
+        console.log(
+          `${method}: ${server} / FreeRADIUS = ${(l.r.authsPerSecond / f.r.authsPerSecond).toFixed(2)}× auths/s, ` +
+            `${(l.cpuMsPerAuth / f.cpuMsPerAuth).toFixed(2)}× server CPU per auth`,
+        );
+      }
     }
 
     console.log("\nLatency at half of each server's own PEAP peak (open loop)");
     console.log('| server | rate /s | p50 ms | p99 ms | max ms |');
     console.log('|---|---:|---:|---:|---:|');
-    for (const server of ['FreeRADIUS', 'Lanyard'] as Server[]) {
+    for (const server of SERVERS) {
       const rate = Math.max(1, Math.floor(best.get(`${server} PEAP`)!.r.authsPerSecond / 2));
       const m = await measure(server, 'PEAP', { rate });
       console.log(
@@ -244,6 +337,7 @@ async function main(): Promise<void> {
         .join(' ')}`,
     );
   } finally {
+    await cluster.stop();
     await lanyard.stop();
     await freeradius.stop();
     await seed.db.drop();

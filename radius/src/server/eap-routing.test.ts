@@ -26,7 +26,7 @@ import {
   nasFor,
 } from '../handlers/test-support/fixtures.js';
 import { UnboundMatcher } from '../ppsk/matcher.js';
-import { ownerTagFor, stateOwner } from './eap-routing.js';
+import { decodeRouted, encodeRouted, ownerTagFor, stateOwner } from './eap-routing.js';
 import { createRadiusMetrics } from './metrics.js';
 import { RadiusServer } from './radius-server.js';
 
@@ -41,6 +41,24 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('EAP routing helpers', () => {
   it('worker ids map to tags 1–255, wrapping after 255', () => {
     assert.deepEqual([1, 2, 255, 256, 257].map(ownerTagFor), [1, 2, 255, 1, 2]);
+  });
+
+  it('a routed datagram keeps its source address and port, and needs the cluster key', () => {
+    const key = Buffer.alloc(16, 7);
+    const msg = Buffer.from('0101001400000000000000000000000000000000', 'hex');
+    const rows: Array<{ address: string; port: number; family: 'IPv4' | 'IPv6' }> = [
+      { address: '192.0.2.10', port: 40000, family: 'IPv4' },
+      { address: '2001:db8::7', port: 1, family: 'IPv6' },
+      { address: '::ffff:192.0.2.10', port: 65535, family: 'IPv6' },
+    ];
+    for (const r of rows) {
+      const back = decodeRouted(key, encodeRouted(key, msg, r));
+      assert.deepEqual(back, { msg, rinfo: { ...r, size: msg.length } });
+    }
+    const routed = encodeRouted(key, msg, rows[0]!);
+    assert.equal(decodeRouted(Buffer.alloc(16, 8), routed), null, 'another key');
+    assert.equal(decodeRouted(key, routed.subarray(0, 20)), null, 'truncated address');
+    assert.equal(decodeRouted(key, encodeRouted(key, msg, { address: 'not-an-ip', port: 1 })), null);
   });
 
   it('stateOwner reads the first State byte of EAP Access-Requests only', () => {
