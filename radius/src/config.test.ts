@@ -35,7 +35,7 @@ describe('RADIUS config: EAP', () => {
       certificate: null,
       serverName: 'radius.lanyard.local',
       fragmentSize: 1024,
-      maxSessions: 2000,
+      maxSessions: 1000,
       idleSeconds: 60,
     });
   });

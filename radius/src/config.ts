@@ -110,7 +110,7 @@ export function loadRadiusConfig(
       certificate,
       serverName,
       fragmentSize: int('RADIUS_EAP_FRAGMENT_SIZE', 1024, 256, 3000),
-      maxSessions: int('RADIUS_EAP_MAX_SESSIONS', 2000, 1, 100_000),
+      maxSessions: int('RADIUS_EAP_MAX_SESSIONS', 1000, 1, 100_000),
       idleSeconds: int('RADIUS_EAP_IDLE_SECONDS', 60, 5, 600),
     },
   };
