@@ -21,7 +21,7 @@
  *
  * Environment: DATABASE_URL (a PostgreSQL server to create throwaway databases on; an embedded one
  * otherwise), BENCH_MEMBERS (10000), BENCH_IN_FLIGHT (128), BENCH_ROUNDS (2), BENCH_WINDOW_MS
- * (6000), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
+ * (6000), RADIUS_AUTH_EVENT_REPEAT_WINDOW (the worker's, default 60; 0 writes every decision as a row), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
  * cluster workers on one shared UDP socket, as `npm start` does), BENCH_PROFILE=1 (CPU profile of the Lanyard worker during
  * its PAP peak windows; numbers of such a run are not comparable).
  */
@@ -211,6 +211,27 @@ function cpuSeconds(pids: number[]): number {
   return total;
 }
 
+/** CPU seconds of every PostgreSQL process now (auth event and accounting writes are part of the cost). */
+function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      out.set(Number(entry), cpuSeconds([Number(entry)]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 interface NodeServer {
   pid: number;
   /** Every process serving (the cluster primary and its workers). */
@@ -288,16 +309,18 @@ interface Measured {
   cpuPercent: number;
   /** Load generator (this process) CPU over the same time. */
   generatorCpuPercent: number;
+  /** Every PostgreSQL process (the server's writes, and FreeRADIUS sql's reads) over the same time. */
+  postgresCpuPercent: number;
 }
 
 function table(title: string, rows: Array<[string, Measured]>): void {
   console.log(`\n${title}`);
-  console.log('| server | req/s | p50 ms | p99 ms | server CPU | generator CPU |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| server | req/s | p50 ms | p99 ms | server CPU | generator CPU | PostgreSQL CPU |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, m] of rows) {
     console.log(
       `| ${name} | ${num(m.result.throughput)} | ${ms(m.result.latencyMs.p50)} | ${ms(m.result.latencyMs.p99)} | ` +
-        `${m.cpuPercent.toFixed(0)} % | ${m.generatorCpuPercent.toFixed(0)} % |${problems(m.result)}`,
+        `${m.cpuPercent.toFixed(0)} % | ${m.generatorCpuPercent.toFixed(0)} % | ${m.postgresCpuPercent.toFixed(0)} % |${problems(m.result)}`,
     );
   }
 }
@@ -315,6 +338,10 @@ async function main(): Promise<void> {
   console.log(
     `RADIUS benchmark: ${num(MEMBERS)} members; ${/FreeRADIUS Version [\d.]+/.exec(version.stdout)![0]}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}); ` +
       `load average ${load0.toFixed(2)} at start; Node ${process.version}`,
+  );
+  const repeatWindow = env.RADIUS_AUTH_EVENT_REPEAT_WINDOW ?? '60';
+  console.log(
+    `Lanyard auth events: ${repeatWindow === '0' ? 'every decision its own row (RADIUS_AUTH_EVENT_REPEAT_WINDOW=0)' : `identical decisions within ${repeatWindow} s counted on one row (RADIUS_AUTH_EVENT_REPEAT_WINDOW=${repeatWindow}; 0 = a row each)`}`,
   );
   if (PROFILE)
     console.log('BENCH_PROFILE=1: the Lanyard worker runs under --cpu-prof; numbers are not comparable');
@@ -434,6 +461,7 @@ async function main(): Promise<void> {
   ): Promise<Measured> => {
     const pids = targets[name].pids;
     const cpu0 = cpuSeconds(pids);
+    const pg0 = postgresCpu();
     const gen0 = process.cpuUsage();
     const t0 = performance.now();
     const windowStartUs = Number(process.hrtime.bigint() / 1000n) + WARMUP_MS * 1000;
@@ -445,6 +473,7 @@ async function main(): Promise<void> {
       result,
       cpuPercent: ((cpuSeconds(pids) - cpu0) / wall) * 100,
       generatorCpuPercent: ((gen.user + gen.system) / 1e6 / wall) * 100,
+      postgresCpuPercent: (postgresCpuSince(pg0) / wall) * 100,
     };
   };
 

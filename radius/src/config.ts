@@ -17,6 +17,8 @@ export interface RadiusConfig {
   acctInterimIntervalSeconds: number;
   /** Processes answering on the shared UDP ports (default: one per core). */
   workers: number;
+  /** Identical decisions within this many seconds are one auth event row with a repeat count (0: off). */
+  authEventRepeatWindowSeconds: number;
 }
 
 export class RadiusConfigError extends Error {
@@ -58,6 +60,7 @@ export function loadRadiusConfig(
     maxSessionTimeoutSeconds: int('RADIUS_MAX_SESSION_TIMEOUT', 86_400, 60, 7 * 86_400),
     acctInterimIntervalSeconds: int('RADIUS_ACCT_INTERIM_INTERVAL', 600, 60, 86_400),
     workers: int('RADIUS_WORKERS', availableParallelism(), 1, 64),
+    authEventRepeatWindowSeconds: int('RADIUS_AUTH_EVENT_REPEAT_WINDOW', 60, 0, 3600),
   };
   if (problems.length) throw new RadiusConfigError(problems);
   return config;
