@@ -230,6 +230,27 @@ describe('WriteStore: repeated decisions', () => {
     assert.equal([...rows.values()][0]!.last, new Date(T0 + 700).toISOString());
   });
 
+  it("writes a row's count once, when its window is over, not on every flush", async () => {
+    const { s, rows, statements } = store(100);
+    const t0 = Date.now();
+    s.authEvent({ ...base, at: new Date(t0) });
+    await s.flush();
+    s.authEvent({ ...base, at: new Date(t0 + 50) });
+    await s.flush();
+    assert.deepEqual(statements, ['insert'], 'no update while the window is open');
+    // A decision after the window starts a row; the first row's repeat is written with its close.
+    s.authEvent({ ...base, at: new Date(t0 + 150) });
+    await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS + 100));
+    await s.flush();
+    assert.deepEqual(statements, ['insert', 'insert', 'update']);
+    assert.deepEqual(
+      [...rows.values()].map((r) => r.count),
+      [2, 1],
+    );
+    await s.stop();
+    assert.deepEqual(statements, ['insert', 'insert', 'update'], 'nothing left to write');
+  });
+
   it('a failed insert is retried with the same ids: no duplicate row, no lost count', async () => {
     const { s, rows, statements } = store(60_000, { failInserts: 1 });
     s.authEvent(base);

@@ -61,7 +61,6 @@ interface QueuedEvent {
   written: number;
   /** Identical decisions until then are counted on this row. */
   until: number;
-  dirty: boolean;
 }
 
 export interface WriteStoreOptions {
@@ -81,18 +80,21 @@ export interface WriteStoreOptions {
  * Auth events: an access point retrying, or a client that fails and retries every second, makes
  * the same decision many times a minute. Like the "suppress repeated authentications" of
  * enterprise RADIUS products, the first one is written at once and the repeats within the window
- * only raise its repeat_count (written every few seconds), which keeps the activity log readable
- * and PostgreSQL's share of the machine small at peak load.
+ * only raise its repeat_count, written once when the window is over (or at shutdown): at most two
+ * statements' worth of work per distinct decision and window, which keeps the activity log
+ * readable and PostgreSQL's share of the machine small at peak load.
  */
 export class WriteStore {
   private events: QueuedEvent[] = [];
   private readonly open = new Map<string, QueuedEvent>();
-  private dirty: QueuedEvent[] = [];
+  /** Rows replaced in `open` by a newer window while repeats of theirs were still unwritten. */
+  private closing: QueuedEvent[] = [];
   private devices = new Map<string, string>(); // mac → memberId
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private lastReplay = 0;
   private lastRepeatFlush = 0;
+  private stopping = false;
   private readonly repeatWindowMs: number;
   readonly stats = {
     eventsWritten: 0,
@@ -105,8 +107,8 @@ export class WriteStore {
   static readonly MAX_BUFFERED_EVENTS = 100_000;
   /** Distinct decisions tracked for repeats at once (a spray of random user names is not). */
   static readonly MAX_OPEN_REPEATS = 50_000;
-  /** How often the repeat counts of open rows are written. */
-  static readonly REPEAT_FLUSH_MS = 5_000;
+  /** How often rows whose window is over are looked for (their final count written). */
+  static readonly REPEAT_SWEEP_MS = 1_000;
 
   constructor(
     private readonly db: pg.Pool,
@@ -128,6 +130,8 @@ export class WriteStore {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping = true;
+    await this.flushing;
     await this.flush();
   }
 
@@ -145,12 +149,9 @@ export class WriteStore {
         o.count++;
         if (t > o.lastAt.getTime()) o.lastAt = e.at;
         this.stats.eventsRepeated++;
-        if (!o.dirty && o.written > 0) {
-          o.dirty = true;
-          this.dirty.push(o);
-        }
         return;
       }
+      if (o !== undefined && o.count > o.written) this.closing.push(o);
       if (o === undefined && this.open.size >= WriteStore.MAX_OPEN_REPEATS) key = null;
     }
     const q: QueuedEvent = {
@@ -161,7 +162,6 @@ export class WriteStore {
       lastAt: e.at,
       written: 0,
       until: t + this.repeatWindowMs,
-      dirty: false,
     };
     if (key !== null) this.open.set(key, q);
     this.events.push(q);
@@ -289,14 +289,7 @@ export class WriteStore {
           ],
         );
         this.stats.eventsWritten += batch.length;
-        batch.forEach((q, i) => {
-          q.written = counts[i]!;
-          // Repeats counted while the statement was on its way.
-          if (q.count > q.written && !q.dirty) {
-            q.dirty = true;
-            this.dirty.push(q);
-          }
-        });
+        batch.forEach((q, i) => (q.written = counts[i]!));
         await this.markNasSeen(batch);
       } catch (err) {
         this.stats.writeErrors++;
@@ -311,39 +304,48 @@ export class WriteStore {
         return;
       }
     }
-    if (now - this.lastRepeatFlush >= WriteStore.REPEAT_FLUSH_MS || !this.timer) {
+    if (now - this.lastRepeatFlush >= WriteStore.REPEAT_SWEEP_MS || this.stopping) {
       this.lastRepeatFlush = now;
-      await this.flushRepeats(now);
+      // Stopping: every open window is written as it stands.
+      await this.flushRepeats(this.stopping ? Infinity : now);
     }
   }
 
-  /** Writes the repeat counts of rows already inserted, then forgets rows whose window is over. */
+  /**
+   * Writes the final repeat count of rows whose window is over (and forgets them). A row not
+   * inserted yet carries its count in the insert.
+   */
   private async flushRepeats(now: number): Promise<void> {
-    while (this.dirty.length) {
-      const batch = this.dirty.splice(0, 2000);
+    const due: QueuedEvent[] = [];
+    const waiting: QueuedEvent[] = [];
+    for (const q of this.closing) {
+      if (q.written === 0) waiting.push(q);
+      else if (q.count > q.written) due.push(q);
+    }
+    this.closing = waiting;
+    for (const [key, q] of this.open) {
+      if (q.until > now || q.written === 0) continue;
+      this.open.delete(key);
+      if (q.count > q.written) due.push(q);
+    }
+    for (let i = 0; i < due.length; i += 2000) {
+      const batch = due.slice(i, i + 2000);
       const counts = batch.map((q) => q.count);
       try {
         await this.db.query(
           `update auth_event a set repeat_count = greatest(a.repeat_count, t.count), last_at = greatest(a.last_at, t.last)
              from json_to_recordset($1::json) as t(id uuid, count int, last timestamptz)
             where a.id = t.id`,
-          [JSON.stringify(batch.map((q, i) => ({ id: q.id, count: counts[i], last: q.lastAt })))],
+          [JSON.stringify(batch.map((q, j) => ({ id: q.id, count: counts[j], last: q.lastAt })))],
         );
-        batch.forEach((q, i) => {
-          q.written = counts[i]!;
-          q.dirty = q.count > q.written;
-          if (q.dirty) this.dirty.push(q);
-        });
+        batch.forEach((q, j) => (q.written = counts[j]!));
         await this.markNasSeen(batch);
       } catch (err) {
         this.stats.writeErrors++;
-        this.dirty.unshift(...batch);
+        this.closing.push(...due.slice(i));
         this.logger.debug({ err: (err as Error).message }, 'auth event repeat counts deferred');
         return;
       }
-    }
-    for (const [key, q] of this.open) {
-      if (q.until <= now && !q.dirty && q.written > 0) this.open.delete(key);
     }
   }
 

@@ -112,6 +112,8 @@ before(async () => {
     RADIUS_ACCT_PORT: '0',
     RADIUS_METRICS_PORT: '0',
     RADIUS_JOURNAL_DIR: journalDir,
+    // Short, so that a repeat count is written (when the window closes) within the test.
+    RADIUS_AUTH_EVENT_REPEAT_WINDOW: '2',
   });
   worker = await startRadiusWorker(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 });
@@ -375,7 +377,7 @@ describe('RADIUS worker with radclient', () => {
           ),
         ).authEvents.nodes as Array<Record<string, any>>
       ).filter((n) => n.username === probe);
-    // The row is written at once; its count within the repeat flush (5 s).
+    // The row is written at once; its count when the 2-second window closes.
     await waitFor(async () => (await rows())[0]?.repeatCount === 4, 15_000, 'repeat count written');
     const [row] = await rows();
     assert.equal((await rows()).length, 1);
