@@ -270,11 +270,23 @@ describe('WriteStore: repeated decisions', () => {
     assert.equal(s.openRepeats, 0);
   });
 
+  it('tracks at most a few distinct decisions per member; more are still written, one row each', async () => {
+    const { s, rows } = store();
+    const n = WriteStore.MAX_OPEN_PER_KEY + 5;
+    for (let i = 0; i < n; i++)
+      s.authEvent({ ...base, mac: `02-00-00-00-00-${i.toString(16).padStart(2, '0')}` });
+    assert.equal(s.openRepeats, WriteStore.MAX_OPEN_PER_KEY);
+    s.authEvent({ ...base, mac: '02-00-00-00-00-00' });
+    s.authEvent({ ...base, mac: `02-00-00-00-00-${(n - 1).toString(16).padStart(2, '0')}` });
+    await s.stop();
+    assert.equal(rows.size, n + 1, 'the tracked MAC repeated on its row, the untracked one a new row');
+  });
+
   it('past the cap of tracked decisions, new ones are still written, one row each', async () => {
     const { s, rows } = store();
     const n = WriteStore.MAX_OPEN_REPEATS + 10;
-    for (let i = 0; i < n; i++) s.authEvent({ ...base, username: `spray-${i}` });
-    s.authEvent({ ...base, username: `spray-${n - 1}` });
+    for (let i = 0; i < n; i++) s.authEvent({ ...base, memberId: null, username: `spray-${i}` });
+    s.authEvent({ ...base, memberId: null, username: `spray-${n - 1}` });
     assert.equal(s.openRepeats, WriteStore.MAX_OPEN_REPEATS);
     await s.stop();
     assert.equal(rows.size, n + 1, 'the untracked repeat is a row of its own');

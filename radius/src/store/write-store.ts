@@ -86,7 +86,13 @@ export interface WriteStoreOptions {
  */
 export class WriteStore {
   private events: QueuedEvent[] = [];
-  private readonly open = new Map<string, QueuedEvent>();
+  /**
+   * Rows still counting repeats, by member id (or user name when there is no member): a member
+   * has few distinct decisions at a time, compared field by field. No composite key string per
+   * request: building and hashing one cost more than the rest of the bookkeeping.
+   */
+  private readonly open = new Map<string, QueuedEvent[]>();
+  private openCount = 0;
   /** Rows replaced in `open` by a newer window while repeats of theirs were still unwritten. */
   private closing: QueuedEvent[] = [];
   private devices = new Map<string, string>(); // mac → memberId
@@ -107,6 +113,8 @@ export class WriteStore {
   static readonly MAX_BUFFERED_EVENTS = 100_000;
   /** Distinct decisions tracked for repeats at once (a spray of random user names is not). */
   static readonly MAX_OPEN_REPEATS = 50_000;
+  /** Distinct decisions tracked per member (a MAC spray on one account must not make scans long). */
+  static readonly MAX_OPEN_PER_KEY = 16;
   /** How often rows whose window is over are looked for (their final count written). */
   static readonly REPEAT_SWEEP_MS = 1_000;
 
@@ -142,9 +150,19 @@ export class WriteStore {
   authEvent(e: AuthEventRecord): void {
     const t = e.at.getTime();
     let key: string | null = null;
+    let list: QueuedEvent[] | undefined;
+    let o: QueuedEvent | undefined;
     if (this.repeatWindowMs > 0) {
-      key = `${e.nasClientId}|${e.memberId ?? ''}|${e.mac ?? ''}|${e.method}|${e.result}|${e.reason}|${e.vlanId ?? ''}|${e.username ?? ''}`;
-      const o = this.open.get(key);
+      key = e.memberId ?? e.username ?? '';
+      list = this.open.get(key);
+      if (list !== undefined) {
+        for (const c of list) {
+          if (sameDecision(c.rec, e)) {
+            o = c;
+            break;
+          }
+        }
+      }
       if (o !== undefined && t >= o.rec.at.getTime() && t < o.until) {
         o.count++;
         if (t > o.lastAt.getTime()) o.lastAt = e.at;
@@ -152,7 +170,12 @@ export class WriteStore {
         return;
       }
       if (o !== undefined && o.count > o.written) this.closing.push(o);
-      if (o === undefined && this.open.size >= WriteStore.MAX_OPEN_REPEATS) key = null;
+      if (
+        o === undefined &&
+        (this.openCount >= WriteStore.MAX_OPEN_REPEATS ||
+          (list !== undefined && list.length >= WriteStore.MAX_OPEN_PER_KEY))
+      )
+        key = null;
     }
     const q: QueuedEvent = {
       rec: e,
@@ -163,14 +186,19 @@ export class WriteStore {
       written: 0,
       until: t + this.repeatWindowMs,
     };
-    if (key !== null) this.open.set(key, q);
+    if (key !== null) {
+      if (o !== undefined) list![list!.indexOf(o)] = q;
+      else if (list !== undefined) list.push(q);
+      else this.open.set(key, [q]);
+      if (o === undefined) this.openCount++;
+    }
     this.events.push(q);
     // Allow 10 % over the cap, then drop the oldest in one splice (shift() per event is O(n)).
     if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS * 1.1) {
       const drop = this.events.length - WriteStore.MAX_BUFFERED_EVENTS;
       for (const d of this.events.splice(0, drop)) {
         this.stats.eventsDropped += d.count;
-        if (d.key !== null && this.open.get(d.key) === d) this.open.delete(d.key);
+        this.forget(d);
       }
     }
   }
@@ -297,7 +325,7 @@ export class WriteStore {
         if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS) {
           for (const d of this.events.splice(0, this.events.length - WriteStore.MAX_BUFFERED_EVENTS)) {
             this.stats.eventsDropped += d.count;
-            if (d.key !== null && this.open.get(d.key) === d) this.open.delete(d.key);
+            this.forget(d);
           }
         }
         this.logger.debug({ err: (err as Error).message }, 'auth events deferred');
@@ -323,10 +351,15 @@ export class WriteStore {
       else if (q.count > q.written) due.push(q);
     }
     this.closing = waiting;
-    for (const [key, q] of this.open) {
-      if (q.until > now || q.written === 0) continue;
-      this.open.delete(key);
-      if (q.count > q.written) due.push(q);
+    for (const [key, list] of this.open) {
+      let kept = 0;
+      for (const q of list) {
+        if (q.until > now || q.written === 0) list[kept++] = q;
+        else if (q.count > q.written) due.push(q);
+      }
+      this.openCount -= list.length - kept;
+      if (kept === 0) this.open.delete(key);
+      else list.length = kept;
     }
     for (let i = 0; i < due.length; i += 2000) {
       const batch = due.slice(i, i + 2000);
@@ -349,10 +382,35 @@ export class WriteStore {
     }
   }
 
+  /** Stops counting repeats on a row (dropped from the queue). */
+  private forget(q: QueuedEvent): void {
+    if (q.key === null) return;
+    const list = this.open.get(q.key);
+    const i = list ? list.indexOf(q) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (!list!.length) this.open.delete(q.key);
+    this.openCount--;
+  }
+
   /** Rows being counted for repeats (for tests and metrics). */
   get openRepeats(): number {
-    return this.open.size;
+    return this.openCount;
   }
+}
+
+/** Whether two decisions show the same on an auth event row (the time and countdown aside). */
+function sameDecision(a: AuthEventRecord, b: AuthEventRecord): boolean {
+  return (
+    a.nasClientId === b.nasClientId &&
+    a.memberId === b.memberId &&
+    a.username === b.username &&
+    a.mac === b.mac &&
+    a.method === b.method &&
+    a.result === b.result &&
+    a.reason === b.reason &&
+    a.vlanId === b.vlanId
+  );
 }
 
 /** How often one NAS's last_seen_at is written at most (the admin app shows it to the minute). */
