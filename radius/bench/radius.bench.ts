@@ -23,7 +23,8 @@
  * otherwise), BENCH_MEMBERS (10000), BENCH_IN_FLIGHT (128), BENCH_ROUNDS (2), BENCH_WINDOW_MS
  * (6000), RADIUS_AUTH_EVENT_REPEAT_WINDOW (the worker's, default 60; 0 writes every decision as a row), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
  * cluster workers on one shared UDP socket, as `npm start` does), BENCH_PROFILE=1 (CPU profile of the Lanyard worker during
- * its PAP peak windows; numbers of such a run are not comparable).
+ * its PAP peak windows; numbers of such a run are not comparable), BENCH_LANYARD_NODE_FLAGS (extra Node/V8
+ * flags for the Lanyard workers, e.g. "--trace-gc"; their output goes to stderr).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +53,8 @@ const WINDOW_MS = Number(env.BENCH_WINDOW_MS ?? 6000);
 const HALF_WINDOW_MS = 8000;
 const FR_THREADS = Number(env.BENCH_FREERADIUS_THREADS ?? 4);
 const PROFILE = env.BENCH_PROFILE === '1';
+// Extra V8/Node flags for Lanyard's worker processes (e.g. "--trace-gc"; their output goes to stderr).
+const LANYARD_NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // The cluster mode (`npm start` default: RADIUS_WORKERS = one per core) next to one process.
 const LANYARD_WORKERS = Number(env.BENCH_LANYARD_WORKERS ?? os.availableParallelism());
 const SSID = 'Lanyard';
@@ -247,9 +250,10 @@ async function startNodeServer(
   script: string,
   extraEnv: Record<string, string>,
   profile: boolean,
+  nodeFlags: string[] = [],
 ): Promise<NodeServer> {
   const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
-  const args = ['--import', 'tsx'];
+  const args = [...nodeFlags, '--import', 'tsx'];
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   args.push(join(here, 'support', script));
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -265,6 +269,7 @@ async function startNodeServer(
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (line.startsWith('{')) resolve(JSON.parse(line));
+        else process.stderr.write(`[${script} ${child.pid}] ${line}\n`);
       });
     },
   );
@@ -380,8 +385,13 @@ async function main(): Promise<void> {
   cleanups.push(async () => rmSync(journalDir, { recursive: true, force: true }));
   const lanyard = await startNodeServer(
     'serve-worker.ts',
-    { DATABASE_URL: seed.db.url, LANYARD_SECRET_KEY: seed.secretKey, RADIUS_JOURNAL_DIR: journalDir },
+    {
+      DATABASE_URL: seed.db.url,
+      LANYARD_SECRET_KEY: seed.secretKey,
+      RADIUS_JOURNAL_DIR: journalDir,
+    },
     PROFILE,
+    LANYARD_NODE_FLAGS,
   );
   cleanups.push(() => lanyard.stop());
   const journalDirN = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
@@ -395,6 +405,7 @@ async function main(): Promise<void> {
       BENCH_WORKERS: String(LANYARD_WORKERS),
     },
     false,
+    LANYARD_NODE_FLAGS,
   );
   cleanups.push(() => lanyardN.stop());
   console.log(
