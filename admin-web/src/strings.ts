@@ -390,6 +390,9 @@ export const strings = {
     colWhere: 'Access point',
     colResult: 'Result',
     colReason: 'Reason',
+    repeated: (times: number, last: string) => `×${times}, last ${last}`,
+    repeatedHint:
+      'Identical attempts close together are counted on one line (the RADIUS server’s repeat window).',
   },
 
   admins: {

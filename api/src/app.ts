@@ -66,7 +66,7 @@ export async function startApi(
   await listener.start();
   const pubSub = new PgPubSub(pool, listener, logger);
   const limiter = new RateLimiter(pool);
-  const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
+  const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter, config.retention);
   await jobs.start({ work: true });
 
   const connectors = opts.connectors ?? defaultConnectorRegistry();

@@ -30,6 +30,8 @@ export interface RadiusConfig {
   acctInterimIntervalSeconds: number;
   /** Processes answering on the shared UDP ports (default: one per core). */
   workers: number;
+  /** Identical decisions within this many seconds are one auth event row with a repeat count (0: off). */
+  authEventRepeatWindowSeconds: number;
   /** LANYARD_DATA_DIR (default ./.lanyard): the generated EAP certificate lives under it. */
   dataDir: string;
   eap: EapConfig;
@@ -105,6 +107,7 @@ export function loadRadiusConfig(
     maxSessionTimeoutSeconds: int('RADIUS_MAX_SESSION_TIMEOUT', 86_400, 60, 7 * 86_400),
     acctInterimIntervalSeconds: int('RADIUS_ACCT_INTERIM_INTERVAL', 600, 60, 86_400),
     workers: int('RADIUS_WORKERS', availableParallelism(), 1, 64),
+    authEventRepeatWindowSeconds: int('RADIUS_AUTH_EVENT_REPEAT_WINDOW', 60, 0, 3600),
     dataDir,
     eap: {
       certificate,

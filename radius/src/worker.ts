@@ -76,7 +76,10 @@ export async function startRadiusWorker(
   const loader = new SnapshotLoader(pool, secrets, snapshot);
   const metrics = createRadiusMetrics();
   const sessions = new SessionTracker();
-  const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger);
+  const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger, {
+    repeatWindowMs: config.authEventRepeatWindowSeconds * 1000,
+  });
+  metrics.authEventSource.stats = store.stats;
   // ~100 full scans/s fit in one thread at 10,000 keys (bench/ppsk.bench.ts): stay well below.
   const matcher = new UnboundMatcher({ globalScansPerSecond: 40 });
   const access = new AccessHandler(snapshot, matcher, store, {

@@ -1,10 +1,10 @@
 import { useQuery } from '@apollo/client/react';
-import { Anchor, Badge, Group, Select, Table, TextInput } from '@mantine/core';
+import { Anchor, Badge, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { LoadMore } from '../components/LoadMore';
 import { Empty, Loading, PageTitle, QueryError, reasonText } from '../components/ui';
-import { formatDateTime, localInputToIso } from '../format';
+import { formatDateTime, formatTime, localInputToIso } from '../format';
 import { AUTH_EVENTS } from '../graphql';
 import { Link } from '../router';
 import { strings } from '../strings';
@@ -98,6 +98,11 @@ export default function AuthEventsPage() {
                         <Badge color={e.result === 'ACCEPT' ? 'teal' : 'red'} variant="light">
                           {e.result === 'ACCEPT' ? t.accepted : t.rejected}
                         </Badge>
+                        {e.repeatCount > 1 && (
+                          <Text size="xs" c="dimmed" title={t.repeatedHint}>
+                            {t.repeated(e.repeatCount, formatTime(e.lastAt))}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>{reasonText(e.reason)}</Table.Td>
                     </Table.Tr>

@@ -5,9 +5,24 @@ import { AdminSession, MagicLink, MemberSession, OutboxMessage, OutboxStatus } f
 /** Sent and failed mail stays in the outbox this long. */
 export const OUTBOX_RETENTION_DAYS = 30;
 
-/** Daily housekeeping: expired sessions and magic links, old rate-limit windows, old outbox mail. */
-export async function cleanup(em: EntityManager, limiter: RateLimiter): Promise<Record<string, number>> {
+export interface Retention {
+  authEventDays: number;
+  radiusSessionDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { authEventDays: 90, radiusSessionDays: 400 };
+
+/**
+ * Daily housekeeping: expired sessions and magic links, old rate-limit windows, old outbox mail,
+ * auth events and stopped accounting sessions past their retention.
+ */
+export async function cleanup(
+  em: EntityManager,
+  limiter: RateLimiter,
+  retention: Retention = DEFAULT_RETENTION,
+): Promise<Record<string, number>> {
   const now = new Date();
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
   return {
     sessions: await em.nativeDelete(AdminSession, { expiresAt: { $lt: now } }),
     memberSessions: await em.nativeDelete(MemberSession, { expiresAt: { $lt: now } }),
@@ -19,5 +34,29 @@ export async function cleanup(em: EntityManager, limiter: RateLimiter): Promise<
       status: { $in: [OutboxStatus.SENT, OutboxStatus.FAILED] },
       createdAt: { $lt: new Date(now.getTime() - OUTBOX_RETENTION_DAYS * 86_400_000) },
     }),
+    authEvents: await deleteInChunks(
+      em,
+      'delete from auth_event where id in (select id from auth_event where created_at < ? limit 10000)',
+      daysAgo(retention.authEventDays),
+    ),
+    radiusSessions: await deleteInChunks(
+      em,
+      'delete from radius_session where id in (select id from radius_session where stopped_at < ? limit 10000)',
+      daysAgo(retention.radiusSessionDays),
+    ),
   };
+}
+
+/**
+ * Deletes in statements of at most 10,000 rows, each its own transaction: a busy space writes
+ * millions of auth events a quarter, and one huge delete would hold locks and bloat the WAL.
+ */
+async function deleteInChunks(em: EntityManager, sql: string, before: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const res = (await em.getConnection().execute(sql, [before], 'run')) as { affectedRows?: number };
+    const n = res.affectedRows ?? 0;
+    total += n;
+    if (n < 10_000) return total;
+  }
 }

@@ -126,6 +126,12 @@ interface EapSessionsView {
   readonly counts: Record<'CREATED' | 'FINISHED' | 'EXPIRED' | 'FULL', number>;
 }
 
+interface AuthEventStats {
+  eventsWritten: number;
+  eventsRepeated: number;
+  eventsDropped: number;
+}
+
 export function createRadiusMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_radius_' });
@@ -133,7 +139,26 @@ export function createRadiusMetrics() {
   const decisionCounts = new DecisionCounts();
   const latency = new LatencyHistogram();
   registry.registerMetric(latency as unknown as Counter);
+  const authEventSource: { stats: AuthEventStats | null } = { stats: null };
+  const authEventsCounted = { written: 0, repeated: 0, dropped: 0 };
   return {
+    /** Set by the worker to its WriteStore's counters. */
+    authEventSource,
+    authEvents: new Counter({
+      name: 'lanyard_radius_auth_events_total',
+      help: 'Auth events: rows written, decisions counted on an earlier identical row, dropped over the queue cap',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        const s = authEventSource.stats;
+        if (!s) return;
+        const now = { written: s.eventsWritten, repeated: s.eventsRepeated, dropped: s.eventsDropped };
+        for (const outcome of ['written', 'repeated', 'dropped'] as const) {
+          this.inc({ outcome }, now[outcome] - authEventsCounted[outcome]);
+          authEventsCounted[outcome] = now[outcome];
+        }
+      },
+    }),
     registry,
     packets: packetCounts,
     packetsTotal: new Counter({

@@ -145,7 +145,11 @@ async function events(username: string): Promise<EventRow[]> {
     );
 }
 
-/** Runs `fn` and returns the one auth event it caused for `username` (events are written in batches). */
+/**
+ * Runs `fn` and returns the one auth event it caused for `username` (events are written in
+ * batches). Identical decisions within RADIUS_AUTH_EVENT_REPEAT_WINDOW share one row: every call
+ * here makes a decision (method, result, reason) that differs from the earlier ones for that user.
+ */
 async function eventOf(username: string, fn: () => Promise<void>): Promise<EventRow> {
   const before = (await events(username)).length;
   await fn();
