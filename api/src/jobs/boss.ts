@@ -21,6 +21,7 @@ export const QUEUE_POLICIES: Record<(typeof Queue)[keyof typeof Queue], PgBoss.Q
   [Queue.pmkBackfill]: 'short',
   [Queue.cleanup]: 'standard',
   [Queue.mailSend]: 'standard',
+  [Queue.credentialDelivery]: 'short',
 };
 
 /** Every backfill (on demand, scheduled, at start-up) shares one key: one queued at a time. */
@@ -123,6 +124,15 @@ export class BossJobs implements JobQueue {
         for (const job of jobs) await deliver(job.data.messageId);
       },
     );
+  }
+
+  /** Every minute, on one replica: credentials of members whose access has begun (a grant's start passed). */
+  async workCredentialDelivery(deliverDue: () => Promise<unknown>): Promise<void> {
+    if (!this.working) return;
+    await this.boss.work(Queue.credentialDelivery, async () => {
+      await deliverDue();
+    });
+    await this.boss.schedule(Queue.credentialDelivery, '* * * * *');
   }
 
   async backfillPmks(): Promise<void> {

@@ -103,9 +103,15 @@ export class MailService {
     }
   }
 
-  /** The member's WiFi credentials for `location` (called by the sync engine and the admin app). */
-  async sendMemberCredentials(em: EntityManager, member: Member, location: Location): Promise<OutboxMessage> {
-    await em.populate(member, ['passphraseEnc']);
+  /**
+   * The member's WiFi credentials, naming their first home location (by name), else the first
+   * location of the deployment. Called when access begins (CredentialDeliveryService) and by admins.
+   */
+  async sendMemberCredentials(em: EntityManager, member: Member): Promise<OutboxMessage> {
+    await em.populate(member, ['passphraseEnc', 'homeLocations']);
+    const homes = member.homeLocations.getItems().sort((a, b) => a.name.localeCompare(b.name));
+    const location = homes[0] ?? (await em.findOne(Location, {}, { orderBy: { name: 'asc' } }));
+    if (!location) throw new DomainError(ErrorCode.CONFLICT, 'Create a location first');
     const passphrase = this.credentials.reveal(member);
     if (!passphrase) {
       throw new DomainError(ErrorCode.CONFLICT, 'This member has no passphrase to send', {

@@ -98,7 +98,7 @@ const registry: ConnectorRegistry = {
   defaultBaseUrl: () => 'http://upstream.invalid',
 };
 const pmkJobs: string[] = [];
-let provisioned: string[] = [];
+let accessHook: Array<{ ids: string[]; now: Date }> = [];
 let engine: SyncEngine;
 
 before(async () => {
@@ -128,14 +128,14 @@ before(async () => {
       backfillPmks: async () => void pmkJobs.push('backfill'),
       sendMail: async () => undefined,
     },
-    onMembersProvisioned: async (em, ids) => {
+    onAccessMayBegin: async (em, ids, now) => {
       // runs inside the run's transaction: the members are visible there
       const rows: unknown[] = await em.execute(
         'select id from member where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
         [JSON.stringify(ids)],
       );
       assert.equal(rows.length, ids.length);
-      provisioned.push(...ids);
+      accessHook.push({ ids, now });
     },
   });
 });
@@ -294,7 +294,6 @@ describe('sync engine', () => {
       ],
       memberships: [s.membership('k1', 'c1'), s.membership('k2', 'c2', { locationExternalId: 'b2' })],
     });
-    provisioned = [];
     const run = await s.run();
     assert.equal(run.status, SyncRunStatus.SUCCEEDED, run.error ?? '');
     assert.equal(run.created, 3);
@@ -320,7 +319,6 @@ describe('sync engine', () => {
     assert.ok(cred!.nt_hash_enc && cred!.passphrase_fingerprint);
     assert.equal(cred!.passphrase_version, 1);
     assert.ok(pmkJobs.includes(c1.id), 'PMKs queued for the new passphrase');
-    assert.equal(provisioned.length, 0, 'credential email is off by default');
 
     const groups = await q<{ id: string; vlan_id: number; origin: string; name: string }>(
       'select * from access_group where integration_id = $1',
@@ -785,11 +783,14 @@ describe('sync engine', () => {
     assert.equal((await s.byEmail('c2'))!.status, 'DELETED');
   });
 
-  it('the credential email hook gets only new members that are ACTIVE with access now', async () => {
-    const s = await scenario({ credentialEmail: true });
+  it('the credentials hook gets every member the run may give access, at the run clock', async () => {
+    const s = await scenario();
     const day = (d: string, h: number) => new Date(`${d}T${String(h).padStart(2, '0')}:00:00Z`);
     clock = day('2026-05-04', 8);
-    s.set({
+    const world: Partial<UpstreamSnapshot> & {
+      members: UpstreamMember[];
+      memberships: UpstreamMembership[];
+    } = {
       members: [
         s.member('c1'),
         s.member('c2', { active: false }), // archived upstream: created DISABLED
@@ -812,13 +813,28 @@ describe('sync engine', () => {
           endsAt: day('2026-05-05', 17),
         },
       ],
-    });
-    provisioned = [];
+    };
+    s.set(world);
+    accessHook = [];
     const run = await s.run();
-    clock = new Date();
     assert.equal(run.created, 5);
     assert.equal((await s.byEmail('c2'))!.status, 'DISABLED');
-    assert.deepEqual(provisioned, [(await s.memberRow('c1'))!.id]);
+    const ids = await Promise.all(
+      ['c1', 'c2', 'c3', 'c4', 'c5'].map(async (e) => (await s.memberRow(e))!.id),
+    );
+    assert.deepEqual(
+      accessHook.map((h) => [h.ids.slice().sort(), h.now]),
+      [[ids.sort(), clock]],
+    );
+    accessHook = [];
+    s.set({ ...world, members: world.members.slice(1), memberships: world.memberships.slice(1) });
+    assert.equal((await s.run()).deleted, 1);
+    assert.deepEqual(
+      accessHook.map((h) => h.ids),
+      [[]],
+      'members the run deletes are left out',
+    );
+    clock = new Date();
   });
 
   it("a webhook for one of a person's upstream records refreshes all of them and keeps their access", async () => {

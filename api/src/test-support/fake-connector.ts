@@ -5,6 +5,8 @@ import {
   UpstreamErrorCode,
   type Connector,
   type FetchOptions,
+  type UpstreamMember,
+  type UpstreamMembership,
   type UpstreamSnapshot,
   type WebhookEffect,
 } from '../integrations/connector.js';
@@ -99,4 +101,38 @@ export class FakeUpstream {
 
 export function signFake(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/** An active upstream person `<id>@example.com` homed at location `loc-1`. */
+export function fakeMember(id: string, o: Partial<UpstreamMember> = {}): UpstreamMember {
+  return {
+    externalId: id,
+    email: `${id}@example.com`,
+    fullName: `Person ${id}`,
+    company: null,
+    locationExternalIds: ['loc-1'],
+    homeLocationExternalId: 'loc-1',
+    groupExternalIds: [],
+    active: true,
+    fields: {},
+    ...o,
+  };
+}
+
+/** An open-ended contract on plan `plan-1` at `loc-1`, started on 1 January 2026. */
+export function fakeMembership(
+  id: string,
+  memberId: string,
+  o: Partial<UpstreamMembership> = {},
+): UpstreamMembership {
+  return {
+    externalId: id,
+    memberExternalId: memberId,
+    planExternalId: 'plan-1',
+    locationExternalId: 'loc-1',
+    startsAt: new Date('2026-01-01T00:00:00Z'),
+    endsAt: null,
+    cancelledAt: null,
+    ...o,
+  };
 }
