@@ -273,6 +273,7 @@ export async function startApi(
       await jobs
         .stop()
         .catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
+      services.mail.close();
       await listener.stop();
       await pool.end();
       await orm.close(true);

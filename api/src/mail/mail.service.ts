@@ -16,6 +16,9 @@ export interface MailBody {
   text: string;
 }
 
+/** SMTP connections one process keeps open at most (SMTP_URL's `?maxConnections=` overrides it). */
+export const SMTP_MAX_CONNECTIONS = 3;
+
 export interface MailRequest {
   template: TemplateKey;
   to: string;
@@ -41,7 +44,10 @@ export class MailService {
     private readonly secrets: SecretBox,
     private readonly logger: Logger,
   ) {
-    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+    // Pooled: a burst of credentials mails reuses a few connections instead of one per message.
+    this.transport = config.smtpUrl
+      ? nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: SMTP_MAX_CONNECTIONS })
+      : null;
     this.smtpSecrets = secretsOf(config.smtpUrl);
   }
 
@@ -186,6 +192,11 @@ export class MailService {
       );
       if (!final) throw new Error(`mail delivery attempt ${message.attempts} failed`);
     }
+  }
+
+  /** Closes the pooled SMTP connections (at shutdown, once no delivery is running). */
+  close(): void {
+    this.transport?.close();
   }
 
   /** The SMTP error without anything from SMTP_URL's credentials. */

@@ -17,17 +17,28 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** Messages rejected so far (one per delivery attempt). */
   rejected: number;
+  /** Connections accepted so far, and those still open. */
+  connections: number;
+  open: number;
   stop(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
-  const sink = { received, rejected: 0 } as SmtpSink;
+  const sink = { received, rejected: 0, connections: 0, open: 0 } as SmtpSink;
   const server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, cb) {
+      sink.connections++;
+      sink.open++;
+      cb();
+    },
+    onClose() {
+      sink.open--;
+    },
     onAuth(auth, _session, cb) {
       cb(null, { user: auth.username });
     },
