@@ -491,6 +491,12 @@ export const strings = {
     back: 'All integrations',
     healthTitle: 'Health',
     lastError: 'Last error',
+    warningTitle: 'Needs attention',
+    warnings: {
+      WEBHOOK_SECRET_MISSING: (count: number | null) =>
+        'Webhook deliveries are accepted without a signing secret, so anyone who learns a webhook address ' +
+        `could send them (${count ?? 0} in the last 30 days). Set the platform’s secret under Webhooks below.`,
+    } as Record<string, (count: number | null) => string>,
     tokenExpires: (when: string) => `Access token valid until ${when}`,
     lastSyncAt: (when: string) => `Last successful sync ${when}`,
     neverSynced: 'Not synced yet.',

@@ -224,6 +224,7 @@ export async function startApi(
       dispatcher: syncJobs,
       logger,
       deliveries: metrics.webhookDeliveries,
+      unverified: metrics.webhookUnverified,
     }),
   );
   app.use(

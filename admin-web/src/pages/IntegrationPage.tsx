@@ -160,6 +160,11 @@ function Detail({ integration: i }: { integration: IntegrationDetail }) {
               {i.lastError}
             </Alert>
           ) : null}
+          {i.warnings.map((w) => (
+            <Alert key={w.code} color="orange" title={t.warningTitle}>
+              {t.warnings[w.code]?.(w.count) ?? w.message}
+            </Alert>
+          ))}
           {i.status === 'NEEDS_RECONNECT' && canWrite ? <ReconnectForm integration={i} /> : null}
         </Stack>
       </Paper>

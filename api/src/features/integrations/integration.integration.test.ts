@@ -204,6 +204,44 @@ describe('an Andcards integration end to end', () => {
     assert.equal(r.status, 400);
   });
 
+  it('without a secret, unsigned deliveries are accepted but flagged, counted and warned about', async () => {
+    const WARNINGS = `query($id: ID!) { integration(id: $id) { hasWebhookSecret warnings { code count message } } }`;
+    const setSecret = async (webhookSecret: string) =>
+      ok(
+        await t.gql(
+          `mutation($i: UpdateIntegrationInput!) { updateIntegration(input: $i) { integration { id } } }`,
+          { i: { id: integrationId, webhookSecret } },
+          { token: owner },
+        ),
+      );
+    const warnings = async () =>
+      ok(await t.gql(WARNINGS, { id: integrationId }, { token: owner })).integration;
+    assert.deepEqual((await warnings()).warnings, []);
+    await setSecret('');
+    const before = await warnings();
+    assert.equal(before.hasWebhookSecret, false);
+    assert.deepEqual(
+      before.warnings.map((w: { code: string; count: number }) => [w.code, w.count]),
+      [['WEBHOOK_SECRET_MISSING', 0]],
+    );
+
+    const body = JSON.stringify({ event: 'ping', id: 'msg_unsigned', members: [] });
+    const r = await fetch(webhookUrl.replace('https://wifi.example.com', t.url), { method: 'POST', body });
+    assert.equal(r.status, 202, 'accepted: unsigned deliveries are the documented no-secret behaviour');
+    const [row] = await sql(
+      `select verified, outcome from webhook_delivery where delivery_id = 'msg_unsigned'`,
+    );
+    assert.deepEqual([row.verified, row.outcome], [false, 'IGNORED']);
+    const after = (await warnings()).warnings[0];
+    assert.equal(after.count, 1);
+    assert.match(after.message, /secret/);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    assert.match(metrics, /^lanyard_webhook_unverified_deliveries_total 1$/m);
+
+    await setSecret(secret);
+    assert.deepEqual((await warnings()).warnings, []);
+  });
+
   it('an upstream failure fails the run with its reason and marks the integration for reconnection', async () => {
     upstream.failWith = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'refresh token refused (401)');
     try {
