@@ -6,7 +6,7 @@ import type { SecretBox } from '../common/crypto/secret-box.js';
 import type { Logger } from '../common/logger.js';
 import { Integration, SyncTrigger, WebhookDelivery, WebhookOutcome } from '../entities/index.js';
 import type { RunDispatcher, SyncRunner } from '../features/integrations/integration.service.js';
-import { UpstreamError, UpstreamErrorCode, type StoredCredentials } from '../integrations/connector.js';
+import { UpstreamError, UpstreamErrorCode } from '../integrations/connector.js';
 import type { ConnectorRegistry } from '../integrations/registry.js';
 
 export interface WebhookDeps {
@@ -80,15 +80,14 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
   for (const [k, v] of Object.entries(req.headers))
     headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const connector = deps.connectors.create(integration, {
-    load: () =>
-      Promise.reject(new Error('webhook parsing needs no credentials')) as Promise<StoredCredentials>,
-    save: () => Promise.resolve(),
-  });
-
   let effect;
   try {
-    effect = connector.parseWebhook({ headers, rawBody, pathSuffix: action }, secret, new Date());
+    effect = deps.connectors.parseWebhook(
+      integration.kind,
+      { headers, rawBody, pathSuffix: action },
+      secret,
+      new Date(),
+    );
   } catch (err) {
     if (!(err instanceof UpstreamError)) throw err;
     const outcome =

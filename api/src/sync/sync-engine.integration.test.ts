@@ -62,9 +62,6 @@ class FakeConnector implements Connector {
     if (this.snapshot instanceof Error) throw this.snapshot;
     return structuredClone(this.snapshot);
   }
-  parseWebhook(): never {
-    throw new Error('not used');
-  }
 }
 
 function emptySnapshot(): UpstreamSnapshot {
@@ -94,6 +91,9 @@ const registry: ConnectorRegistry = {
     const c = connectors.get(integration.id)!;
     (c as unknown as { store: () => CredentialStore }).store = () => store;
     return c;
+  },
+  parseWebhook: () => {
+    throw new Error('not used');
   },
   defaultBaseUrl: () => 'http://upstream.invalid',
 };

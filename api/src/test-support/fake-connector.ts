@@ -9,6 +9,7 @@ import {
   type UpstreamMembership,
   type UpstreamSnapshot,
   type WebhookEffect,
+  type WebhookRequest,
 } from '../integrations/connector.js';
 import type { ConnectorRegistry } from '../integrations/registry.js';
 
@@ -50,6 +51,7 @@ export class FakeUpstream {
         return { kind: 'ANDCARDS', clientId: req.clientId!, clientSecret: req.clientSecret };
       },
       create: () => this.connector(),
+      parseWebhook: (_kind, request, secret) => parseFakeWebhook(request, secret),
       defaultBaseUrl: () => 'https://upstream.fake.test',
     };
   }
@@ -73,30 +75,31 @@ export class FakeUpstream {
           checkIns: keep(s.checkIns),
         };
       },
-      parseWebhook: (request, secret): WebhookEffect => {
-        if (secret !== null) {
-          const given = Buffer.from(request.headers['x-fake-signature'] ?? '', 'hex');
-          const want = createHmac('sha256', secret).update(request.rawBody).digest();
-          if (given.length !== want.length || !timingSafeEqual(given, want))
-            throw new UpstreamError(UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID, 'signature does not match');
-        }
-        let body: { event?: unknown; members?: unknown; id?: unknown };
-        try {
-          body = JSON.parse(request.rawBody.toString('utf8'));
-        } catch {
-          throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'body is not JSON');
-        }
-        if (typeof body.event !== 'string' || typeof body.id !== 'string' || !Array.isArray(body.members))
-          throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'missing event, id or members');
-        return {
-          event: body.event,
-          deliveryId: body.id,
-          memberExternalIds: body.members.map(String),
-          fullSync: body.event === 'full',
-        };
-      },
     };
   }
+}
+
+function parseFakeWebhook(request: WebhookRequest, secret: string | null): WebhookEffect {
+  if (secret !== null) {
+    const given = Buffer.from(request.headers['x-fake-signature'] ?? '', 'hex');
+    const want = createHmac('sha256', secret).update(request.rawBody).digest();
+    if (given.length !== want.length || !timingSafeEqual(given, want))
+      throw new UpstreamError(UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID, 'signature does not match');
+  }
+  let body: { event?: unknown; members?: unknown; id?: unknown };
+  try {
+    body = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'body is not JSON');
+  }
+  if (typeof body.event !== 'string' || typeof body.id !== 'string' || !Array.isArray(body.members))
+    throw new UpstreamError(UpstreamErrorCode.WEBHOOK_MALFORMED, 'missing event, id or members');
+  return {
+    event: body.event,
+    deliveryId: body.id,
+    memberExternalIds: body.members.map(String),
+    fullSync: body.event === 'full',
+  };
 }
 
 export function signFake(secret: string, body: string): string {
