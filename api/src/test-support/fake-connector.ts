@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IntegrationKind } from '../entities/enums.js';
+import type { Integration } from '../entities/index.js';
 import {
   UpstreamError,
   UpstreamErrorCode,
   type Connector,
+  type CredentialStore,
   type FetchOptions,
+  type StoredCredentials,
   type UpstreamMember,
   type UpstreamMembership,
   type UpstreamSnapshot,
@@ -14,10 +17,11 @@ import {
 import type { ConnectorRegistry } from '../integrations/registry.js';
 
 /**
- * An in-memory upstream for API tests of the integration feature (the real connectors are tested
- * against the simulators in tests/). Credentials: email `admin@fake.test` + password `right`, or any
- * clientId with clientSecret `right`. Webhook body: `{"event": "...", "members": ["id", ...], "id": "..."}`,
- * signed with `x-fake-signature: hex(hmac-sha256(secret, body))`.
+ * An in-memory upstream for the API's tests (the real connectors are tested against the simulators
+ * in tests/). Credentials: email `admin@fake.test` + password `right`, or any clientId with
+ * clientSecret `right`. A MEMBERS fetch answers PARTIAL with the records of the ids asked for.
+ * Webhook body: `{"event": "...", "members": ["id", ...], "id": "..."}`, signed with
+ * `x-fake-signature: hex(hmac-sha256(secret, body))`.
  */
 export class FakeUpstream {
   snapshot: Omit<UpstreamSnapshot, 'scope' | 'fetchedAt'> = {
@@ -29,11 +33,25 @@ export class FakeUpstream {
     bookings: [],
     checkIns: [],
   };
-  /** When set, the next fetches fail with it. */
+  /** When set, fetches fail with it. */
   failWith: UpstreamError | null = null;
-  fetches: FetchOptions['mode'][] = [];
+  /** When set, fetches answer with it instead of `snapshot`. */
+  respond: ((options: FetchOptions) => UpstreamSnapshot) | null = null;
+  /** When set, fetches wait for it (concurrency tests). */
+  gate: Promise<void> | null = null;
+  /** When set, each fetch first stores these as refreshed tokens, as a connector near token expiry does. */
+  refreshTo: StoredCredentials | null = null;
+  /** Every fetch's options (without the log), in order. */
+  requests: Array<Omit<FetchOptions, 'log'>> = [];
+  /** Connectors built for this upstream (a sync run builds one; a webhook delivery none). */
+  connectorsBuilt = 0;
 
   registry(): ConnectorRegistry {
+    return FakeUpstream.registryOf(() => this);
+  }
+
+  /** A registry whose integrations read the upstream `of` gives them (several integrations). */
+  static registryOf(of: (integration: Integration) => FakeUpstream): ConnectorRegistry {
     return {
       connect: async (kind, req) => {
         if (kind === IntegrationKind.NEXUDUS) {
@@ -50,17 +68,26 @@ export class FakeUpstream {
           throw new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'locations (401)');
         return { kind: 'ANDCARDS', clientId: req.clientId!, clientSecret: req.clientSecret };
       },
-      create: () => this.connector(),
+      create: (integration, store) => of(integration).connector(store),
       parseWebhook: (_kind, request, secret) => parseFakeWebhook(request, secret),
       defaultBaseUrl: () => 'https://upstream.fake.test',
     };
   }
 
-  private connector(): Connector {
+  private connector(store: CredentialStore): Connector {
+    this.connectorsBuilt++;
     return {
       fetchSnapshot: async (options) => {
-        this.fetches.push(options.mode);
+        const { log, ...rest } = options;
+        this.requests.push(rest);
+        log.info('fake upstream: fetching');
+        if (this.refreshTo) {
+          await store.load();
+          await store.save(this.refreshTo);
+        }
+        if (this.gate) await this.gate;
         if (this.failWith) throw this.failWith;
+        if (this.respond) return structuredClone(this.respond(options));
         const ids = options.mode === 'MEMBERS' ? new Set(options.memberExternalIds ?? []) : null;
         const keep = <T extends { memberExternalId: string }>(rows: T[]) =>
           ids ? rows.filter((r) => ids.has(r.memberExternalId)) : rows;

@@ -226,8 +226,10 @@ describe('an Andcards integration end to end', () => {
     );
 
     const body = JSON.stringify({ event: 'ping', id: 'msg_unsigned', members: [] });
+    const built = upstream.connectorsBuilt;
     const r = await fetch(webhookUrl.replace('https://wifi.example.com', t.url), { method: 'POST', body });
     assert.equal(r.status, 202, 'accepted: unsigned deliveries are the documented no-secret behaviour');
+    assert.equal(upstream.connectorsBuilt, built, 'a delivery is parsed without building a connector');
     const [row] = await sql(
       `select verified, outcome from webhook_delivery where delivery_id = 'msg_unsigned'`,
     );
