@@ -129,7 +129,8 @@ export class BossJobs implements JobQueue {
   /** Every minute, on one replica: credentials of members whose access has begun (a grant's start passed). */
   async workCredentialDelivery(deliverDue: () => Promise<unknown>): Promise<void> {
     if (!this.working) return;
-    await this.boss.work(Queue.credentialDelivery, async () => {
+    // Polled slowly: it is due once a minute, and every poll is a statement on an idle system.
+    await this.boss.work(Queue.credentialDelivery, { pollingIntervalSeconds: 20 }, async () => {
       await deliverDue();
     });
     await this.boss.schedule(Queue.credentialDelivery, '* * * * *');
