@@ -33,7 +33,6 @@ import { webhookRouter } from './http/webhooks.js';
 import { defaultConnectorRegistry } from './integrations/default-registry.js';
 import type { ConnectorRegistry } from './integrations/registry.js';
 import { SyncEngine } from './sync/sync-engine.js';
-import { sendCredentialEmails } from './features/integrations/credential-delivery.js';
 import { createServices, type Services } from './services.js';
 
 export interface LanyardApi {
@@ -70,14 +69,14 @@ export async function startApi(
   await jobs.start({ work: true });
 
   const connectors = opts.connectors ?? defaultConnectorRegistry();
-  // The engine is built before the services; its mail hook reaches them once they exist.
-  let mail: Services['mail'] | null = null;
+  // The engine is built before the services; its credentials hook reaches them once they exist.
+  let delivery: Services['credentialDelivery'] | null = null;
   const engine = new SyncEngine({
     secrets,
     connectors,
     logger,
     jobs,
-    onMembersProvisioned: (em, memberIds) => sendCredentialEmails(em, mail!, memberIds, logger),
+    onAccessMayBegin: (em, memberIds, now) => delivery!.deliver(em, { memberIds, now }),
   });
   const syncJobs = new SyncJobs(orm, engine, logger);
   await syncJobs.start(jobs.boss);
@@ -86,8 +85,9 @@ export async function startApi(
     runner: engine,
     dispatcher: syncJobs,
   });
-  mail = services.mail;
+  delivery = services.credentialDelivery;
   await jobs.workMail((messageId) => services.mail.deliver(orm.em.fork(), messageId));
+  await jobs.workCredentialDelivery(() => services.credentialDelivery.deliverDue(orm.em.fork()));
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -226,6 +226,7 @@ export async function startApi(
       dispatcher: syncJobs,
       logger,
       deliveries: metrics.webhookDeliveries,
+      unverified: metrics.webhookUnverified,
     }),
   );
   app.use(
@@ -275,6 +276,7 @@ export async function startApi(
       await jobs
         .stop()
         .catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
+      services.mail.close();
       await listener.stop();
       await pool.end();
       await orm.close(true);

@@ -21,6 +21,7 @@ export const QUEUE_POLICIES: Record<(typeof Queue)[keyof typeof Queue], PgBoss.Q
   [Queue.pmkBackfill]: 'short',
   [Queue.cleanup]: 'standard',
   [Queue.mailSend]: 'standard',
+  [Queue.credentialDelivery]: 'short',
 };
 
 /** Every backfill (on demand, scheduled, at start-up) shares one key: one queued at a time. */
@@ -124,6 +125,16 @@ export class BossJobs implements JobQueue {
         for (const job of jobs) await deliver(job.data.messageId);
       },
     );
+  }
+
+  /** Every minute, on one replica: credentials of members whose access has begun (a grant's start passed). */
+  async workCredentialDelivery(deliverDue: () => Promise<unknown>): Promise<void> {
+    if (!this.working) return;
+    // Polled slowly: it is due once a minute, and every poll is a statement on an idle system.
+    await this.boss.work(Queue.credentialDelivery, { pollingIntervalSeconds: 20 }, async () => {
+      await deliverDue();
+    });
+    await this.boss.schedule(Queue.credentialDelivery, '* * * * *');
   }
 
   async backfillPmks(): Promise<void> {
