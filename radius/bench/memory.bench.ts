@@ -26,7 +26,8 @@
  *
  * Environment: DATABASE_URL (a PostgreSQL server for a throwaway database; embedded otherwise),
  * BENCH_MEMBERS (100000), BENCH_LOCATIONS (10, at most 19), BENCH_RELOADS (3), BENCH_LOAD_MS (6000),
- * BENCH_IN_FLIGHT (64).
+ * BENCH_IN_FLIGHT (64), BENCH_MODES ("one,cluster"), BENCH_WORKER_NODE_FLAGS (extra node flags for the
+ * worker, e.g. "--max-old-space-size=512", to compare V8 heap settings).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,9 @@ const LOCATIONS = Number(env.BENCH_LOCATIONS ?? 10);
 const RELOADS = Number(env.BENCH_RELOADS ?? 3);
 const LOAD_MS = Number(env.BENCH_LOAD_MS ?? 6000);
 const IN_FLIGHT = Number(env.BENCH_IN_FLIGHT ?? 64);
+const MODES = (env.BENCH_MODES ?? 'one,cluster').split(',');
+/** Extra Node.js/V8 flags for the worker (cluster workers inherit them), e.g. heap limits. */
+const NODE_FLAGS = (env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const NOTIFY_SHARE = 0.1;
 const TARGET_MB = 300;
 const SECRET = 'bench-radius-secret-0123456789';
@@ -135,7 +139,7 @@ async function startWorker(opts: {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--enable-source-maps', '--import', probe, join(radiusDir, 'dist', 'main.js')],
+    [...NODE_FLAGS, '--enable-source-maps', '--import', probe, join(radiusDir, 'dist', 'main.js')],
     { cwd: radiusDir, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const orphanGuard = () => child.kill('SIGKILL');
@@ -445,7 +449,8 @@ async function main(): Promise<void> {
   const load0 = os.loadavg();
   console.log(
     `RADIUS memory benchmark: ${num(MEMBERS)} members, ${LOCATIONS} locations; ${os.cpus().length} CPUs ` +
-      `(${os.cpus()[0]?.model.trim()}); load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start; Node ${process.version}`,
+      `(${os.cpus()[0]?.model.trim()}); load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start; Node ${process.version}` +
+      (NODE_FLAGS.length ? `; worker flags: ${NODE_FLAGS.join(' ')}` : ''),
   );
   const build = spawnSync(
     'npx',
@@ -466,8 +471,8 @@ async function main(): Promise<void> {
       `${sites.seconds.toFixed(1)} s; ${num(sites.teamGroupIds.length)} team groups by SQL`,
   );
   const anchors = {
-    one: await anchorSample('one process', 1, db),
-    cluster: await anchorSample('cluster', 'default', db),
+    one: MODES.includes('one') ? await anchorSample('one process', 1, db) : null,
+    cluster: MODES.includes('cluster') ? await anchorSample('cluster', 'default', db) : null,
   };
   const seeded = await seedMembers(sites, MEMBERS);
   console.log(
@@ -480,18 +485,21 @@ async function main(): Promise<void> {
   );
 
   const results: ModeResult[] = [];
-  results.push(await runMode('One process (RADIUS_WORKERS=1)', 1, db, anchors.one, seeded.papMembers));
-  await cleanups.pop()!(); // the admin pool
-  await cleanups.pop()!(); // the worker
-  results.push(
-    await runMode(
-      `Cluster (RADIUS_WORKERS default = ${os.availableParallelism()})`,
-      'default',
-      db,
-      anchors.cluster,
-      seeded.papMembers,
-    ),
-  );
+  if (anchors.one) {
+    results.push(await runMode('One process (RADIUS_WORKERS=1)', 1, db, anchors.one, seeded.papMembers));
+    await cleanups.pop()!(); // the admin pool
+    await cleanups.pop()!(); // the worker
+  }
+  if (anchors.cluster)
+    results.push(
+      await runMode(
+        `Cluster (RADIUS_WORKERS default = ${os.availableParallelism()})`,
+        'default',
+        db,
+        anchors.cluster,
+        seeded.papMembers,
+      ),
+    );
 
   console.log('\nSummary');
   console.log(
