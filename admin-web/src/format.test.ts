@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes, formatDuration, isoToLocalInput, localInputToIso, optionalInt } from './format';
+import {
+  formatBytes,
+  formatDuration,
+  formatTime,
+  isoToLocalInput,
+  localInputToIso,
+  optionalInt,
+} from './format';
 
 test('bytes and durations', () => {
   assert.equal(formatBytes('0'), '0 B');
@@ -21,4 +28,10 @@ test('optional integers', () => {
   assert.equal(optionalInt(''), null);
   assert.equal(optionalInt('42'), 42);
   assert.ok(Number.isNaN(optionalInt('4.2')));
+});
+
+test('times of day', () => {
+  assert.equal(formatTime(null), '—');
+  assert.equal(formatTime('not a time'), '—');
+  assert.match(formatTime('2026-11-24T10:15:42Z'), /\d{1,2}\D\d{2}\D\d{2}/);
 });

@@ -7,6 +7,12 @@ export function formatDateTime(iso: string | null | undefined): string {
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleTimeString(undefined, { timeStyle: 'medium' });
+}
+
 export function formatBytes(octets: string | number): string {
   let n = Number(octets);
   if (!Number.isFinite(n) || n < 0) return '—';

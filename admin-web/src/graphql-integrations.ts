@@ -78,11 +78,18 @@ export interface LocationMapping {
   location: { id: string; name: string };
 }
 
+export interface IntegrationWarning {
+  code: string;
+  count: number | null;
+  message: string;
+}
+
 export interface IntegrationDetail extends IntegrationRow {
   baseUrl: string;
   webhookUrl: string | null;
   webhookEndpoints: Array<{ event: string; url: string }>;
   hasWebhookSecret: boolean;
+  warnings: IntegrationWarning[];
   tokenExpiresAt: string | null;
   settings: IntegrationSettings;
   locationMappings: LocationMapping[];
@@ -146,7 +153,8 @@ interface Connection<T> {
 const RUN_FIELDS = `id status trigger heldReason error createdAt startedAt finishedAt
   created updated disabled enabled deleted unchanged errors`;
 const ROW_FIELDS = `id name kind enabled status lastError lastSyncAt lastRun { ${RUN_FIELDS} }`;
-const DETAIL_FIELDS = `${ROW_FIELDS} baseUrl webhookUrl webhookEndpoints { event url } hasWebhookSecret tokenExpiresAt
+const DETAIL_FIELDS = `${ROW_FIELDS} baseUrl webhookUrl webhookEndpoints { event url } hasWebhookSecret
+  warnings { code count message } tokenExpiresAt
   settings { autoProvision deprovision usernameFormat usernameField passphraseSource passphraseField
     planMappings { planExternalId groupId noAccess } unmappedPlansGrantAccess vlanMode roaming bookingAccess
     checkInAccess credentialEmail syncIntervalMinutes safetyThresholdPercent safetyMinimumPeople }

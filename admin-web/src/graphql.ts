@@ -579,6 +579,8 @@ export interface AuthEventRow {
   result: 'ACCEPT' | 'REJECT';
   reason: string;
   vlanId: number | null;
+  repeatCount: number;
+  lastAt: string | null;
   member: { id: string; fullName: string } | null;
   nasClient: Ref | null;
   location: Ref | null;
@@ -612,6 +614,8 @@ export const AUTH_EVENTS: TypedDocumentNode<
         result
         reason
         vlanId
+        repeatCount
+        lastAt
         member {
           id
           fullName

@@ -24,6 +24,7 @@ import { checkOperationLimits, limitsPlugin } from './graphql/limits.js';
 import { buildLanyardSchema } from './graphql/schema.js';
 import { authenticate } from './http/authenticate.js';
 import { createMetrics } from './http/metrics.js';
+import { radiusCaHandler } from './http/radius-ca.js';
 import { mountStaticApps } from './http/static-apps.js';
 import { mountProfileDownloads } from './features/portal/profile-route.js';
 import { BossJobs } from './jobs/boss.js';
@@ -32,7 +33,6 @@ import { webhookRouter } from './http/webhooks.js';
 import { defaultConnectorRegistry } from './integrations/default-registry.js';
 import type { ConnectorRegistry } from './integrations/registry.js';
 import { SyncEngine } from './sync/sync-engine.js';
-import { sendCredentialEmails } from './features/integrations/credential-delivery.js';
 import { createServices, type Services } from './services.js';
 
 export interface LanyardApi {
@@ -65,18 +65,18 @@ export async function startApi(
   await listener.start();
   const pubSub = new PgPubSub(pool, listener, logger);
   const limiter = new RateLimiter(pool);
-  const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter);
+  const jobs = new BossJobs(databaseUrl, orm, secrets, logger, limiter, config.retention);
   await jobs.start({ work: true });
 
   const connectors = opts.connectors ?? defaultConnectorRegistry();
-  // The engine is built before the services; its mail hook reaches them once they exist.
-  let mail: Services['mail'] | null = null;
+  // The engine is built before the services; its credentials hook reaches them once they exist.
+  let delivery: Services['credentialDelivery'] | null = null;
   const engine = new SyncEngine({
     secrets,
     connectors,
     logger,
     jobs,
-    onMembersProvisioned: (em, memberIds) => sendCredentialEmails(em, mail!, memberIds, logger),
+    onAccessMayBegin: (em, memberIds, now) => delivery!.deliver(em, { memberIds, now }),
   });
   const syncJobs = new SyncJobs(orm, engine, logger);
   await syncJobs.start(jobs.boss);
@@ -85,8 +85,9 @@ export async function startApi(
     runner: engine,
     dispatcher: syncJobs,
   });
-  mail = services.mail;
+  delivery = services.credentialDelivery;
   await jobs.workMail((messageId) => services.mail.deliver(orm.em.fork(), messageId));
+  await jobs.workCredentialDelivery(() => services.credentialDelivery.deliverDue(orm.em.fork()));
   const metrics = createMetrics();
   const schema = await buildLanyardSchema({
     pubSub,
@@ -205,6 +206,7 @@ export async function startApi(
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  app.get('/radius/ca.crt', radiusCaHandler(config.dataDir));
   app.get('/metrics', async (_req, res) => {
     let text = await metrics.registry.metrics();
     // The RADIUS worker's counters (packets, drops, decisions) appear here too, when it runs.
@@ -224,6 +226,7 @@ export async function startApi(
       dispatcher: syncJobs,
       logger,
       deliveries: metrics.webhookDeliveries,
+      unverified: metrics.webhookUnverified,
     }),
   );
   app.use(
@@ -273,6 +276,7 @@ export async function startApi(
       await jobs
         .stop()
         .catch((err) => logger.warn({ err: (err as Error).message }, 'job system stop failed'));
+      services.mail.close();
       await listener.stop();
       await pool.end();
       await orm.close(true);

@@ -7,6 +7,7 @@ import { ApiKeyService } from './features/api-keys/api-key.service.js';
 import { AuditService } from './features/audit/audit.service.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { GroupService } from './features/groups/group.service.js';
+import { CredentialDeliveryService } from './features/integrations/credential-delivery.service.js';
 import { IntegrationService, type IntegrationSyncDeps } from './features/integrations/integration.service.js';
 import { LocationService } from './features/locations/location.service.js';
 import { MemberCredentials } from './features/members/member-credentials.js';
@@ -30,8 +31,9 @@ export function createServices(
   sync: IntegrationSyncDeps,
 ) {
   const credentials = new MemberCredentials(secrets);
-  const members = new MemberService(credentials, jobs);
   const mail = new MailService(config, jobs, credentials, secrets, logger);
+  const credentialDelivery = new CredentialDeliveryService(mail, logger);
+  const members = new MemberService(credentials, jobs, credentialDelivery);
   const memberSessions = new MemberSessionService(secrets);
   return {
     config,
@@ -43,9 +45,10 @@ export function createServices(
     nasClients: new NasClientService(secrets),
     groups: new GroupService(),
     members,
-    grants: new AccessGrantService(members),
+    grants: new AccessGrantService(members, credentialDelivery),
     integrations: new IntegrationService(secrets, config.publicUrl, sync),
     mail,
+    credentialDelivery,
     emailTemplates: new EmailTemplateService(),
     outbox: new OutboxService(members, mail),
     memberSessions,

@@ -21,9 +21,10 @@
  *
  * Environment: DATABASE_URL (a PostgreSQL server to create throwaway databases on; an embedded one
  * otherwise), BENCH_MEMBERS (10000), BENCH_IN_FLIGHT (128), BENCH_ROUNDS (2), BENCH_WINDOW_MS
- * (6000), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
+ * (6000), RADIUS_AUTH_EVENT_REPEAT_WINDOW (the worker's, default 60; 0 writes every decision as a row), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
  * cluster workers on one shared UDP socket, as `npm start` does), BENCH_PROFILE=1 (CPU profile of the Lanyard worker during
- * its PAP peak windows; numbers of such a run are not comparable).
+ * its PAP peak windows; numbers of such a run are not comparable), BENCH_LANYARD_NODE_FLAGS (extra Node/V8
+ * flags for the Lanyard workers, e.g. "--trace-gc"; their output goes to stderr).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +53,8 @@ const WINDOW_MS = Number(env.BENCH_WINDOW_MS ?? 6000);
 const HALF_WINDOW_MS = 8000;
 const FR_THREADS = Number(env.BENCH_FREERADIUS_THREADS ?? 4);
 const PROFILE = env.BENCH_PROFILE === '1';
+// Extra V8/Node flags for Lanyard's worker processes (e.g. "--trace-gc"; their output goes to stderr).
+const LANYARD_NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // The cluster mode (`npm start` default: RADIUS_WORKERS = one per core) next to one process.
 const LANYARD_WORKERS = Number(env.BENCH_LANYARD_WORKERS ?? os.availableParallelism());
 const SSID = 'Lanyard';
@@ -211,6 +214,27 @@ function cpuSeconds(pids: number[]): number {
   return total;
 }
 
+/** CPU seconds of every PostgreSQL process now (auth event and accounting writes are part of the cost). */
+function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      out.set(Number(entry), cpuSeconds([Number(entry)]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 interface NodeServer {
   pid: number;
   /** Every process serving (the cluster primary and its workers). */
@@ -226,9 +250,10 @@ async function startNodeServer(
   script: string,
   extraEnv: Record<string, string>,
   profile: boolean,
+  nodeFlags: string[] = [],
 ): Promise<NodeServer> {
   const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
-  const args = ['--import', 'tsx'];
+  const args = [...nodeFlags, '--import', 'tsx'];
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   args.push(join(here, 'support', script));
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -244,6 +269,7 @@ async function startNodeServer(
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (line.startsWith('{')) resolve(JSON.parse(line));
+        else process.stderr.write(`[${script} ${child.pid}] ${line}\n`);
       });
     },
   );
@@ -288,16 +314,18 @@ interface Measured {
   cpuPercent: number;
   /** Load generator (this process) CPU over the same time. */
   generatorCpuPercent: number;
+  /** Every PostgreSQL process (the server's writes, and FreeRADIUS sql's reads) over the same time. */
+  postgresCpuPercent: number;
 }
 
 function table(title: string, rows: Array<[string, Measured]>): void {
   console.log(`\n${title}`);
-  console.log('| server | req/s | p50 ms | p99 ms | server CPU | generator CPU |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| server | req/s | p50 ms | p99 ms | server CPU | generator CPU | PostgreSQL CPU |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, m] of rows) {
     console.log(
       `| ${name} | ${num(m.result.throughput)} | ${ms(m.result.latencyMs.p50)} | ${ms(m.result.latencyMs.p99)} | ` +
-        `${m.cpuPercent.toFixed(0)} % | ${m.generatorCpuPercent.toFixed(0)} % |${problems(m.result)}`,
+        `${m.cpuPercent.toFixed(0)} % | ${m.generatorCpuPercent.toFixed(0)} % | ${m.postgresCpuPercent.toFixed(0)} % |${problems(m.result)}`,
     );
   }
 }
@@ -315,6 +343,10 @@ async function main(): Promise<void> {
   console.log(
     `RADIUS benchmark: ${num(MEMBERS)} members; ${/FreeRADIUS Version [\d.]+/.exec(version.stdout)![0]}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}); ` +
       `load average ${load0.toFixed(2)} at start; Node ${process.version}`,
+  );
+  const repeatWindow = env.RADIUS_AUTH_EVENT_REPEAT_WINDOW ?? '60';
+  console.log(
+    `Lanyard auth events: ${repeatWindow === '0' ? 'every decision its own row (RADIUS_AUTH_EVENT_REPEAT_WINDOW=0)' : `identical decisions within ${repeatWindow} s counted on one row (RADIUS_AUTH_EVENT_REPEAT_WINDOW=${repeatWindow}; 0 = a row each)`}`,
   );
   if (PROFILE)
     console.log('BENCH_PROFILE=1: the Lanyard worker runs under --cpu-prof; numbers are not comparable');
@@ -353,8 +385,13 @@ async function main(): Promise<void> {
   cleanups.push(async () => rmSync(journalDir, { recursive: true, force: true }));
   const lanyard = await startNodeServer(
     'serve-worker.ts',
-    { DATABASE_URL: seed.db.url, LANYARD_SECRET_KEY: seed.secretKey, RADIUS_JOURNAL_DIR: journalDir },
+    {
+      DATABASE_URL: seed.db.url,
+      LANYARD_SECRET_KEY: seed.secretKey,
+      RADIUS_JOURNAL_DIR: journalDir,
+    },
     PROFILE,
+    LANYARD_NODE_FLAGS,
   );
   cleanups.push(() => lanyard.stop());
   const journalDirN = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
@@ -368,6 +405,7 @@ async function main(): Promise<void> {
       BENCH_WORKERS: String(LANYARD_WORKERS),
     },
     false,
+    LANYARD_NODE_FLAGS,
   );
   cleanups.push(() => lanyardN.stop());
   console.log(
@@ -434,6 +472,7 @@ async function main(): Promise<void> {
   ): Promise<Measured> => {
     const pids = targets[name].pids;
     const cpu0 = cpuSeconds(pids);
+    const pg0 = postgresCpu();
     const gen0 = process.cpuUsage();
     const t0 = performance.now();
     const windowStartUs = Number(process.hrtime.bigint() / 1000n) + WARMUP_MS * 1000;
@@ -445,6 +484,7 @@ async function main(): Promise<void> {
       result,
       cpuPercent: ((cpuSeconds(pids) - cpu0) / wall) * 100,
       generatorCpuPercent: ((gen.user + gen.system) / 1e6 / wall) * 100,
+      postgresCpuPercent: (postgresCpuSince(pg0) / wall) * 100,
     };
   };
 

@@ -9,7 +9,18 @@ import { setFlagsFromString } from 'node:v8';
 import { pino } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { loadRadiusConfig, RadiusConfigError, type RadiusConfig } from './config.js';
-import { startRadiusWorker } from './worker.js';
+import { loadEapCertificate } from './eap/server-certificate.js';
+import { randomBytes } from 'node:crypto';
+import {
+  LoopbackRouter,
+  ROUTE_KEY_ENV,
+  isRouterAnnouncement,
+  isRouterTable,
+  ownerTagFor,
+  type RouterAnnouncement,
+  type RouterTable,
+} from './server/eap-routing.js';
+import { startRadiusWorker, type WorkerOptions } from './worker.js';
 
 // With a large heap limit V8 lets the old generation grow to ~4× what is live before a full GC:
 // with 100,000 members (~115 MB live) a worker then sits at 420–530 MB RSS after a reload, a NOTIFY
@@ -33,8 +44,28 @@ const logger = pino({ name: 'lanyard-radius', level: config.logLevel });
 let stopping = false;
 
 if (cluster.isPrimary && config.workers > 1) {
+  // Generate the EAP certificate once, before the workers read it.
+  loadEapCertificate(config.eap, config.dataDir);
   const aggregator = new AggregatorRegistry();
-  const fork = () => cluster.fork({ RADIUS_METRICS_PORT: '-1' });
+  const routeKey = randomBytes(16).toString('hex');
+  const fork = () => cluster.fork({ RADIUS_METRICS_PORT: '-1', [ROUTE_KEY_ENV]: routeKey });
+  // Where each worker's EAP router listens, told to every worker whenever it changes.
+  const routers = new Map<number, number>();
+  const publish = () => {
+    const table: RouterTable = {
+      type: 'lanyard-radius-eap-routers',
+      ports: [...routers].map(([id, port]) => [ownerTagFor(id), port]),
+    };
+    for (const w of Object.values(cluster.workers ?? {})) if (w && !w.isDead()) w.send(table);
+  };
+  cluster.on('message', (from, msg: unknown) => {
+    if (!isRouterAnnouncement(msg)) return;
+    routers.set(from.id, msg.port);
+    publish();
+  });
+  cluster.on('exit', (w) => {
+    if (routers.delete(w.id)) publish();
+  });
   for (let i = 0; i < config.workers; i++) fork();
   // Workers that die right after starting (port taken, database refused) come back after a
   // growing pause, so a broken setup does not turn into a fork loop hammering Postgres.
@@ -89,17 +120,43 @@ if (cluster.isPrimary && config.workers > 1) {
     });
   }
 } else {
-  const worker = await startRadiusWorker(cluster.isWorker ? { ...config, metricsPort: -1 } : config, logger);
+  let options: WorkerOptions = {};
+  let router: LoopbackRouter | null = null;
+  if (cluster.isWorker) {
+    router = new LoopbackRouter(
+      Buffer.from(process.env[ROUTE_KEY_ENV] ?? randomBytes(16).toString('hex'), 'hex'),
+    );
+    const r = router;
+    options = {
+      eapRouting: {
+        ownTag: ownerTagFor(cluster.worker!.id),
+        forward: (tag, msg, rinfo) => r.forward(tag, msg, rinfo),
+      },
+    };
+    process.on('message', (msg: unknown) => {
+      if (isRouterTable(msg)) r.setTable(msg);
+    });
+  }
+  const worker = await startRadiusWorker(
+    cluster.isWorker ? { ...config, metricsPort: -1 } : config,
+    logger,
+    options,
+  );
   if (cluster.isWorker) {
     // prom-client answers the primary's metric requests only once an AggregatorRegistry exists here.
     new AggregatorRegistry();
     AggregatorRegistry.setRegistries([worker.metricsRegistry]);
+  }
+  if (router) {
+    const port = await router.start((msg, rinfo) => worker.injectAuth(msg, rinfo));
+    process.send!({ type: 'lanyard-radius-eap-router', port } satisfies RouterAnnouncement);
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       setTimeout(() => process.exit(1), 10_000).unref();
+      router?.close();
       void worker.stop().then(
         () => {
           logger.info({ signal }, 'RADIUS worker stopped');

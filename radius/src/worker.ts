@@ -11,11 +11,17 @@ import { LeaderElection } from './coa/leader.js';
 import { Revoker } from './coa/revoker.js';
 import { SessionTracker } from './coa/session-tracker.js';
 import type { RadiusConfig } from './config.js';
+import { loadEapCertificate, type EapCertificate } from './eap/server-certificate.js';
+import { createEapSecureContext } from './eap/tls-tunnel.js';
 import { AccessHandler } from './handlers/access.handler.js';
 import { AccountingHandler } from './handlers/accounting.handler.js';
+import { EapHandler } from './handlers/eap.handler.js';
+import { ttlsPapMethod } from './handlers/eap-ttls.handler.js';
+import { peapMsChapV2Method } from './handlers/peap.handler.js';
+import { STANDALONE_TAG } from './server/eap-routing.js';
 import { UnboundMatcher } from './ppsk/matcher.js';
 import { createRadiusMetrics } from './server/metrics.js';
-import { RadiusServer } from './server/radius-server.js';
+import { RadiusServer, type EapRouting } from './server/radius-server.js';
 import { SnapshotLoader } from './snapshot/loader.js';
 import { Snapshot } from './snapshot/snapshot.js';
 import { Journal } from './store/journal.js';
@@ -31,14 +37,30 @@ export interface RadiusWorker {
   closeStaleSessions(): Promise<number>;
   /** Resolves once every change NOTIFYed so far has been applied to the snapshot. */
   settled(): Promise<void>;
+  /** The PEAP/TTLS server certificate (and the generated CA members' devices trust). */
+  eapCertificate: EapCertificate;
+  /** Handles a datagram another cluster worker received for one of our EAP conversations. */
+  injectAuth(msg: Buffer, rinfo: import('node:dgram').RemoteInfo): void;
   stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** This worker's tag in EAP States, and how to reach the owner of another tag (cluster mode). */
+  eapRouting?: EapRouting;
 }
 
 /**
  * Starts one RADIUS worker: loads the snapshot (retrying until Postgres answers), keeps it fresh
  * from NOTIFY (full reload after a reconnect), and serves auth, accounting and /metrics.
  */
-export async function startRadiusWorker(config: RadiusConfig, logger: Logger): Promise<RadiusWorker> {
+export async function startRadiusWorker(
+  config: RadiusConfig,
+  logger: Logger,
+  options: WorkerOptions = {},
+): Promise<RadiusWorker> {
+  // Certificate problems are configuration problems: fail before touching the database.
+  const eapCertificate = loadEapCertificate(config.eap, config.dataDir);
+  const eapContext = createEapSecureContext(eapCertificate);
   // Bounded waits: a black-holed database must fail fast so accounting goes to the journal.
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
@@ -54,7 +76,10 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
   const loader = new SnapshotLoader(pool, secrets, snapshot);
   const metrics = createRadiusMetrics();
   const sessions = new SessionTracker();
-  const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger);
+  const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger, {
+    repeatWindowMs: config.authEventRepeatWindowSeconds * 1000,
+  });
+  metrics.authEventSource.stats = store.stats;
   // ~100 full scans/s fit in one thread at 10,000 keys (bench/ppsk.bench.ts): stay well below.
   const matcher = new UnboundMatcher({ globalScansPerSecond: 40 });
   const access = new AccessHandler(snapshot, matcher, store, {
@@ -73,7 +98,27 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
     3 * config.acctInterimIntervalSeconds,
   );
   const leadership = new LeaderElection(config.databaseUrl, logger, (leader) => revoker.setActive(leader));
-  const server = new RadiusServer(snapshot, access, accounting, metrics, logger);
+  const eap = new EapHandler(access, () => eapContext, {
+    methods: [
+      // PEAP first: Windows' default; a peer that wants TTLS answers with a Nak.
+      peapMsChapV2Method(snapshot, config.eap.serverName, (member, ctx) => access.decide(member, ctx.nas)),
+      ttlsPapMethod(snapshot),
+    ],
+    fragmentSize: config.eap.fragmentSize,
+    maxSessions: config.eap.maxSessions,
+    idleMs: config.eap.idleSeconds * 1000,
+    ownerTag: options.eapRouting?.ownTag ?? STANDALONE_TAG,
+  });
+  metrics.observeEapSessions(eap.sessions);
+  const server = new RadiusServer(
+    snapshot,
+    access,
+    accounting,
+    metrics,
+    logger,
+    eap,
+    options.eapRouting ?? null,
+  );
 
   // Member changes arrive in bursts (a sync touches thousands): coalesce them for a few ms.
   let pendingMembers = new Set<string>();
@@ -173,7 +218,17 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
     await new Promise<void>((resolve) => http!.listen(config.metricsPort, '127.0.0.1', () => resolve()));
     metricsPort = (http.address() as AddressInfo).port;
   }
-  logger.info({ ...ports, metricsPort }, 'RADIUS worker listening');
+  logger.info(
+    {
+      ...ports,
+      metricsPort,
+      eapCertificate: eapCertificate.source,
+      eapCertificateSha256: eapCertificate.fingerprint256,
+      eapCaSha256: eapCertificate.caFingerprint256,
+      eapCaFile: eapCertificate.source === 'generated' ? `${config.dataDir}/eap/ca.pem` : undefined,
+    },
+    'RADIUS worker listening',
+  );
 
   return {
     ...ports,
@@ -181,6 +236,8 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
     snapshot,
     metricsRegistry: metrics.registry,
     closeStaleSessions: () => revoker.closeStale(),
+    eapCertificate,
+    injectAuth: (msg, rinfo) => server.injectAuth(msg, rinfo),
     async settled() {
       while (scheduled || pendingMembers.size) await new Promise((r) => setTimeout(r, 5));
       await applying;
@@ -189,6 +246,7 @@ export async function startRadiusWorker(config: RadiusConfig, logger: Logger): P
       revoker.stop();
       await leadership.stop();
       await server.close();
+      eap.closeAll();
       await sender.stop();
       await store.stop();
       await listener.stop();

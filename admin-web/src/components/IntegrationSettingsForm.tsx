@@ -16,12 +16,8 @@ import {
 import { useState, type FormEvent } from 'react';
 import {
   UPDATE_INTEGRATION,
-  type DeprovisionMode,
   type IntegrationDetail,
   type IntegrationSettings,
-  type PassphraseSource,
-  type UsernameFormat,
-  type VlanMode,
 } from '../graphql-integrations';
 import { duplicatePlanIds, NO_WIFI, planRowsOf, settingsInput, type PlanRow } from '../integrations';
 import { strings } from '../strings';
@@ -30,6 +26,10 @@ import { ErrorAlert, useAction } from './ui';
 import { useGroupOptions } from './useLocations';
 
 const t = strings.integrations.s;
+/** The settings whose value is a `V`. */
+type KeysOf<V> = {
+  [K in keyof IntegrationSettings]: IntegrationSettings[K] extends V ? K : never;
+}[keyof IntegrationSettings];
 
 /** Every IntegrationSettings field; read-only roles see the same form disabled. */
 export function IntegrationSettingsForm({
@@ -61,6 +61,46 @@ export function IntegrationSettingsForm({
   ];
   const int = (v: string | number, fallback: number) => (typeof v === 'number' ? Math.round(v) : fallback);
 
+  // One control per setting.
+  const toggle = (k: KeysOf<boolean>, label: string) => (
+    <Switch label={label} checked={s[k]} onChange={(e) => set(k, e.currentTarget.checked)} />
+  );
+  const choice = <K extends KeysOf<string>>(
+    k: K,
+    label: string,
+    options: Array<[IntegrationSettings[K], string]>,
+  ) => (
+    <Radio.Group label={label} value={s[k]} onChange={(v) => set(k, v as IntegrationSettings[K])}>
+      <Group mt={4}>
+        {options.map(([value, l]) => (
+          <Radio key={value} value={value} label={l} />
+        ))}
+      </Group>
+    </Radio.Group>
+  );
+  const fieldName = (k: 'usernameField' | 'passphraseField', label: string) => (
+    <TextInput
+      label={label}
+      spellCheck={false}
+      value={s[k] ?? ''}
+      onChange={(e) => set(k, e.currentTarget.value)}
+      error={fieldError(error, `settings.${k}`)}
+    />
+  );
+  const number = (
+    k: KeysOf<number>,
+    label: string,
+    o: { min: number; max?: number; description?: string },
+  ) => (
+    <NumberInput
+      label={label}
+      {...o}
+      value={s[k]}
+      onChange={(v) => set(k, int(v, s[k]))}
+      error={fieldError(error, `settings.${k}`)}
+    />
+  );
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy || readOnly) return;
@@ -80,95 +120,37 @@ export function IntegrationSettingsForm({
         <Stack>
           <Fieldset legend={t.members}>
             <Stack>
-              <Switch
-                label={t.autoProvision}
-                checked={s.autoProvision}
-                onChange={(e) => set('autoProvision', e.currentTarget.checked)}
-              />
-              <Radio.Group
-                label={t.deprovision}
-                value={s.deprovision}
-                onChange={(v) => set('deprovision', v as DeprovisionMode)}
-              >
-                <Group mt={4}>
-                  <Radio value="DELETE" label={t.deprovisionDelete} />
-                  <Radio value="DISABLE" label={t.deprovisionDisable} />
-                </Group>
-              </Radio.Group>
-              <Radio.Group
-                label={t.usernameFormat}
-                value={s.usernameFormat}
-                onChange={(v) => set('usernameFormat', v as UsernameFormat)}
-              >
-                <Group mt={4}>
-                  <Radio value="EMAIL" label={t.usernameEmail} />
-                  <Radio value="MEMBER_ID" label={t.usernameMemberId} />
-                  <Radio value="CUSTOM_FIELD" label={t.usernameCustom} />
-                </Group>
-              </Radio.Group>
-              {s.usernameFormat === 'CUSTOM_FIELD' ? (
-                <TextInput
-                  label={t.usernameField}
-                  spellCheck={false}
-                  value={s.usernameField ?? ''}
-                  onChange={(e) => set('usernameField', e.currentTarget.value)}
-                  error={fieldError(error, 'settings.usernameField')}
-                />
-              ) : null}
-              <Radio.Group
-                label={t.passphraseSource}
-                value={s.passphraseSource}
-                onChange={(v) => set('passphraseSource', v as PassphraseSource)}
-              >
-                <Group mt={4}>
-                  <Radio value="GENERATED" label={t.passwordGenerated} />
-                  <Radio value="UPSTREAM_FIELD" label={t.passwordUpstream} />
-                </Group>
-              </Radio.Group>
-              {s.passphraseSource === 'UPSTREAM_FIELD' ? (
-                <TextInput
-                  label={t.passphraseField}
-                  spellCheck={false}
-                  value={s.passphraseField ?? ''}
-                  onChange={(e) => set('passphraseField', e.currentTarget.value)}
-                  error={fieldError(error, 'settings.passphraseField')}
-                />
-              ) : null}
-              <Switch
-                label={t.credentialEmail}
-                checked={s.credentialEmail}
-                onChange={(e) => set('credentialEmail', e.currentTarget.checked)}
-              />
+              {toggle('autoProvision', t.autoProvision)}
+              {choice('deprovision', t.deprovision, [
+                ['DELETE', t.deprovisionDelete],
+                ['DISABLE', t.deprovisionDisable],
+              ])}
+              {choice('usernameFormat', t.usernameFormat, [
+                ['EMAIL', t.usernameEmail],
+                ['MEMBER_ID', t.usernameMemberId],
+                ['CUSTOM_FIELD', t.usernameCustom],
+              ])}
+              {s.usernameFormat === 'CUSTOM_FIELD' ? fieldName('usernameField', t.usernameField) : null}
+              {choice('passphraseSource', t.passphraseSource, [
+                ['GENERATED', t.passwordGenerated],
+                ['UPSTREAM_FIELD', t.passwordUpstream],
+              ])}
+              {s.passphraseSource === 'UPSTREAM_FIELD'
+                ? fieldName('passphraseField', t.passphraseField)
+                : null}
+              {toggle('credentialEmail', t.credentialEmail)}
             </Stack>
           </Fieldset>
 
           <Fieldset legend={t.access}>
             <Stack>
-              <Switch
-                label={t.roaming}
-                checked={s.roaming}
-                onChange={(e) => set('roaming', e.currentTarget.checked)}
-              />
-              <Switch
-                label={t.bookingAccess}
-                checked={s.bookingAccess}
-                onChange={(e) => set('bookingAccess', e.currentTarget.checked)}
-              />
-              <Switch
-                label={t.checkInAccess}
-                checked={s.checkInAccess}
-                onChange={(e) => set('checkInAccess', e.currentTarget.checked)}
-              />
-              <Radio.Group
-                label={t.vlanMode}
-                value={s.vlanMode}
-                onChange={(v) => set('vlanMode', v as VlanMode)}
-              >
-                <Group mt={4}>
-                  <Radio value="PER_TEAM" label={t.vlanPerTeam} />
-                  <Radio value="NONE" label={t.vlanNone} />
-                </Group>
-              </Radio.Group>
+              {toggle('roaming', t.roaming)}
+              {toggle('bookingAccess', t.bookingAccess)}
+              {toggle('checkInAccess', t.checkInAccess)}
+              {choice('vlanMode', t.vlanMode, [
+                ['PER_TEAM', t.vlanPerTeam],
+                ['NONE', t.vlanNone],
+              ])}
             </Stack>
           </Fieldset>
 
@@ -242,39 +224,19 @@ export function IntegrationSettingsForm({
                   </Button>
                 </Group>
               )}
-              <Switch
-                label={t.unmappedPlansGrantAccess}
-                checked={s.unmappedPlansGrantAccess}
-                onChange={(e) => set('unmappedPlansGrantAccess', e.currentTarget.checked)}
-              />
+              {toggle('unmappedPlansGrantAccess', t.unmappedPlansGrantAccess)}
             </Stack>
           </Fieldset>
 
           <Fieldset legend={t.schedule}>
             <Stack>
-              <NumberInput
-                label={t.syncIntervalMinutes}
-                min={1}
-                value={s.syncIntervalMinutes}
-                onChange={(v) => set('syncIntervalMinutes', int(v, s.syncIntervalMinutes))}
-                error={fieldError(error, 'settings.syncIntervalMinutes')}
-              />
-              <NumberInput
-                label={t.safetyThresholdPercent}
-                description={t.safetyHint}
-                min={0}
-                max={100}
-                value={s.safetyThresholdPercent}
-                onChange={(v) => set('safetyThresholdPercent', int(v, s.safetyThresholdPercent))}
-                error={fieldError(error, 'settings.safetyThresholdPercent')}
-              />
-              <NumberInput
-                label={t.safetyMinimumPeople}
-                min={0}
-                value={s.safetyMinimumPeople}
-                onChange={(v) => set('safetyMinimumPeople', int(v, s.safetyMinimumPeople))}
-                error={fieldError(error, 'settings.safetyMinimumPeople')}
-              />
+              {number('syncIntervalMinutes', t.syncIntervalMinutes, { min: 1 })}
+              {number('safetyThresholdPercent', t.safetyThresholdPercent, {
+                min: 0,
+                max: 100,
+                description: t.safetyHint,
+              })}
+              {number('safetyMinimumPeople', t.safetyMinimumPeople, { min: 0 })}
             </Stack>
           </Fieldset>
         </Stack>

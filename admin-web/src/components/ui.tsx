@@ -36,15 +36,33 @@ export function useCanWrite(area: Area): boolean {
   return canWrite(useSession().admin.role, area);
 }
 
-export function PageTitle({ title, intro, actions }: { title: string; intro?: string; actions?: ReactNode }) {
+/** A page's heading, intro and actions; `readOnly` adds the note that the role may only look. */
+export function PageTitle({
+  title,
+  intro,
+  actions,
+  readOnly,
+}: {
+  title: string;
+  intro?: string;
+  actions?: ReactNode;
+  readOnly?: boolean;
+}) {
   return (
-    <Stack gap={4} mb="md">
-      <Group justify="space-between" align="flex-end" wrap="wrap">
-        <PageHeading title={strings.documentTitle(title)}>{title}</PageHeading>
-        {actions}
-      </Group>
-      {intro ? <Text c="dimmed">{intro}</Text> : null}
-    </Stack>
+    <>
+      <Stack gap={4} mb="md">
+        <Group justify="space-between" align="flex-end" wrap="wrap">
+          <PageHeading title={strings.documentTitle(title)}>{title}</PageHeading>
+          {actions}
+        </Group>
+        {intro ? <Text c="dimmed">{intro}</Text> : null}
+      </Stack>
+      {readOnly ? (
+        <Text c="dimmed" size="sm" mb="sm">
+          {strings.common.readOnly}
+        </Text>
+      ) : null}
+    </>
   );
 }
 
@@ -225,6 +243,29 @@ export function ConfirmButton({
         </Group>
       </Modal>
     </>
+  );
+}
+
+/** A table row's "Delete" (asks first); `name` completes its accessible label. */
+export function DeleteButton({
+  name,
+  question,
+  onConfirm,
+}: {
+  name?: string;
+  question: string;
+  onConfirm: () => void | Promise<unknown>;
+}) {
+  return (
+    <ConfirmButton
+      size="xs"
+      variant="subtle"
+      color="red"
+      label={strings.common.delete}
+      aria-label={name ? `${strings.common.delete} ${name}` : undefined}
+      question={question}
+      onConfirm={onConfirm}
+    />
   );
 }
 

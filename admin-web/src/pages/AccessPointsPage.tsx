@@ -1,17 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Badge, Button, Group, Modal, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Table } from '@mantine/core';
 import { useState } from 'react';
 import { NasForm, SecretAndSnippet } from '../components/NasForm';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorAlert,
-  Loading,
-  PageTitle,
-  QueryError,
-  useAction,
-  useCanWrite,
-} from '../components/ui';
+import { DataTable, QueryRows } from '../components/DataTable';
+import { ConfirmButton, DeleteButton, ErrorAlert, PageTitle, useAction, useCanWrite } from '../components/ui';
 import { formatDateTime } from '../format';
 import { DELETE_NAS, NAS_CLIENTS, ROTATE_NAS_SECRET, UPDATE_NAS, type NasRow } from '../graphql';
 import { strings } from '../strings';
@@ -34,110 +26,90 @@ export default function AccessPointsPage() {
         title={t.title}
         intro={t.intro}
         actions={canWrite ? <Button onClick={() => setAdding(true)}>{t.add}</Button> : undefined}
+        readOnly={!canWrite}
       />
-      {!canWrite ? (
-        <Text c="dimmed" size="sm" mb="sm">
-          {strings.common.readOnly}
-        </Text>
-      ) : null}
       <ErrorAlert error={action.error} />
-      {data ? (
-        data.nasClients.length === 0 ? (
-          <Empty>{t.empty}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t.colName}</Table.Th>
-                  <Table.Th>{t.colLocation}</Table.Th>
-                  <Table.Th>{t.colAddress}</Table.Th>
-                  <Table.Th>{t.colVendor}</Table.Th>
-                  <Table.Th>{t.colCoa}</Table.Th>
-                  <Table.Th>{t.colLastSeen}</Table.Th>
-                  {canWrite ? <Table.Th /> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.nasClients.map((n) => (
-                  <Table.Tr key={n.id}>
-                    <Table.Th scope="row">
-                      {n.name}{' '}
-                      {n.requireMessageAuthenticator ? null : (
-                        <Badge color="orange" size="xs">
-                          {t.maOffBadge}
-                        </Badge>
-                      )}
-                    </Table.Th>
-                    <Table.Td>{n.location.name}</Table.Td>
-                    <Table.Td>
-                      <code>{n.ipAddress}</code>
-                    </Table.Td>
-                    <Table.Td>{t.vendors[n.vendor] ?? n.vendor}</Table.Td>
-                    <Table.Td>{n.coaPort}</Table.Td>
-                    <Table.Td>{n.lastSeenAt ? formatDateTime(n.lastSeenAt) : strings.common.never}</Table.Td>
-                    {canWrite ? (
-                      <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
-                          <ConfirmButton
-                            size="xs"
-                            variant="light"
-                            color="orange"
-                            label={t.rotate}
-                            aria-label={`${t.rotate}: ${n.name}`}
-                            question={t.rotateConfirm}
-                            onConfirm={async () => {
-                              const r = await action.run(() =>
-                                rotate({ variables: { input: { id: n.id } } }),
-                              );
-                              if (r)
-                                setShown({
-                                  nas: r.rotateNasClientSecret.nasClient,
-                                  secret: r.rotateNasClientSecret.secret,
-                                });
-                            }}
-                          />
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            onClick={() =>
-                              void action.run(() =>
-                                update({
-                                  variables: {
-                                    input: {
-                                      id: n.id,
-                                      requireMessageAuthenticator: !n.requireMessageAuthenticator,
-                                    },
-                                  },
-                                }),
-                              )
-                            }
-                          >
-                            {n.requireMessageAuthenticator ? t.maTurnOff : t.maTurnOn}
-                          </Button>
-                          <ConfirmButton
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            label={strings.common.delete}
-                            aria-label={`${strings.common.delete} ${n.name}`}
-                            question={t.deleteConfirm}
-                            onConfirm={() => action.run(() => remove({ variables: { id: n.id } }))}
-                          />
-                        </Group>
-                      </Table.Td>
-                    ) : null}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      ) : error ? (
-        <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : (
-        <Loading />
-      )}
+      <QueryRows rows={data?.nasClients} error={error} refetch={refetch} empty={t.empty}>
+        {(nasClients) => (
+          <DataTable
+            minWidth={900}
+            columns={[
+              t.colName,
+              t.colLocation,
+              t.colAddress,
+              t.colVendor,
+              t.colCoa,
+              t.colLastSeen,
+              canWrite && '',
+            ]}
+          >
+            {nasClients.map((n) => (
+              <Table.Tr key={n.id}>
+                <Table.Th scope="row">
+                  {n.name}{' '}
+                  {n.requireMessageAuthenticator ? null : (
+                    <Badge color="orange" size="xs">
+                      {t.maOffBadge}
+                    </Badge>
+                  )}
+                </Table.Th>
+                <Table.Td>{n.location.name}</Table.Td>
+                <Table.Td>
+                  <code>{n.ipAddress}</code>
+                </Table.Td>
+                <Table.Td>{t.vendors[n.vendor] ?? n.vendor}</Table.Td>
+                <Table.Td>{n.coaPort}</Table.Td>
+                <Table.Td>{n.lastSeenAt ? formatDateTime(n.lastSeenAt) : strings.common.never}</Table.Td>
+                {canWrite ? (
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <ConfirmButton
+                        size="xs"
+                        variant="light"
+                        color="orange"
+                        label={t.rotate}
+                        aria-label={`${t.rotate}: ${n.name}`}
+                        question={t.rotateConfirm}
+                        onConfirm={async () => {
+                          const r = await action.run(() => rotate({ variables: { input: { id: n.id } } }));
+                          if (r)
+                            setShown({
+                              nas: r.rotateNasClientSecret.nasClient,
+                              secret: r.rotateNasClientSecret.secret,
+                            });
+                        }}
+                      />
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        onClick={() =>
+                          void action.run(() =>
+                            update({
+                              variables: {
+                                input: {
+                                  id: n.id,
+                                  requireMessageAuthenticator: !n.requireMessageAuthenticator,
+                                },
+                              },
+                            }),
+                          )
+                        }
+                      >
+                        {n.requireMessageAuthenticator ? t.maTurnOff : t.maTurnOn}
+                      </Button>
+                      <DeleteButton
+                        name={n.name}
+                        question={t.deleteConfirm}
+                        onConfirm={() => action.run(() => remove({ variables: { id: n.id } }))}
+                      />
+                    </Group>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryRows>
       <Modal opened={adding} onClose={() => setAdding(false)} title={t.add} size="lg">
         <NasForm
           onCreated={(nas, secret) => {

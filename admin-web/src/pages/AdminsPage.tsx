@@ -13,17 +13,8 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../errors';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorAlert,
-  Loading,
-  PageTitle,
-  QueryError,
-  useAction,
-  useCanWrite,
-  useSession,
-} from '../components/ui';
+import { DataTable, QueryRows } from '../components/DataTable';
+import { DeleteButton, ErrorAlert, PageTitle, useAction, useCanWrite, useSession } from '../components/ui';
 import { useLocationOptions } from '../components/useLocations';
 import { formatDateTime } from '../format';
 import { ADMINS, CREATE_ADMIN, DELETE_ADMIN, UPDATE_ADMIN, type AdminRole } from '../graphql';
@@ -48,92 +39,71 @@ export default function AdminsPage() {
         actions={canWrite ? <Button onClick={() => setAdding(true)}>{t.add}</Button> : undefined}
       />
       <ErrorAlert error={action.error} />
-      {data ? (
-        data.adminUsers.length === 0 ? (
-          <Empty>{t.empty}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t.colEmail}</Table.Th>
-                  <Table.Th>{t.colRole}</Table.Th>
-                  <Table.Th>{t.colLocations}</Table.Th>
-                  <Table.Th>{t.colLastLogin}</Table.Th>
-                  <Table.Th>{t.colState}</Table.Th>
-                  {canWrite ? <Table.Th /> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.adminUsers.map((a) => (
-                  <Table.Tr key={a.id}>
-                    <Table.Th scope="row">
-                      {a.email} {a.id === me.id ? t.you : ''}
-                    </Table.Th>
-                    <Table.Td>
-                      {canWrite && a.id !== me.id ? (
-                        <Select
-                          aria-label={`${t.role}: ${a.email}`}
-                          data={roleOptions}
-                          value={a.role}
-                          allowDeselect={false}
-                          onChange={(role) =>
-                            role &&
+      <QueryRows rows={data?.adminUsers} error={error} refetch={refetch} empty={t.empty}>
+        {(adminUsers) => (
+          <DataTable
+            minWidth={800}
+            columns={[t.colEmail, t.colRole, t.colLocations, t.colLastLogin, t.colState, canWrite && '']}
+          >
+            {adminUsers.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Th scope="row">
+                  {a.email} {a.id === me.id ? t.you : ''}
+                </Table.Th>
+                <Table.Td>
+                  {canWrite && a.id !== me.id ? (
+                    <Select
+                      aria-label={`${t.role}: ${a.email}`}
+                      data={roleOptions}
+                      value={a.role}
+                      allowDeselect={false}
+                      onChange={(role) =>
+                        role &&
+                        void action.run(() =>
+                          update({ variables: { input: { id: a.id, role: role as AdminRole } } }),
+                        )
+                      }
+                      w={190}
+                    />
+                  ) : (
+                    strings.roles[a.role]
+                  )}
+                </Table.Td>
+                <Table.Td>{a.locations.map((l) => l.name).join(', ') || strings.common.all}</Table.Td>
+                <Table.Td>{formatDateTime(a.lastLoginAt)}</Table.Td>
+                <Table.Td>
+                  <Badge color={a.disabledAt ? 'gray' : 'teal'} variant="light">
+                    {a.disabledAt ? t.disabled : t.active}
+                  </Badge>
+                </Table.Td>
+                {canWrite ? (
+                  <Table.Td>
+                    {a.id !== me.id ? (
+                      <Group gap="xs" wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="light"
+                          onClick={() =>
                             void action.run(() =>
-                              update({ variables: { input: { id: a.id, role: role as AdminRole } } }),
+                              update({ variables: { input: { id: a.id, disabled: !a.disabledAt } } }),
                             )
                           }
-                          w={190}
+                        >
+                          {a.disabledAt ? t.enable : t.disable}
+                        </Button>
+                        <DeleteButton
+                          question={t.deleteConfirm}
+                          onConfirm={() => action.run(() => remove({ variables: { id: a.id } }))}
                         />
-                      ) : (
-                        strings.roles[a.role]
-                      )}
-                    </Table.Td>
-                    <Table.Td>{a.locations.map((l) => l.name).join(', ') || strings.common.all}</Table.Td>
-                    <Table.Td>{formatDateTime(a.lastLoginAt)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={a.disabledAt ? 'gray' : 'teal'} variant="light">
-                        {a.disabledAt ? t.disabled : t.active}
-                      </Badge>
-                    </Table.Td>
-                    {canWrite ? (
-                      <Table.Td>
-                        {a.id !== me.id ? (
-                          <Group gap="xs" wrap="nowrap">
-                            <Button
-                              size="xs"
-                              variant="light"
-                              onClick={() =>
-                                void action.run(() =>
-                                  update({ variables: { input: { id: a.id, disabled: !a.disabledAt } } }),
-                                )
-                              }
-                            >
-                              {a.disabledAt ? t.enable : t.disable}
-                            </Button>
-                            <ConfirmButton
-                              size="xs"
-                              variant="subtle"
-                              color="red"
-                              label={strings.common.delete}
-                              question={t.deleteConfirm}
-                              onConfirm={() => action.run(() => remove({ variables: { id: a.id } }))}
-                            />
-                          </Group>
-                        ) : null}
-                      </Table.Td>
+                      </Group>
                     ) : null}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      ) : error ? (
-        <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : (
-        <Loading />
-      )}
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryRows>
       <Modal opened={adding} onClose={() => setAdding(false)} title={t.add}>
         {adding ? <AddAdmin onDone={() => setAdding(false)} /> : null}
       </Modal>

@@ -2,17 +2,8 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Button, Group, Modal, MultiSelect, Stack, Table, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../errors';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorAlert,
-  Loading,
-  PageTitle,
-  QueryError,
-  SecretValue,
-  useAction,
-  useCanWrite,
-} from '../components/ui';
+import { DataTable, QueryRows } from '../components/DataTable';
+import { ConfirmButton, ErrorAlert, PageTitle, SecretValue, useAction, useCanWrite } from '../components/ui';
 import { formatDateTime } from '../format';
 import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY, type ApiScope } from '../graphql';
 import { strings } from '../strings';
@@ -45,62 +36,45 @@ export default function ApiKeysPage() {
         actions={canWrite ? <Button onClick={() => setAdding(true)}>{t.add}</Button> : undefined}
       />
       <ErrorAlert error={action.error} />
-      {data ? (
-        data.apiKeys.length === 0 ? (
-          <Empty>{t.empty}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t.colName}</Table.Th>
-                  <Table.Th>{t.colPrefix}</Table.Th>
-                  <Table.Th>{t.colScopes}</Table.Th>
-                  <Table.Th>{t.colLastUsed}</Table.Th>
-                  <Table.Th>{t.colState}</Table.Th>
-                  {canWrite ? <Table.Th /> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.apiKeys.map((k) => (
-                  <Table.Tr key={k.id}>
-                    <Table.Th scope="row">{k.name}</Table.Th>
-                    <Table.Td>
-                      <code>{k.prefix}…</code>
-                    </Table.Td>
-                    <Table.Td>{k.scopes.join(', ')}</Table.Td>
-                    <Table.Td>{formatDateTime(k.lastUsedAt)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={k.revokedAt ? 'gray' : 'teal'} variant="light">
-                        {k.revokedAt ? t.revoked : t.active}
-                      </Badge>
-                    </Table.Td>
-                    {canWrite ? (
-                      <Table.Td>
-                        {!k.revokedAt ? (
-                          <ConfirmButton
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            label={t.revoke}
-                            aria-label={`${t.revoke}: ${k.name}`}
-                            question={t.revokeConfirm}
-                            onConfirm={() => action.run(() => revoke({ variables: { id: k.id } }))}
-                          />
-                        ) : null}
-                      </Table.Td>
+      <QueryRows rows={data?.apiKeys} error={error} refetch={refetch} empty={t.empty}>
+        {(apiKeys) => (
+          <DataTable
+            minWidth={800}
+            columns={[t.colName, t.colPrefix, t.colScopes, t.colLastUsed, t.colState, canWrite && '']}
+          >
+            {apiKeys.map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Th scope="row">{k.name}</Table.Th>
+                <Table.Td>
+                  <code>{k.prefix}…</code>
+                </Table.Td>
+                <Table.Td>{k.scopes.join(', ')}</Table.Td>
+                <Table.Td>{formatDateTime(k.lastUsedAt)}</Table.Td>
+                <Table.Td>
+                  <Badge color={k.revokedAt ? 'gray' : 'teal'} variant="light">
+                    {k.revokedAt ? t.revoked : t.active}
+                  </Badge>
+                </Table.Td>
+                {canWrite ? (
+                  <Table.Td>
+                    {!k.revokedAt ? (
+                      <ConfirmButton
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        label={t.revoke}
+                        aria-label={`${t.revoke}: ${k.name}`}
+                        question={t.revokeConfirm}
+                        onConfirm={() => action.run(() => revoke({ variables: { id: k.id } }))}
+                      />
                     ) : null}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      ) : error ? (
-        <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : (
-        <Loading />
-      )}
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryRows>
       <Modal opened={adding} onClose={() => setAdding(false)} title={t.add}>
         {adding ? (
           <AddKey

@@ -3,6 +3,7 @@ import { Code, Group, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { LoadMore } from '../components/LoadMore';
+import { DataTable } from '../components/DataTable';
 import { Empty, Loading, PageTitle, QueryError } from '../components/ui';
 import { formatDateTime } from '../format';
 import { AUDIT_EVENTS } from '../graphql';
@@ -43,51 +44,22 @@ export default function AuditPage() {
           <Empty>{t.empty}</Empty>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t.colTime}</Table.Th>
-                    <Table.Th>{t.colWho}</Table.Th>
-                    <Table.Th>{t.colAction}</Table.Th>
-                    <Table.Th>{t.colTarget}</Table.Th>
-                    <Table.Th>{t.colIp}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {shown.auditEvents.nodes.map((e) => (
-                    <Table.Tr key={e.id}>
-                      <Table.Td>{formatDateTime(e.createdAt)}</Table.Td>
-                      <Table.Td>{e.actorLabel}</Table.Td>
-                      <Table.Td>
-                        <Code>{e.action}</Code>
-                      </Table.Td>
-                      <Table.Td>
-                        {e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : strings.common.none}
-                      </Table.Td>
-                      <Table.Td>{e.ip ?? strings.common.none}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              shown={shown.auditEvents.nodes.length}
-              total={shown.auditEvents.totalCount}
-              hasMore={shown.auditEvents.pageInfo.hasNextPage}
-              loading={loading}
-              onMore={() =>
-                void fetchMore({
-                  variables: { after: shown.auditEvents.pageInfo.endCursor },
-                  updateQuery: (prev, { fetchMoreResult }) => ({
-                    auditEvents: {
-                      ...fetchMoreResult.auditEvents,
-                      nodes: [...prev.auditEvents.nodes, ...fetchMoreResult.auditEvents.nodes],
-                    },
-                  }),
-                }).catch(() => undefined)
-              }
-            />
+            <DataTable minWidth={900} columns={[t.colTime, t.colWho, t.colAction, t.colTarget, t.colIp]}>
+              {shown.auditEvents.nodes.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{formatDateTime(e.createdAt)}</Table.Td>
+                  <Table.Td>{e.actorLabel}</Table.Td>
+                  <Table.Td>
+                    <Code>{e.action}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    {e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : strings.common.none}
+                  </Table.Td>
+                  <Table.Td>{e.ip ?? strings.common.none}</Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
+            <LoadMore data={shown} field="auditEvents" loading={loading} fetchMore={fetchMore} />
           </>
         )
       ) : !error ? (

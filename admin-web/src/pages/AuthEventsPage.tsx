@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
-import { Anchor, Badge, Group, Select, Table, TextInput } from '@mantine/core';
+import { Anchor, Badge, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { LoadMore } from '../components/LoadMore';
+import { DataTable } from '../components/DataTable';
 import { Empty, Loading, PageTitle, QueryError, reasonText } from '../components/ui';
-import { formatDateTime, localInputToIso } from '../format';
+import { formatDateTime, formatTime, localInputToIso } from '../format';
 import { AUTH_EVENTS } from '../graphql';
 import { Link } from '../router';
 import { strings } from '../strings';
@@ -65,63 +66,41 @@ export default function AuthEventsPage() {
           <Empty>{t.empty}</Empty>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t.colTime}</Table.Th>
-                    <Table.Th>{t.colWho}</Table.Th>
-                    <Table.Th>{t.colMac}</Table.Th>
-                    <Table.Th>{t.colWhere}</Table.Th>
-                    <Table.Th>{t.colResult}</Table.Th>
-                    <Table.Th>{t.colReason}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {shown.authEvents.nodes.map((e) => (
-                    <Table.Tr key={e.id}>
-                      <Table.Td>{formatDateTime(e.createdAt)}</Table.Td>
-                      <Table.Td>
-                        {e.member ? (
-                          <Anchor component={Link} to={{ name: 'member', id: e.member.id }}>
-                            {e.member.fullName}
-                          </Anchor>
-                        ) : (
-                          (e.username ?? strings.common.none)
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <code>{e.mac ?? ''}</code>
-                      </Table.Td>
-                      <Table.Td>{e.nasClient?.name ?? strings.common.none}</Table.Td>
-                      <Table.Td>
-                        <Badge color={e.result === 'ACCEPT' ? 'teal' : 'red'} variant="light">
-                          {e.result === 'ACCEPT' ? t.accepted : t.rejected}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>{reasonText(e.reason)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              shown={shown.authEvents.nodes.length}
-              total={shown.authEvents.totalCount}
-              hasMore={shown.authEvents.pageInfo.hasNextPage}
-              loading={loading}
-              onMore={() =>
-                void fetchMore({
-                  variables: { after: shown.authEvents.pageInfo.endCursor },
-                  updateQuery: (prev, { fetchMoreResult }) => ({
-                    authEvents: {
-                      ...fetchMoreResult.authEvents,
-                      nodes: [...prev.authEvents.nodes, ...fetchMoreResult.authEvents.nodes],
-                    },
-                  }),
-                }).catch(() => undefined)
-              }
-            />
+            <DataTable
+              minWidth={900}
+              columns={[t.colTime, t.colWho, t.colMac, t.colWhere, t.colResult, t.colReason]}
+            >
+              {shown.authEvents.nodes.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{formatDateTime(e.createdAt)}</Table.Td>
+                  <Table.Td>
+                    {e.member ? (
+                      <Anchor component={Link} to={{ name: 'member', id: e.member.id }}>
+                        {e.member.fullName}
+                      </Anchor>
+                    ) : (
+                      (e.username ?? strings.common.none)
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <code>{e.mac ?? ''}</code>
+                  </Table.Td>
+                  <Table.Td>{e.nasClient?.name ?? strings.common.none}</Table.Td>
+                  <Table.Td>
+                    <Badge color={e.result === 'ACCEPT' ? 'teal' : 'red'} variant="light">
+                      {e.result === 'ACCEPT' ? t.accepted : t.rejected}
+                    </Badge>
+                    {e.repeatCount > 1 && (
+                      <Text size="xs" c="dimmed" title={t.repeatedHint}>
+                        {t.repeated(e.repeatCount, formatTime(e.lastAt))}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{reasonText(e.reason)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
+            <LoadMore data={shown} field="authEvents" loading={loading} fetchMore={fetchMore} />
           </>
         )
       ) : !error ? (

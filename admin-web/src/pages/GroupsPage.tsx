@@ -9,21 +9,12 @@ import {
   Stack,
   Switch,
   Table,
-  Text,
   TextInput,
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../errors';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorAlert,
-  Loading,
-  PageTitle,
-  QueryError,
-  useAction,
-  useCanWrite,
-} from '../components/ui';
+import { DataTable, QueryRows } from '../components/DataTable';
+import { DeleteButton, ErrorAlert, PageTitle, useAction, useCanWrite } from '../components/ui';
 import { useLocationOptions } from '../components/useLocations';
 import { CREATE_GROUP, DELETE_GROUP, GROUPS, UPDATE_GROUP, type GroupRow } from '../graphql';
 import { strings } from '../strings';
@@ -43,73 +34,55 @@ export default function GroupsPage() {
         title={t.title}
         intro={t.intro}
         actions={canWrite ? <Button onClick={() => setEditing('new')}>{t.add}</Button> : undefined}
+        readOnly={!canWrite}
       />
-      {!canWrite ? (
-        <Text c="dimmed" size="sm" mb="sm">
-          {strings.common.readOnly}
-        </Text>
-      ) : null}
       <ErrorAlert error={del.error} />
-      {data ? (
-        data.groups.length === 0 ? (
-          <Empty>{t.empty}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t.colName}</Table.Th>
-                  <Table.Th>{t.colOrigin}</Table.Th>
-                  <Table.Th>{t.colLocation}</Table.Th>
-                  <Table.Th>{t.colVlan}</Table.Th>
-                  <Table.Th>{t.colBandwidth}</Table.Th>
-                  <Table.Th>{t.colTimeout}</Table.Th>
-                  <Table.Th>{t.colDevices}</Table.Th>
-                  <Table.Th>{t.colMembers}</Table.Th>
-                  {canWrite ? <Table.Th /> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.groups.map((g) => (
-                  <Table.Tr key={g.id}>
-                    <Table.Th scope="row">{g.name}</Table.Th>
-                    <Table.Td>{t.origins[g.origin]}</Table.Td>
-                    <Table.Td>{g.location?.name ?? strings.common.everyLocation}</Table.Td>
-                    <Table.Td>{g.vlanId ?? strings.common.none}</Table.Td>
-                    <Table.Td>
-                      {g.bandwidthUpKbps ?? '∞'} / {g.bandwidthDownKbps ?? '∞'}
-                    </Table.Td>
-                    <Table.Td>{g.sessionTimeoutSeconds ?? strings.common.none}</Table.Td>
-                    <Table.Td>{g.maxDevices ?? strings.common.none}</Table.Td>
-                    <Table.Td>{g.memberCount}</Table.Td>
-                    {canWrite ? (
-                      <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="xs" variant="light" onClick={() => setEditing(g)}>
-                            {strings.common.edit}
-                          </Button>
-                          <ConfirmButton
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            label={strings.common.delete}
-                            question={t.deleteConfirm}
-                            onConfirm={() => del.run(() => remove({ variables: { id: g.id } }))}
-                          />
-                        </Group>
-                      </Table.Td>
-                    ) : null}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      ) : error ? (
-        <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : (
-        <Loading />
-      )}
+      <QueryRows rows={data?.groups} error={error} refetch={refetch} empty={t.empty}>
+        {(groups) => (
+          <DataTable
+            minWidth={900}
+            columns={[
+              t.colName,
+              t.colOrigin,
+              t.colLocation,
+              t.colVlan,
+              t.colBandwidth,
+              t.colTimeout,
+              t.colDevices,
+              t.colMembers,
+              canWrite && '',
+            ]}
+          >
+            {groups.map((g) => (
+              <Table.Tr key={g.id}>
+                <Table.Th scope="row">{g.name}</Table.Th>
+                <Table.Td>{t.origins[g.origin]}</Table.Td>
+                <Table.Td>{g.location?.name ?? strings.common.everyLocation}</Table.Td>
+                <Table.Td>{g.vlanId ?? strings.common.none}</Table.Td>
+                <Table.Td>
+                  {g.bandwidthUpKbps ?? '∞'} / {g.bandwidthDownKbps ?? '∞'}
+                </Table.Td>
+                <Table.Td>{g.sessionTimeoutSeconds ?? strings.common.none}</Table.Td>
+                <Table.Td>{g.maxDevices ?? strings.common.none}</Table.Td>
+                <Table.Td>{g.memberCount}</Table.Td>
+                {canWrite ? (
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="light" onClick={() => setEditing(g)}>
+                        {strings.common.edit}
+                      </Button>
+                      <DeleteButton
+                        question={t.deleteConfirm}
+                        onConfirm={() => del.run(() => remove({ variables: { id: g.id } }))}
+                      />
+                    </Group>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryRows>
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}

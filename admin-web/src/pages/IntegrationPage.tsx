@@ -18,6 +18,7 @@ import { HealthBadge, RunStatusBadge, runCountsText } from '../components/Integr
 import { ReconnectForm } from '../components/IntegrationForms';
 import { IntegrationSettingsForm } from '../components/IntegrationSettingsForm';
 import { LoadMore } from '../components/LoadMore';
+import { DataTable } from '../components/DataTable';
 import {
   ConfirmButton,
   CopyText,
@@ -132,12 +133,8 @@ function Detail({ integration: i }: { integration: IntegrationDetail }) {
             </Group>
           ) : undefined
         }
+        readOnly={!canWrite}
       />
-      {!canWrite ? (
-        <Text c="dimmed" size="sm" mb="sm">
-          {strings.common.readOnly}
-        </Text>
-      ) : null}
       <ErrorAlert error={action.error} />
 
       <SectionTitle>{t.healthTitle}</SectionTitle>
@@ -160,6 +157,11 @@ function Detail({ integration: i }: { integration: IntegrationDetail }) {
               {i.lastError}
             </Alert>
           ) : null}
+          {i.warnings.map((w) => (
+            <Alert key={w.code} color="orange" title={t.warningTitle}>
+              {t.warnings[w.code]?.(w.count) ?? w.message}
+            </Alert>
+          ))}
           {i.status === 'NEEDS_RECONNECT' && canWrite ? <ReconnectForm integration={i} /> : null}
         </Stack>
       </Paper>
@@ -299,53 +301,28 @@ function Runs({ integrationId }: { integrationId: string }) {
   if (runs.nodes.length === 0) return <Empty>{t.noRuns}</Empty>;
   return (
     <>
-      <Table.ScrollContainer minWidth={800}>
-        <Table striped aria-label={t.runsTitle}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t.colStarted}</Table.Th>
-              <Table.Th>{t.colTrigger}</Table.Th>
-              <Table.Th>{t.colStatus}</Table.Th>
-              <Table.Th>{t.colCounts}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {runs.nodes.map((r) => (
-              <Table.Tr key={r.id}>
-                <Table.Td>{formatDateTime(r.startedAt ?? r.createdAt)}</Table.Td>
-                <Table.Td>{t.triggers[r.trigger] ?? r.trigger}</Table.Td>
-                <Table.Td>
-                  <RunStatusBadge status={r.status} />
-                </Table.Td>
-                <Table.Td>{runCountsText(r)}</Table.Td>
-                <Table.Td>
-                  <Anchor component={Link} to={{ name: 'syncRun', id: r.id }}>
-                    {t.open}
-                  </Anchor>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMore
-        shown={runs.nodes.length}
-        total={runs.totalCount}
-        hasMore={runs.pageInfo.hasNextPage}
-        loading={loading}
-        onMore={() =>
-          void fetchMore({
-            variables: { after: runs.pageInfo.endCursor },
-            updateQuery: (prev, { fetchMoreResult }) => ({
-              syncRuns: {
-                ...fetchMoreResult.syncRuns,
-                nodes: [...prev.syncRuns.nodes, ...fetchMoreResult.syncRuns.nodes],
-              },
-            }),
-          }).catch(() => undefined)
-        }
-      />
+      <DataTable
+        minWidth={800}
+        label={t.runsTitle}
+        columns={[t.colStarted, t.colTrigger, t.colStatus, t.colCounts, '']}
+      >
+        {runs.nodes.map((r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>{formatDateTime(r.startedAt ?? r.createdAt)}</Table.Td>
+            <Table.Td>{t.triggers[r.trigger] ?? r.trigger}</Table.Td>
+            <Table.Td>
+              <RunStatusBadge status={r.status} />
+            </Table.Td>
+            <Table.Td>{runCountsText(r)}</Table.Td>
+            <Table.Td>
+              <Anchor component={Link} to={{ name: 'syncRun', id: r.id }}>
+                {t.open}
+              </Anchor>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
+      <LoadMore data={data} field="syncRuns" loading={loading} fetchMore={fetchMore} />
     </>
   );
 }
@@ -422,62 +399,37 @@ function Deliveries({ integrationId }: { integrationId: string }) {
   if (d.nodes.length === 0) return <Empty>{t.noDeliveries}</Empty>;
   return (
     <>
-      <Table.ScrollContainer minWidth={800}>
-        <Table striped aria-label={t.deliveriesTitle}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t.colReceived}</Table.Th>
-              <Table.Th>{t.colEvent}</Table.Th>
-              <Table.Th>{t.colVerified}</Table.Th>
-              <Table.Th>{t.colOutcome}</Table.Th>
-              <Table.Th>{t.colRun}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {d.nodes.map((w) => (
-              <Table.Tr key={w.id}>
-                <Table.Td>{formatDateTime(w.createdAt)}</Table.Td>
-                <Table.Td>{w.event}</Table.Td>
-                <Table.Td>{w.verified ? strings.common.yes : strings.common.no}</Table.Td>
-                <Table.Td>
-                  {w.outcome}
-                  {w.error ? (
-                    <Text size="xs" c="red.8">
-                      {w.error}
-                    </Text>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>
-                  {w.syncRun ? (
-                    <Anchor component={Link} to={{ name: 'syncRun', id: w.syncRun.id }}>
-                      <RunStatusBadge status={w.syncRun.status} />
-                    </Anchor>
-                  ) : (
-                    strings.common.none
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMore
-        shown={d.nodes.length}
-        total={d.totalCount}
-        hasMore={d.pageInfo.hasNextPage}
-        loading={loading}
-        onMore={() =>
-          void fetchMore({
-            variables: { after: d.pageInfo.endCursor },
-            updateQuery: (prev, { fetchMoreResult }) => ({
-              webhookDeliveries: {
-                ...fetchMoreResult.webhookDeliveries,
-                nodes: [...prev.webhookDeliveries.nodes, ...fetchMoreResult.webhookDeliveries.nodes],
-              },
-            }),
-          }).catch(() => undefined)
-        }
-      />
+      <DataTable
+        minWidth={800}
+        label={t.deliveriesTitle}
+        columns={[t.colReceived, t.colEvent, t.colVerified, t.colOutcome, t.colRun]}
+      >
+        {d.nodes.map((w) => (
+          <Table.Tr key={w.id}>
+            <Table.Td>{formatDateTime(w.createdAt)}</Table.Td>
+            <Table.Td>{w.event}</Table.Td>
+            <Table.Td>{w.verified ? strings.common.yes : strings.common.no}</Table.Td>
+            <Table.Td>
+              {w.outcome}
+              {w.error ? (
+                <Text size="xs" c="red.8">
+                  {w.error}
+                </Text>
+              ) : null}
+            </Table.Td>
+            <Table.Td>
+              {w.syncRun ? (
+                <Anchor component={Link} to={{ name: 'syncRun', id: w.syncRun.id }}>
+                  <RunStatusBadge status={w.syncRun.status} />
+                </Anchor>
+              ) : (
+                strings.common.none
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
+      <LoadMore data={data} field="webhookDeliveries" loading={loading} fetchMore={fetchMore} />
     </>
   );
 }

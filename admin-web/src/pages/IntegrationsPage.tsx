@@ -3,7 +3,8 @@ import { Anchor, Badge, Button, Group, Modal, Table, Text } from '@mantine/core'
 import { useState } from 'react';
 import { ConnectIntegrationForm } from '../components/IntegrationForms';
 import { HealthBadge, RunStatusBadge, runCountsText } from '../components/IntegrationBits';
-import { Empty, Loading, PageTitle, QueryError, useCanWrite } from '../components/ui';
+import { DataTable, QueryRows } from '../components/DataTable';
+import { PageTitle, useCanWrite } from '../components/ui';
 import { formatDateTime } from '../format';
 import { INTEGRATIONS } from '../graphql-integrations';
 import { Link, navigate } from '../router';
@@ -22,70 +23,50 @@ export default function IntegrationsPage() {
         title={t.title}
         intro={t.intro}
         actions={canWrite ? <Button onClick={() => setAdding(true)}>{t.add}</Button> : undefined}
+        readOnly={!canWrite}
       />
-      {!canWrite ? (
-        <Text c="dimmed" size="sm" mb="sm">
-          {strings.common.readOnly}
-        </Text>
-      ) : null}
-      {data ? (
-        data.integrations.length === 0 ? (
-          <Empty>{t.empty}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t.colName}</Table.Th>
-                  <Table.Th>{t.colKind}</Table.Th>
-                  <Table.Th>{t.colHealth}</Table.Th>
-                  <Table.Th>{t.colLastSync}</Table.Th>
-                  <Table.Th>{t.colLastRun}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.integrations.map((i) => (
-                  <Table.Tr key={i.id}>
-                    <Table.Th scope="row">
-                      <Anchor component={Link} to={{ name: 'integration', id: i.id }}>
-                        {i.name}
+      <QueryRows rows={data?.integrations} error={error} refetch={refetch} empty={t.empty}>
+        {(integrations) => (
+          <DataTable
+            minWidth={800}
+            columns={[t.colName, t.colKind, t.colHealth, t.colLastSync, t.colLastRun]}
+          >
+            {integrations.map((i) => (
+              <Table.Tr key={i.id}>
+                <Table.Th scope="row">
+                  <Anchor component={Link} to={{ name: 'integration', id: i.id }}>
+                    {i.name}
+                  </Anchor>
+                </Table.Th>
+                <Table.Td>{t.kinds[i.kind] ?? i.kind}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    <HealthBadge health={i.status} />
+                    {i.enabled ? null : (
+                      <Badge color="gray" variant="outline">
+                        {t.disabledBadge}
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{i.lastSyncAt ? formatDateTime(i.lastSyncAt) : strings.common.never}</Table.Td>
+                <Table.Td>
+                  {i.lastRun ? (
+                    <Group gap="xs" wrap="nowrap">
+                      <Anchor component={Link} to={{ name: 'syncRun', id: i.lastRun.id }}>
+                        <RunStatusBadge status={i.lastRun.status} />
                       </Anchor>
-                    </Table.Th>
-                    <Table.Td>{t.kinds[i.kind] ?? i.kind}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        <HealthBadge health={i.status} />
-                        {i.enabled ? null : (
-                          <Badge color="gray" variant="outline">
-                            {t.disabledBadge}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{i.lastSyncAt ? formatDateTime(i.lastSyncAt) : strings.common.never}</Table.Td>
-                    <Table.Td>
-                      {i.lastRun ? (
-                        <Group gap="xs" wrap="nowrap">
-                          <Anchor component={Link} to={{ name: 'syncRun', id: i.lastRun.id }}>
-                            <RunStatusBadge status={i.lastRun.status} />
-                          </Anchor>
-                          <Text size="sm">{runCountsText(i.lastRun)}</Text>
-                        </Group>
-                      ) : (
-                        strings.common.none
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      ) : error ? (
-        <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />
-      ) : (
-        <Loading />
-      )}
+                      <Text size="sm">{runCountsText(i.lastRun)}</Text>
+                    </Group>
+                  ) : (
+                    strings.common.none
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryRows>
       <Modal opened={adding} onClose={() => setAdding(false)} title={t.add} size="lg">
         <ConnectIntegrationForm
           onConnected={(integration, run) => {

@@ -19,9 +19,11 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../errors';
+import { DataTable } from '../components/DataTable';
 import {
   ConfirmButton,
   CopyText,
+  DeleteButton,
   Empty,
   ErrorAlert,
   Loading,
@@ -403,63 +405,48 @@ function Grants({ member }: { member: MemberDetail }) {
       {member.grants.length === 0 ? (
         <Empty>{t.noGrants}</Empty>
       ) : (
-        <Table.ScrollContainer minWidth={700}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t.colKind}</Table.Th>
-                <Table.Th>{t.colLocation}</Table.Th>
-                <Table.Th>{t.colStarts}</Table.Th>
-                <Table.Th>{t.colEnds}</Table.Th>
-                <Table.Th>{t.colNote}</Table.Th>
-                {canWrite ? <Table.Th /> : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {member.grants.map((g) => (
-                <Table.Tr key={g.id}>
-                  <Table.Td>
-                    {strings.grantKinds[g.kind]}{' '}
-                    {g.cancelledAt ? <Badge color="gray">{t.cancelled}</Badge> : null}
-                  </Table.Td>
-                  <Table.Td>{g.location?.name ?? strings.common.everyLocation}</Table.Td>
-                  <Table.Td>{formatDateTime(g.startsAt)}</Table.Td>
-                  <Table.Td>{g.endsAt ? formatDateTime(g.endsAt) : t.openEnded}</Table.Td>
-                  <Table.Td>{g.note ?? g.sourceRef ?? ''}</Table.Td>
-                  {canWrite ? (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        {!g.endsAt || new Date(g.endsAt) > new Date() ? (
-                          <Button
-                            size="xs"
-                            variant="light"
-                            onClick={() =>
-                              void run(() =>
-                                update({
-                                  variables: { input: { id: g.id, endsAt: new Date().toISOString() } },
-                                }),
-                              )
-                            }
-                          >
-                            {t.endGrant}
-                          </Button>
-                        ) : null}
-                        <ConfirmButton
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          label={strings.common.delete}
-                          question={strings.common.areYouSure}
-                          onConfirm={() => run(() => remove({ variables: { id: g.id } }))}
-                        />
-                      </Group>
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          minWidth={700}
+          columns={[t.colKind, t.colLocation, t.colStarts, t.colEnds, t.colNote, canWrite && '']}
+        >
+          {member.grants.map((g) => (
+            <Table.Tr key={g.id}>
+              <Table.Td>
+                {strings.grantKinds[g.kind]}{' '}
+                {g.cancelledAt ? <Badge color="gray">{t.cancelled}</Badge> : null}
+              </Table.Td>
+              <Table.Td>{g.location?.name ?? strings.common.everyLocation}</Table.Td>
+              <Table.Td>{formatDateTime(g.startsAt)}</Table.Td>
+              <Table.Td>{g.endsAt ? formatDateTime(g.endsAt) : t.openEnded}</Table.Td>
+              <Table.Td>{g.note ?? g.sourceRef ?? ''}</Table.Td>
+              {canWrite ? (
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap">
+                    {!g.endsAt || new Date(g.endsAt) > new Date() ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() =>
+                          void run(() =>
+                            update({
+                              variables: { input: { id: g.id, endsAt: new Date().toISOString() } },
+                            }),
+                          )
+                        }
+                      >
+                        {t.endGrant}
+                      </Button>
+                    ) : null}
+                    <DeleteButton
+                      question={strings.common.areYouSure}
+                      onConfirm={() => run(() => remove({ variables: { id: g.id } }))}
+                    />
+                  </Group>
+                </Table.Td>
+              ) : null}
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
       <Modal opened={adding} onClose={() => setAdding(false)} title={t.addGrant}>
         {adding ? <AddGrant memberId={member.id} onDone={() => setAdding(false)} /> : null}

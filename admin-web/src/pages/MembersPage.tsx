@@ -10,12 +10,13 @@ import {
   Select,
   Stack,
   Table,
-  Text,
   TextInput,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type FormEvent } from 'react';
 import { fieldError } from '../errors';
+import { LoadMore } from '../components/LoadMore';
+import { DataTable } from '../components/DataTable';
 import { Empty, ErrorAlert, Loading, PageTitle, QueryError, useAction, useCanWrite } from '../components/ui';
 import { useGroupOptions, useLocationOptions } from '../components/useLocations';
 import { CREATE_MEMBER, MEMBERS, type MemberFilter, type MemberStatus } from '../graphql';
@@ -124,66 +125,33 @@ export default function MembersPage() {
         shown.members.nodes.length === 0 ? (
           <Empty>{t.empty}</Empty>
         ) : (
-          <Stack>
-            <Table.ScrollContainer minWidth={800}>
-              <Table striped highlightOnHover aria-busy={loading}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t.colName}</Table.Th>
-                    <Table.Th>{t.colEmail}</Table.Th>
-                    <Table.Th>{t.colCompany}</Table.Th>
-                    <Table.Th>{t.colLocations}</Table.Th>
-                    <Table.Th>{t.colStatus}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {shown.members.nodes.map((m) => (
-                    <Table.Tr key={m.id}>
-                      <Table.Th scope="row">
-                        <Anchor component={Link} to={{ name: 'member', id: m.id }}>
-                          {m.fullName}
-                        </Anchor>
-                      </Table.Th>
-                      <Table.Td>{m.email}</Table.Td>
-                      <Table.Td>{m.company ?? strings.common.none}</Table.Td>
-                      <Table.Td>
-                        {m.homeLocations.map((l) => l.name).join(', ') || strings.common.none}
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={statusColor[m.status]} variant="light">
-                          {strings.status[m.status]}
-                        </Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <Group justify="space-between">
-              <Text size="sm" c="dimmed">
-                {strings.common.shownOf(shown.members.nodes.length, shown.members.totalCount)}
-              </Text>
-              {shown.members.pageInfo.hasNextPage ? (
-                <Button
-                  variant="default"
-                  loading={loading}
-                  onClick={() =>
-                    void fetchMore({
-                      variables: { after: shown.members.pageInfo.endCursor },
-                      updateQuery: (prev, { fetchMoreResult }) => ({
-                        members: {
-                          ...fetchMoreResult.members,
-                          nodes: [...prev.members.nodes, ...fetchMoreResult.members.nodes],
-                        },
-                      }),
-                    }).catch(() => undefined)
-                  }
-                >
-                  {strings.common.loadMore}
-                </Button>
-              ) : null}
-            </Group>
-          </Stack>
+          <>
+            <DataTable
+              minWidth={800}
+              highlightOnHover
+              busy={loading}
+              columns={[t.colName, t.colEmail, t.colCompany, t.colLocations, t.colStatus]}
+            >
+              {shown.members.nodes.map((m) => (
+                <Table.Tr key={m.id}>
+                  <Table.Th scope="row">
+                    <Anchor component={Link} to={{ name: 'member', id: m.id }}>
+                      {m.fullName}
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td>{m.email}</Table.Td>
+                  <Table.Td>{m.company ?? strings.common.none}</Table.Td>
+                  <Table.Td>{m.homeLocations.map((l) => l.name).join(', ') || strings.common.none}</Table.Td>
+                  <Table.Td>
+                    <Badge color={statusColor[m.status]} variant="light">
+                      {strings.status[m.status]}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
+            <LoadMore data={shown} field="members" loading={loading} fetchMore={fetchMore} />
+          </>
         )
       ) : error ? (
         <QueryError error={error} onRetry={() => void refetch().catch(() => undefined)} />

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { Anchor, Badge, Group, Select, Switch, Table } from '@mantine/core';
 import { useState } from 'react';
 import { LoadMore } from '../components/LoadMore';
+import { DataTable } from '../components/DataTable';
 import { Empty, Loading, PageTitle, QueryError } from '../components/ui';
 import { useLocationOptions } from '../components/useLocations';
 import { formatBytes, formatDateTime, formatDuration } from '../format';
@@ -45,74 +46,54 @@ export default function SessionsPage() {
           <Empty>{t.empty}</Empty>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t.colMember}</Table.Th>
-                    <Table.Th>{t.colDevice}</Table.Th>
-                    <Table.Th>{t.colWhere}</Table.Th>
-                    <Table.Th>{t.colStarted}</Table.Th>
-                    <Table.Th>{t.colDuration}</Table.Th>
-                    <Table.Th>{t.colTraffic}</Table.Th>
-                    <Table.Th>{t.colState}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {shown.radiusSessions.nodes.map((s) => (
-                    <Table.Tr key={s.id}>
-                      <Table.Td>
-                        {s.member ? (
-                          <Anchor component={Link} to={{ name: 'member', id: s.member.id }}>
-                            {s.member.fullName}
-                          </Anchor>
-                        ) : (
-                          s.username
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <code>{s.callingStationId ?? ''}</code> {s.framedIpAddress}
-                      </Table.Td>
-                      <Table.Td>
-                        {s.nasClient?.name ?? strings.common.none}
-                        {s.location ? ` · ${s.location.name}` : ''}
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(s.startedAt)}</Table.Td>
-                      <Table.Td>{formatDuration(s.sessionTimeSeconds)}</Table.Td>
-                      <Table.Td>
-                        {formatBytes(s.outputOctets)} / {formatBytes(s.inputOctets)}
-                      </Table.Td>
-                      <Table.Td>
-                        {s.open ? (
-                          <Badge color={s.disconnectResult ? 'orange' : 'teal'} variant="light">
-                            {s.disconnectResult ? t.disconnecting : t.open}
-                          </Badge>
-                        ) : (
-                          t.ended(s.terminateCause ?? '?')
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              shown={shown.radiusSessions.nodes.length}
-              total={shown.radiusSessions.totalCount}
-              hasMore={shown.radiusSessions.pageInfo.hasNextPage}
-              loading={loading}
-              onMore={() =>
-                void fetchMore({
-                  variables: { after: shown.radiusSessions.pageInfo.endCursor },
-                  updateQuery: (prev, { fetchMoreResult }) => ({
-                    radiusSessions: {
-                      ...fetchMoreResult.radiusSessions,
-                      nodes: [...prev.radiusSessions.nodes, ...fetchMoreResult.radiusSessions.nodes],
-                    },
-                  }),
-                }).catch(() => undefined)
-              }
-            />
+            <DataTable
+              minWidth={900}
+              columns={[
+                t.colMember,
+                t.colDevice,
+                t.colWhere,
+                t.colStarted,
+                t.colDuration,
+                t.colTraffic,
+                t.colState,
+              ]}
+            >
+              {shown.radiusSessions.nodes.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>
+                    {s.member ? (
+                      <Anchor component={Link} to={{ name: 'member', id: s.member.id }}>
+                        {s.member.fullName}
+                      </Anchor>
+                    ) : (
+                      s.username
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <code>{s.callingStationId ?? ''}</code> {s.framedIpAddress}
+                  </Table.Td>
+                  <Table.Td>
+                    {s.nasClient?.name ?? strings.common.none}
+                    {s.location ? ` · ${s.location.name}` : ''}
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(s.startedAt)}</Table.Td>
+                  <Table.Td>{formatDuration(s.sessionTimeSeconds)}</Table.Td>
+                  <Table.Td>
+                    {formatBytes(s.outputOctets)} / {formatBytes(s.inputOctets)}
+                  </Table.Td>
+                  <Table.Td>
+                    {s.open ? (
+                      <Badge color={s.disconnectResult ? 'orange' : 'teal'} variant="light">
+                        {s.disconnectResult ? t.disconnecting : t.open}
+                      </Badge>
+                    ) : (
+                      t.ended(s.terminateCause ?? '?')
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </DataTable>
+            <LoadMore data={shown} field="radiusSessions" loading={loading} fetchMore={fetchMore} />
           </>
         )
       ) : error ? (

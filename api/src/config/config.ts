@@ -35,6 +35,8 @@ export interface Config {
   graphql: { introspection: boolean; maxDepth: number; maxCost: number; exposeInternalErrors: boolean };
   /** How long an admin session (cookie or Bearer token) lives. */
   sessionTtlHours: number;
+  /** Days kept by the daily cleanup: auth events, and accounting sessions once stopped. */
+  retention: { authEventDays: number; radiusSessionDays: number };
   /**
    * Express `trust proxy`: the peers whose X-Forwarded-For names the client (per-IP rate limits,
    * audit): a hop count, or addresses, CIDRs and the names loopback, linklocal, uniquelocal.
@@ -146,6 +148,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       exposeInternalErrors: bool('LANYARD_DEBUG_ERRORS', false),
     },
     sessionTtlHours: int('SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    retention: {
+      authEventDays: int('AUTH_EVENT_RETENTION_DAYS', 90, 1, 3650),
+      radiusSessionDays: int('RADIUS_SESSION_RETENTION_DAYS', 400, 1, 3650),
+    },
     trustProxy,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -136,3 +136,16 @@ const enums = {
   OutboxStatus,
 };
 for (const [name, e] of Object.entries(enums)) registerEnumType(e, { name });
+
+/** WebhookDelivery.outcome (and the label of lanyard_webhook_deliveries_total). */
+export const WebhookOutcome = {
+  QUEUED: 'QUEUED',
+  IGNORED: 'IGNORED',
+  DUPLICATE: 'DUPLICATE',
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  MALFORMED: 'MALFORMED',
+  UNKNOWN_ENDPOINT: 'UNKNOWN_ENDPOINT',
+  DISABLED: 'DISABLED',
+  /** A full sync was already queued: this delivery rides on it. */
+  COALESCED: 'COALESCED',
+} as const;

@@ -22,6 +22,11 @@ import { Location } from './location.entity.js';
 @ObjectType()
 @Entity({ tableName: 'member' })
 @Index({ properties: ['status'] })
+/** The minute sweep of CredentialDeliveryService looks only at members whose access has not begun. */
+@Index({
+  name: 'member_access_not_begun_idx',
+  expression: 'create index "member_access_not_begun_idx" on "member" ("id") where "access_began_at" is null',
+})
 export class Member extends BaseEntity {
   @Field(() => String)
   @Property({ type: 'text' })
@@ -92,6 +97,17 @@ export class Member extends BaseEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   deletedAt: Date | null = null;
+
+  /**
+   * When the member was first seen with WiFi access (set once, by CredentialDeliveryService, which
+   * then mails the credentials if an integration of the member asks for it): null until then.
+   */
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the member first had WiFi access (their credentials email, if any, went then)',
+  })
+  @Property({ type: 'datetime', nullable: true })
+  accessBeganAt: Date | null = null;
 }
 
 /** Where a member comes from upstream: (integration, external id). A person may have several. */

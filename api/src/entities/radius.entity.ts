@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Opt, Property, Unique } from '@mikro-orm/core';
 import { Field, GraphQLISODateTime, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from './base.entity.js';
 import { AuthMethod, AuthResult } from './enums.js';
@@ -137,4 +137,18 @@ export class AuthEvent extends BaseEntity {
   @Field(() => Int, { nullable: true })
   @Property({ type: 'integer', nullable: true })
   sessionTimeoutSeconds: number | null = null;
+
+  @Field(() => Int, {
+    description:
+      'How many identical decisions (same access point, member, MAC, method, result, reason and VLAN) this row stands for: the RADIUS worker counts repeats within RADIUS_AUTH_EVENT_REPEAT_WINDOW of the first on its row.',
+  })
+  @Property({ type: 'integer', default: 1 })
+  repeatCount: number & Opt = 1;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the last repeat was decided (null: no repeat).',
+  })
+  @Property({ type: 'datetime', nullable: true })
+  lastAt: Date | null = null;
 }

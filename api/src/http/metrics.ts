@@ -25,6 +25,11 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    webhookUnverified: new Counter({
+      name: 'lanyard_webhook_unverified_deliveries_total',
+      help: 'Webhook deliveries accepted without a signature check (the integration has no webhook secret)',
+      registers: [registry],
+    }),
     graphqlErrors: new Counter({
       name: 'lanyard_graphql_errors_total',
       help: 'GraphQL errors by code',

@@ -4,9 +4,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Counter } from 'prom-client';
 import type { SecretBox } from '../common/crypto/secret-box.js';
 import type { Logger } from '../common/logger.js';
-import { Integration, SyncTrigger, WebhookDelivery } from '../entities/index.js';
+import { Integration, SyncTrigger, WebhookDelivery, WebhookOutcome } from '../entities/index.js';
 import type { RunDispatcher, SyncRunner } from '../features/integrations/integration.service.js';
-import { UpstreamError, UpstreamErrorCode, type StoredCredentials } from '../integrations/connector.js';
+import { UpstreamError, UpstreamErrorCode } from '../integrations/connector.js';
 import type { ConnectorRegistry } from '../integrations/registry.js';
 
 export interface WebhookDeps {
@@ -18,19 +18,9 @@ export interface WebhookDeps {
   logger: Logger;
   /** lanyard_webhook_deliveries_total{outcome} */
   deliveries: Counter<'outcome'>;
+  /** lanyard_webhook_unverified_deliveries_total */
+  unverified: Counter;
 }
-
-export const WebhookOutcome = {
-  QUEUED: 'QUEUED',
-  IGNORED: 'IGNORED',
-  DUPLICATE: 'DUPLICATE',
-  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
-  MALFORMED: 'MALFORMED',
-  UNKNOWN_ENDPOINT: 'UNKNOWN_ENDPOINT',
-  DISABLED: 'DISABLED',
-  /** A full sync was already queued: this delivery rides on it. */
-  COALESCED: 'COALESCED',
-} as const;
 
 async function queuedFullRun(em: EntityManager, integrationId: string): Promise<string | null> {
   const rows = await em.execute<Array<{ id: string }>>(
@@ -90,15 +80,14 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
   for (const [k, v] of Object.entries(req.headers))
     headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const connector = deps.connectors.create(integration, {
-    load: () =>
-      Promise.reject(new Error('webhook parsing needs no credentials')) as Promise<StoredCredentials>,
-    save: () => Promise.resolve(),
-  });
-
   let effect;
   try {
-    effect = connector.parseWebhook({ headers, rawBody, pathSuffix: action }, secret, new Date());
+    effect = deps.connectors.parseWebhook(
+      integration.kind,
+      { headers, rawBody, pathSuffix: action },
+      secret,
+      new Date(),
+    );
   } catch (err) {
     if (!(err instanceof UpstreamError)) throw err;
     const outcome =
@@ -163,6 +152,9 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
     return { outcome, runId };
   });
   count(result.outcome);
+  // Accepted on the documented no-secret terms: recorded (verified = false), counted, and the
+  // integration carries a WEBHOOK_SECRET_MISSING warning.
+  if (secret === null && result.outcome !== WebhookOutcome.DUPLICATE) deps.unverified.inc();
   if (result.runId && result.outcome === WebhookOutcome.QUEUED) deps.dispatcher.dispatch(result.runId);
   res.status(result.outcome === WebhookOutcome.DUPLICATE ? 200 : 202).json({ outcome: result.outcome });
 }

@@ -153,11 +153,6 @@ export interface WebhookRequest {
 
 export interface Connector {
   fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot>;
-  /**
-   * Checks the signature (when `secret` is set) and parses the body. Throws UpstreamError
-   * (WEBHOOK_SIGNATURE_INVALID / WEBHOOK_MALFORMED) for bad deliveries.
-   */
-  parseWebhook(request: WebhookRequest, secret: string | null, now: Date): WebhookEffect;
 }
 
 export const UpstreamErrorCode = {

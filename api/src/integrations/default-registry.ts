@@ -2,6 +2,7 @@ import { IntegrationKind } from '../entities/enums.js';
 import {
   connectAndcards,
   createAndcardsConnector,
+  parseAndcardsWebhook,
   ANDCARDS_DEFAULT_BASE_URL,
 } from './andcards/andcards.connector.js';
 import {
@@ -10,6 +11,7 @@ import {
   NEXUDUS_DEFAULT_BASE_URL,
   NexudusReferenceCache,
 } from './nexudus/nexudus.connector.js';
+import { parseNexudusWebhook } from './nexudus/nexudus.webhook.js';
 import type { Integration } from '../entities/index.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -32,6 +34,10 @@ export function defaultConnectorRegistry(): ConnectorRegistry {
         ? createNexudusConnector({ ...opts, referenceCache: nexudusCache(integration) })
         : createAndcardsConnector(opts);
     },
+    parseWebhook: (kind, request, secret, now) =>
+      kind === IntegrationKind.NEXUDUS
+        ? parseNexudusWebhook(request, secret)
+        : parseAndcardsWebhook(request, secret, now),
     defaultBaseUrl: (kind) =>
       kind === IntegrationKind.NEXUDUS ? NEXUDUS_DEFAULT_BASE_URL : ANDCARDS_DEFAULT_BASE_URL,
   };

@@ -35,7 +35,7 @@ export interface IntegrationSettings {
   bookingAccess: boolean;
   /** Nexudus check-ins give access from check-in until checkout. */
   checkInAccess: boolean;
-  /** Send newly provisioned members their credentials by email. */
+  /** Email members their credentials when their WiFi access first begins (credential-delivery.service.ts). */
   credentialEmail: boolean;
   syncIntervalMinutes: number;
   /** A run disabling or deleting more than this share of the integration's members is held. */

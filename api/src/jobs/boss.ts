@@ -3,7 +3,7 @@ import PgBoss from 'pg-boss';
 import type { SecretBox } from '../common/crypto/secret-box.js';
 import type { Logger } from '../common/logger.js';
 import type { RateLimiter } from '../common/rate-limiter.js';
-import { cleanup } from './cleanup.job.js';
+import { cleanup, DEFAULT_RETENTION, type Retention } from './cleanup.job.js';
 import { Queue, type JobQueue, type MailJobOptions } from './job-queue.js';
 import { transactionalDb } from './transactional-db.js';
 import { computeMemberPmks, membersNeedingPmks } from './pmk.job.js';
@@ -21,6 +21,7 @@ export const QUEUE_POLICIES: Record<(typeof Queue)[keyof typeof Queue], PgBoss.Q
   [Queue.pmkBackfill]: 'short',
   [Queue.cleanup]: 'standard',
   [Queue.mailSend]: 'standard',
+  [Queue.credentialDelivery]: 'short',
 };
 
 /** Every backfill (on demand, scheduled, at start-up) shares one key: one queued at a time. */
@@ -40,6 +41,7 @@ export class BossJobs implements JobQueue {
     private readonly secrets: SecretBox,
     private readonly logger: Logger,
     private readonly limiter: RateLimiter,
+    private readonly retention: Retention = DEFAULT_RETENTION,
   ) {
     this.boss = new PgBoss({ connectionString, schema: 'pgboss', application_name: 'lanyard-jobs', max: 4 });
     this.boss.on('error', (err) => this.logger.error({ err: err.message }, 'job system error'));
@@ -59,7 +61,7 @@ export class BossJobs implements JobQueue {
       if (ids.length) this.logger.info({ members: ids.length }, 'queued PMK backfill');
     });
     await this.boss.work(Queue.cleanup, async () => {
-      this.logger.info(await cleanup(this.orm.em.fork(), this.limiter), 'cleanup done');
+      this.logger.info(await cleanup(this.orm.em.fork(), this.limiter, this.retention), 'cleanup done');
     });
     await this.boss.schedule(Queue.cleanup, '17 3 * * *');
     // Catches anything a crash between commit and enqueue left behind, and new SSIDs.
@@ -123,6 +125,16 @@ export class BossJobs implements JobQueue {
         for (const job of jobs) await deliver(job.data.messageId);
       },
     );
+  }
+
+  /** Every minute, on one replica: credentials of members whose access has begun (a grant's start passed). */
+  async workCredentialDelivery(deliverDue: () => Promise<unknown>): Promise<void> {
+    if (!this.working) return;
+    // Polled slowly: it is due once a minute, and every poll is a statement on an idle system.
+    await this.boss.work(Queue.credentialDelivery, { pollingIntervalSeconds: 20 }, async () => {
+      await deliverDue();
+    });
+    await this.boss.schedule(Queue.credentialDelivery, '* * * * *');
   }
 
   async backfillPmks(): Promise<void> {

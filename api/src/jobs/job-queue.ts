@@ -6,6 +6,7 @@ export const Queue = {
   pmkBackfill: 'pmk-backfill',
   cleanup: 'cleanup',
   mailSend: 'mail-send',
+  credentialDelivery: 'credential-delivery',
 } as const;
 
 export interface MailJobOptions {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RateLimiter } from '../common/rate-limiter.js';
 import { cleanup } from '../jobs/cleanup.job.js';
+import { SMTP_MAX_CONNECTIONS } from './mail.service.js';
 import { codeOf, ok, startTestApi, waitFor, type TestApi } from '../test-support/api-harness.js';
 import { createLocation, createMember, setupOwner } from '../test-support/factories.js';
 import { parts, startSmtpSink, type SmtpSink } from '../test-support/smtp-sink.js';
@@ -26,6 +27,24 @@ const rowOf = async (t: TestApi, id: string) =>
     string,
     unknown
   >;
+
+const em = () => captured.api.orm.em.fork();
+const limiter = { prune: async () => 0 } as unknown as RateLimiter;
+const resendCaptured = async (memberId: string): Promise<string> =>
+  ok(await captured.gql(RESEND, { id: memberId }, { token: capturedOwner })).resendMemberCredentials
+    .outboxMessage.id;
+/** Makes a captured message `days` old (and gives it `status`); its member's passphrase is older still. */
+async function age(id: string, days: number, status = 'CAPTURED'): Promise<void> {
+  await em().execute(
+    `update outbox_message set status = ?, created_at = now() - make_interval(days => ?) where id = ?`,
+    [status, days, id],
+  );
+  await em().execute(
+    `update member set passphrase_updated_at = now() - make_interval(days => ?)
+      where id = (select member_id from outbox_message where id = ?) and passphrase_updated_at > now() - make_interval(days => ?)`,
+    [days + 1, id, days],
+  );
+}
 
 const outbox = async (t: TestApi, token: string, status?: string) =>
   ok(await t.gql(OUTBOX, { s: status ?? null }, { token })).outboxMessages.nodes as Array<
@@ -150,6 +169,28 @@ describe('mail delivery over SMTP', () => {
   });
 });
 
+describe('SMTP connections', () => {
+  it('are pooled (a burst of mail shares a few) and closed when the API stops', async () => {
+    const own = await startSmtpSink();
+    const t = await startTestApi({ env: { SMTP_URL: own.url() } });
+    try {
+      const token = await setupOwner(t);
+      const l = await createLocation(t, token);
+      for (let i = 0; i < 6; i++) {
+        const m = await createMember(t, token, [l.id]);
+        ok(await t.gql(RESEND, { id: m.id }, { token }));
+      }
+      await waitFor(async () => own.received.length >= 6 || null, 20_000, 'six mails');
+      assert.ok(own.connections <= SMTP_MAX_CONNECTIONS, `${own.connections} connections for six mails`);
+      assert.ok(own.open > 0, 'the pool keeps a connection for the next mail');
+    } finally {
+      await t.stop();
+    }
+    await waitFor(async () => own.open === 0 || null, 5_000, 'the pool closed at stop');
+    await own.stop();
+  });
+});
+
 describe('mail without SMTP_URL', () => {
   it('keeps the message in the outbox as CAPTURED', async () => {
     const l = await createLocation(captured, capturedOwner);
@@ -193,33 +234,65 @@ describe('mail without SMTP_URL', () => {
 });
 
 describe('outbox retention', () => {
-  it('prunes sent and failed messages after 30 days, keeping captured, pending and recent ones', async () => {
+  it('prunes sent, failed and captured messages after 30 days, keeping pending and recent ones', async () => {
     const l = await createLocation(captured, capturedOwner);
-    const em = () => captured.api.orm.em.fork();
     const cases = [
       ['SENT', 31, false],
       ['FAILED', 31, false],
       ['SENT', 29, true],
-      ['CAPTURED', 31, true],
+      ['CAPTURED', 29, true],
       ['PENDING', 31, true],
     ] as const;
     const ids: string[] = [];
     for (const [status, days] of cases) {
       const m = await createMember(captured, capturedOwner, [l.id]);
-      const id = ok(await captured.gql(RESEND, { id: m.id }, { token: capturedOwner }))
-        .resendMemberCredentials.outboxMessage.id;
-      await em().execute(
-        `update outbox_message set status = ?, created_at = now() - make_interval(days => ?) where id = ?`,
-        [status, days, id],
-      );
+      const id = await resendCaptured(m.id);
+      await age(id, days, status);
       ids.push(id);
     }
-    const limiter = { prune: async () => 0 } as unknown as RateLimiter;
+    // an old sign-in link, and a credentials mail superseded by a newer one
+    const m = await createMember(captured, capturedOwner, [l.id]);
+    const magic = await resendCaptured(m.id);
+    await em().execute(`update outbox_message set template_key = 'magic-link' where id = ?`, [magic]);
+    await age(magic, 31);
+    const older = await resendCaptured(m.id);
+    await age(older, 40);
+    const newest = await resendCaptured(m.id);
+    await age(newest, 35);
+
     const counts = await cleanup(em(), limiter);
     assert.ok(counts.outboxMessages! >= 2);
+    assert.ok(counts.capturedMessages! >= 2);
     for (const [i, [, , kept]] of cases.entries()) {
       assert.equal(Boolean(await rowOf(captured, ids[i]!)), kept, `${cases[i]!.join(' ')}`);
     }
+    assert.equal(Boolean(await rowOf(captured, magic)), false, 'an old sign-in link goes');
+    assert.equal(Boolean(await rowOf(captured, older)), false, 'a superseded credentials mail goes');
+    assert.equal(Boolean(await rowOf(captured, newest)), true, "the member's newest credentials mail stays");
+  });
+
+  it('drops a captured credentials mail once the passphrase changed or the member was deleted', async () => {
+    const l = await createLocation(captured, capturedOwner);
+    const rotated = await createMember(captured, capturedOwner, [l.id]);
+    const deleted = await createMember(captured, capturedOwner, [l.id]);
+    const ids = [await resendCaptured(rotated.id), await resendCaptured(deleted.id)];
+    for (const id of ids) await age(id, 31);
+    ok(
+      await captured.gql(
+        `mutation($id: ID!) { rotateMemberPassphrase(memberId: $id) { member { id } } }`,
+        { id: rotated.id },
+        { token: capturedOwner },
+      ),
+    );
+    ok(
+      await captured.gql(
+        `mutation($id: ID!) { deleteMember(memberId: $id) { member { id } } }`,
+        { id: deleted.id },
+        { token: capturedOwner },
+      ),
+    );
+    await cleanup(em(), limiter);
+    for (const id of ids) assert.equal(Boolean(await rowOf(captured, id)), false);
   });
 });
 

@@ -16,6 +16,9 @@ export interface MailBody {
   text: string;
 }
 
+/** SMTP connections one process keeps open at most (SMTP_URL's `?maxConnections=` overrides it). */
+export const SMTP_MAX_CONNECTIONS = 3;
+
 export interface MailRequest {
   template: TemplateKey;
   to: string;
@@ -41,7 +44,10 @@ export class MailService {
     private readonly secrets: SecretBox,
     private readonly logger: Logger,
   ) {
-    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+    // Pooled: a burst of credentials mails reuses a few connections instead of one per message.
+    this.transport = config.smtpUrl
+      ? nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: SMTP_MAX_CONNECTIONS })
+      : null;
     this.smtpSecrets = secretsOf(config.smtpUrl);
   }
 
@@ -103,9 +109,15 @@ export class MailService {
     }
   }
 
-  /** The member's WiFi credentials for `location` (called by the sync engine and the admin app). */
-  async sendMemberCredentials(em: EntityManager, member: Member, location: Location): Promise<OutboxMessage> {
-    await em.populate(member, ['passphraseEnc']);
+  /**
+   * The member's WiFi credentials, naming their first home location (by name), else the first
+   * location of the deployment. Called when access begins (CredentialDeliveryService) and by admins.
+   */
+  async sendMemberCredentials(em: EntityManager, member: Member): Promise<OutboxMessage> {
+    await em.populate(member, ['passphraseEnc', 'homeLocations']);
+    const homes = member.homeLocations.getItems().sort((a, b) => a.name.localeCompare(b.name));
+    const location = homes[0] ?? (await em.findOne(Location, {}, { orderBy: { name: 'asc' } }));
+    if (!location) throw new DomainError(ErrorCode.CONFLICT, 'Create a location first');
     const passphrase = this.credentials.reveal(member);
     if (!passphrase) {
       throw new DomainError(ErrorCode.CONFLICT, 'This member has no passphrase to send', {
@@ -180,6 +192,11 @@ export class MailService {
       );
       if (!final) throw new Error(`mail delivery attempt ${message.attempts} failed`);
     }
+  }
+
+  /** Closes the pooled SMTP connections (at shutdown, once no delivery is running). */
+  close(): void {
+    this.transport?.close();
   }
 
   /** The SMTP error without anything from SMTP_URL's credentials. */

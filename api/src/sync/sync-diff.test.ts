@@ -12,7 +12,7 @@ import {
   type IntegrationSettings,
 } from '../integrations/integration-settings.js';
 import { computeSyncPlan, type CurrentMember, type SyncState } from './sync-diff.js';
-import { holdReason, provisionedWithAccess, type SyncPlan } from './sync-plan.js';
+import { accessMayBegin, holdReason, type SyncPlan } from './sync-plan.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const LOC = 'loc-1';
@@ -1098,26 +1098,26 @@ describe('sync diff: admin-granted access outlives removal upstream', () => {
   });
 });
 
-describe('sync diff: members to send credentials to', () => {
-  it('only members created ACTIVE with WiFi access now', () => {
+describe('sync diff: members whose access may begin', () => {
+  it('every member the plan creates, changes or gives grants, never one it deletes', () => {
+    const { after } = twice(
+      snapshot({
+        members: [member('c1'), member('c2'), member('c3')],
+        memberships: [membership('k1', 'c1')],
+      }),
+    );
+    const idOf = (ext: string) => after.members.find((m) => m.sourceExternalIds.includes(ext))!.id;
     const plan = diff(
       snapshot({
-        members: [member('c1'), member('c2', { active: false }), member('c3'), member('c4'), member('c5')],
-        memberships: [
-          membership('k1', 'c1'),
-          membership('k2', 'c2'),
-          membership('k4', 'c4', { startsAt: new Date('2026-04-01T00:00:00Z') }),
-          membership('k5', 'c5', { planExternalId: 'vo' }),
-        ],
+        members: [member('c2'), member('c3'), member('c4')],
+        memberships: [membership('k3', 'c3')],
       }),
-      emptyState(),
+      after,
     );
-    const idOf = (ext: string) => plan.sources.add.find((s) => s.externalId === ext)!.memberId;
-    assert.deepEqual(provisionedWithAccess(plan, NOW), [idOf('c1')]);
-    assert.deepEqual(
-      provisionedWithAccess(plan, new Date('2026-04-02T00:00:00Z')).sort(),
-      [idOf('c1'), idOf('c4')].sort(),
-    );
+    const created = plan.members.create.map((m) => m.id);
+    assert.equal(created.length, 1);
+    assert.deepEqual(accessMayBegin(plan).sort(), [idOf('c3'), ...created].sort());
+    assert.ok(plan.notify.some((n) => n.memberId === idOf('c1') && n.reason === 'DELETED'));
   });
 
   it('records the version of every existing member the plan touches', () => {

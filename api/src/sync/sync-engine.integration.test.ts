@@ -1,7 +1,7 @@
 /**
- * The sync engine against real PostgreSQL, with an in-memory connector (the simulators are for the
- * connectors' own tests): what a run writes, what it leaves alone, holds, failures, concurrency and
- * the live log.
+ * The sync engine against real PostgreSQL, with an in-memory upstream per integration
+ * (test-support/fake-connector.ts; the simulators are for the connectors' own tests): what a run
+ * writes, what it leaves alone, holds, failures, concurrency and the live log.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -18,54 +18,17 @@ import { Integration, IntegrationKind, SyncRunStatus, SyncTrigger } from '../ent
 import {
   UpstreamError,
   UpstreamErrorCode,
-  type Connector,
-  type CredentialStore,
-  type FetchOptions,
   type UpstreamMember,
   type UpstreamMembership,
   type UpstreamSnapshot,
 } from '../integrations/connector.js';
 import type { IntegrationSettings } from '../integrations/integration-settings.js';
-import type { ConnectorRegistry } from '../integrations/registry.js';
+import { FakeUpstream } from '../test-support/fake-connector.js';
 import { sealCredentials } from './credential-store.js';
 import { SyncEngine, type SyncRequest } from './sync-engine.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const secrets = SecretBox.fromHex('11'.repeat(32));
-
-class FakeConnector implements Connector {
-  snapshot: UpstreamSnapshot | Error = emptySnapshot();
-  /** Resolved by the test to let a fetch finish (concurrency tests). */
-  gate: Promise<void> | null = null;
-  fetches = 0;
-  refreshToken = false;
-  /** When set, answers instead of `snapshot` (e.g. from the requested member ids). */
-  respond: ((options: FetchOptions) => UpstreamSnapshot) | null = null;
-  requests: Array<Omit<FetchOptions, 'log'>> = [];
-  constructor(private readonly store: () => CredentialStore) {}
-  async fetchSnapshot(options: FetchOptions): Promise<UpstreamSnapshot> {
-    this.fetches++;
-    const { log, ...rest } = options;
-    this.requests.push(rest);
-    log.info('fake upstream: fetching');
-    if (this.refreshToken) {
-      await this.store().load();
-      await this.store().save({
-        kind: 'NEXUDUS',
-        accessToken: 'new-access',
-        refreshToken: 'new-refresh',
-        expiresAt: '2030-01-01T00:00:00.000Z',
-      });
-    }
-    if (this.gate) await this.gate;
-    if (this.respond) return structuredClone(this.respond(options));
-    if (this.snapshot instanceof Error) throw this.snapshot;
-    return structuredClone(this.snapshot);
-  }
-  parseWebhook(): never {
-    throw new Error('not used');
-  }
-}
 
 function emptySnapshot(): UpstreamSnapshot {
   return {
@@ -86,19 +49,11 @@ let orm: MikroORM;
 let sql: pg.Client;
 let listener: pg.Client;
 const notifications: Array<{ channel: string; payload: Record<string, unknown> }> = [];
-const connectors = new Map<string, FakeConnector>();
+const upstreams = new Map<string, FakeUpstream>();
 let clock = new Date();
-const registry: ConnectorRegistry = {
-  connect: () => Promise.reject(new Error('not used')),
-  create: (integration, store) => {
-    const c = connectors.get(integration.id)!;
-    (c as unknown as { store: () => CredentialStore }).store = () => store;
-    return c;
-  },
-  defaultBaseUrl: () => 'http://upstream.invalid',
-};
+const registry = FakeUpstream.registryOf((integration) => upstreams.get(integration.id)!);
 const pmkJobs: string[] = [];
-let provisioned: string[] = [];
+let accessHook: Array<{ ids: string[]; now: Date }> = [];
 let engine: SyncEngine;
 
 before(async () => {
@@ -128,14 +83,14 @@ before(async () => {
       backfillPmks: async () => void pmkJobs.push('backfill'),
       sendMail: async () => undefined,
     },
-    onMembersProvisioned: async (em, ids) => {
+    onAccessMayBegin: async (em, ids, now) => {
       // runs inside the run's transaction: the members are visible there
       const rows: unknown[] = await em.execute(
         'select id from member where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
         [JSON.stringify(ids)],
       );
       assert.equal(rows.length, ids.length);
-      provisioned.push(...ids);
+      accessHook.push({ ids, now });
     },
   });
 });
@@ -168,10 +123,8 @@ async function scenario(settings: Partial<IntegrationSettings> = {}, opts: { poo
     expiresAt: '2029-01-01T00:00:00.000Z',
   });
   await em.persistAndFlush(integration);
-  const connector = new FakeConnector(() => {
-    throw new Error('no store yet');
-  });
-  connectors.set(integration.id, connector);
+  const connector = new FakeUpstream();
+  upstreams.set(integration.id, connector);
   let homeLocationId: string | null = null;
   if (opts.poolLocation !== false) {
     homeLocationId = uuidv7();
@@ -210,7 +163,8 @@ async function scenario(settings: Partial<IntegrationSettings> = {}, opts: { poo
     cancelledAt: null,
     ...o,
   });
-  const set = (s: Partial<UpstreamSnapshot>) => {
+  const set = (s: Partial<FakeUpstream['snapshot']>) => {
+    connector.failWith = null;
     connector.snapshot = {
       ...emptySnapshot(),
       locations: [{ externalId: 'b1', name: `Soho ${tag}`, timezone: 'Europe/London' }],
@@ -294,7 +248,6 @@ describe('sync engine', () => {
       ],
       memberships: [s.membership('k1', 'c1'), s.membership('k2', 'c2', { locationExternalId: 'b2' })],
     });
-    provisioned = [];
     const run = await s.run();
     assert.equal(run.status, SyncRunStatus.SUCCEEDED, run.error ?? '');
     assert.equal(run.created, 3);
@@ -320,7 +273,6 @@ describe('sync engine', () => {
     assert.ok(cred!.nt_hash_enc && cred!.passphrase_fingerprint);
     assert.equal(cred!.passphrase_version, 1);
     assert.ok(pmkJobs.includes(c1.id), 'PMKs queued for the new passphrase');
-    assert.equal(provisioned.length, 0, 'credential email is off by default');
 
     const groups = await q<{ id: string; vlan_id: number; origin: string; name: string }>(
       'select * from access_group where integration_id = $1',
@@ -568,7 +520,7 @@ describe('sync engine', () => {
     s.set({ members: [s.member('c1')], memberships: [s.membership('k1', 'c1')] });
     await s.run();
     s.set({ members: [] });
-    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.THROTTLED, 'Nexudus answered 409 three times');
+    s.connector.failWith = new UpstreamError(UpstreamErrorCode.THROTTLED, 'Nexudus answered 409 three times');
     const before = await fingerprintTables();
     const failed = await s.run();
     assert.equal(failed.status, SyncRunStatus.FAILED);
@@ -578,15 +530,12 @@ describe('sync engine', () => {
       s.integration.id,
     ]);
     assert.equal(i!.health, 'ERROR');
-    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token refused');
+    s.connector.failWith = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'token refused');
     await s.run();
     [i] = await q('select * from integration where id = $1', [s.integration.id]);
     assert.equal(i!.health, 'NEEDS_RECONNECT');
     // a malformed snapshot is refused the same way
-    s.connector.snapshot = {
-      ...emptySnapshot(),
-      members: [{ email: 'x@example.com' }],
-    } as unknown as UpstreamSnapshot;
+    s.set({ members: [{ email: 'x@example.com' }] } as unknown as UpstreamSnapshot);
     const bad = await s.run();
     assert.match(bad.error ?? '', /^UPSTREAM_MALFORMED: /);
     assert.equal(await fingerprintTables(), before);
@@ -617,13 +566,13 @@ describe('sync engine', () => {
     const r1 = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
     const r2 = await engine.createRun(em, i, SyncTrigger.WEBHOOK, { mode: 'FULL' });
     const p1 = engine.execute(orm, r1.id);
-    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.requests.length === 1);
     const again = await engine.execute(orm, r1.id);
     assert.equal(again.id, r1.id);
     const waiting = await engine.execute(orm, r2.id);
     assert.equal(waiting.status, SyncRunStatus.QUEUED, 'returns at once instead of waiting for the lock');
     assert.equal(waiting.startedAt, null);
-    assert.equal(s.connector.fetches, 1);
+    assert.equal(s.connector.requests.length, 1);
     const lines = await q<{ message: string }>('select message from sync_log_entry where run_id = $1', [
       r2.id,
     ]);
@@ -638,7 +587,7 @@ describe('sync engine', () => {
     assert.equal(b!.status, 'SUCCEEDED', 'run by the lock holder right after its own run');
     assert.deepEqual([a.created, b!.created], [2, 0]);
     assert.equal(b!.unchanged, 2);
-    assert.equal(s.connector.fetches, 2);
+    assert.equal(s.connector.requests.length, 2);
   });
 
   it('a burst of runs of one integration neither exhausts the pool nor stays RUNNING', async () => {
@@ -650,7 +599,7 @@ describe('sync engine', () => {
     const i = await em.findOneOrFail(Integration, { id: s.integration.id });
     const first = await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' });
     const p1 = engine.execute(orm, first.id);
-    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.fetches === 1);
+    await waitUntil('the first run fetches (it holds the lock)', () => s.connector.requests.length === 1);
     const burst = [];
     for (let n = 0; n < 14; n++)
       burst.push(await engine.createRun(em, i, SyncTrigger.MANUAL, { mode: 'FULL' }));
@@ -759,8 +708,13 @@ describe('sync engine', () => {
 
   it('refreshed upstream credentials are stored encrypted on the integration, even when the run fails', async () => {
     const s = await scenario();
-    s.connector.refreshToken = true;
-    s.connector.snapshot = new UpstreamError(UpstreamErrorCode.UNAVAILABLE, 'down');
+    s.connector.refreshTo = {
+      kind: 'NEXUDUS',
+      accessToken: 'new-access',
+      refreshToken: 'new-refresh',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+    };
+    s.connector.failWith = new UpstreamError(UpstreamErrorCode.UNAVAILABLE, 'down');
     await s.run();
     const [row] = await q<{ credentials_enc: string; token_expires_at: Date }>(
       'select * from integration where id = $1',
@@ -777,7 +731,7 @@ describe('sync engine', () => {
     const s = await scenario();
     s.set({ members: [s.member('c1'), s.member('c2')], memberships: [s.membership('k1', 'c1')] });
     await s.run();
-    s.set({ scope: { kind: 'PARTIAL', memberExternalIds: ['c2', 'c3'] }, members: [s.member('c3')] });
+    s.set({ members: [s.member('c3')] });
     const run = await s.run({ mode: 'MEMBERS', memberExternalIds: ['c2', 'c3'] });
     assert.equal(run.created, 1);
     assert.equal(run.deleted, 1);
@@ -785,11 +739,14 @@ describe('sync engine', () => {
     assert.equal((await s.byEmail('c2'))!.status, 'DELETED');
   });
 
-  it('the credential email hook gets only new members that are ACTIVE with access now', async () => {
-    const s = await scenario({ credentialEmail: true });
+  it('the credentials hook gets every member the run may give access, at the run clock', async () => {
+    const s = await scenario();
     const day = (d: string, h: number) => new Date(`${d}T${String(h).padStart(2, '0')}:00:00Z`);
     clock = day('2026-05-04', 8);
-    s.set({
+    const world: Partial<UpstreamSnapshot> & {
+      members: UpstreamMember[];
+      memberships: UpstreamMembership[];
+    } = {
       members: [
         s.member('c1'),
         s.member('c2', { active: false }), // archived upstream: created DISABLED
@@ -812,13 +769,28 @@ describe('sync engine', () => {
           endsAt: day('2026-05-05', 17),
         },
       ],
-    });
-    provisioned = [];
+    };
+    s.set(world);
+    accessHook = [];
     const run = await s.run();
-    clock = new Date();
     assert.equal(run.created, 5);
     assert.equal((await s.byEmail('c2'))!.status, 'DISABLED');
-    assert.deepEqual(provisioned, [(await s.memberRow('c1'))!.id]);
+    const ids = await Promise.all(
+      ['c1', 'c2', 'c3', 'c4', 'c5'].map(async (e) => (await s.memberRow(e))!.id),
+    );
+    assert.deepEqual(
+      accessHook.map((h) => [h.ids.slice().sort(), h.now]),
+      [[ids.sort(), clock]],
+    );
+    accessHook = [];
+    s.set({ ...world, members: world.members.slice(1), memberships: world.memberships.slice(1) });
+    assert.equal((await s.run()).deleted, 1);
+    assert.deepEqual(
+      accessHook.map((h) => h.ids),
+      [[]],
+      'members the run deletes are left out',
+    );
+    clock = new Date();
   });
 
   it("a webhook for one of a person's upstream records refreshes all of them and keeps their access", async () => {
@@ -945,7 +917,7 @@ describe('sync engine', () => {
     assert.equal((await cursor()).sync_cursor?.incrementalSince, t1.toISOString());
     assert.equal((await cursor()).sync_cursor?.lastScheduledSyncAt, t1.toISOString());
     clock = new Date('2026-05-04T08:10:00Z');
-    s.set({ scope: { kind: 'PARTIAL', memberExternalIds: ['c1'] }, members: [s.member('c1')] });
+    s.set({ members: [s.member('c1')] });
     await s.run({ mode: 'MEMBERS', memberExternalIds: ['c1'] }, SyncTrigger.WEBHOOK);
     const afterHook = await cursor();
     assert.equal(afterHook.sync_cursor?.incrementalSince, t1.toISOString(), 'a webhook run does not move it');

@@ -16,13 +16,13 @@ import { GroupService } from '../features/groups/group.service.js';
 import { MemberCredentials } from '../features/members/member-credentials.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { UpstreamError, UpstreamErrorCode, type UpstreamSnapshot } from '../integrations/connector.js';
-import { readIntegrationSettings, type IntegrationSettings } from '../integrations/integration-settings.js';
+import { readIntegrationSettings } from '../integrations/integration-settings.js';
 import type { ConnectorRegistry } from '../integrations/registry.js';
 import { IntegrationCredentialStore } from './credential-store.js';
 import { applySyncPlan, recheckPlan, sealPlan, type ApplyResult } from './sync-apply.js';
 import { computeSyncPlan, normalizeEmail } from './sync-diff.js';
 import { SyncRunLog } from './sync-log.js';
-import { holdReason, provisionedWithAccess, type PlanCounts, type SyncPlan } from './sync-plan.js';
+import { accessMayBegin, holdReason, type PlanCounts, type SyncPlan } from './sync-plan.js';
 import { loadSyncState } from './sync-state.js';
 
 export type SyncRequest = { mode: 'FULL' | 'INCREMENTAL' | 'MEMBERS'; memberExternalIds?: string[] };
@@ -36,8 +36,8 @@ export interface SyncEngineDeps {
   jobs?: JobQueue;
   credentials?: MemberCredentials;
   groups?: GroupService;
-  /** Called in the run's transaction with the members it provisioned, when settings.credentialEmail is on. */
-  onMembersProvisioned?(em: EntityManager, memberIds: string[], integration: Integration): Promise<void>;
+  /** Called in the run's transaction with the members whose access it may begin (credentials email). */
+  onAccessMayBegin?(em: EntityManager, memberIds: string[], now: Date): Promise<unknown>;
 }
 
 /** PMKs of up to this many members are queued one job each; beyond, one backfill job. */
@@ -224,7 +224,7 @@ export class SyncEngine {
           outcome = { status: SyncRunStatus.HELD, counts: plan.counts };
           return;
         }
-        applied = await this.applyPlan(t, plan, integration, settings, runLog);
+        applied = await this.applyPlan(t, plan, runLog);
         await this.finishApplied(t, runId, integrationId, plan, {
           ...(request.mode === 'FULL' ? { lastFullSyncAt: now } : {}),
           ...(request.mode !== 'MEMBERS' ? { incrementalSince: fetchStartedAt } : {}),
@@ -298,8 +298,7 @@ export class SyncEngine {
     const stored = (await em.execute('select pending_plan p from sync_run where id = ?', [runId]))[0]
       ?.p as SyncPlan;
     const plan = await recheckPlan(em, stored, (m, d) => log.warn(m, d));
-    const settings = readIntegrationSettings(integration.settings);
-    const applied = await this.applyPlan(em, plan, integration, settings, log);
+    const applied = await this.applyPlan(em, plan, log);
     await this.finishApplied(em, runId, integration.id, plan, {});
     log.info(`Applied: ${summary(plan.counts)}`);
     log.status(SyncRunStatus.SUCCEEDED);
@@ -397,13 +396,7 @@ export class SyncEngine {
     return snapshot;
   }
 
-  private async applyPlan(
-    em: EntityManager,
-    plan: SyncPlan,
-    integration: Integration,
-    settings: IntegrationSettings,
-    log: SyncRunLog,
-  ): Promise<ApplyResult> {
+  private async applyPlan(em: EntityManager, plan: SyncPlan, log: SyncRunLog): Promise<ApplyResult> {
     const applied = await applySyncPlan(
       em,
       plan,
@@ -412,9 +405,7 @@ export class SyncEngine {
     );
     for (const l of plan.locations)
       log.info(`New location "${l.name}" (${l.timezone}) created for upstream location ${l.externalId}`);
-    const welcome = provisionedWithAccess(plan, this.now());
-    if (settings.credentialEmail && welcome.length && this.deps.onMembersProvisioned)
-      await this.deps.onMembersProvisioned(em, welcome, integration);
+    await this.deps.onAccessMayBegin?.(em, accessMayBegin(plan), this.now());
     return applied;
   }
 

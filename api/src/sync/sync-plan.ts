@@ -172,21 +172,9 @@ export function holdReason(
 }
 
 /**
- * Members the plan creates (or brings back) ACTIVE with a WiFi grant in force at `now`: the ones
- * that get their credentials by email. Members created DISABLED (inactive or archived upstream,
- * booking-only without a booking today) or without any access yet are left out.
+ * Members whose WiFi access may begin with this plan (created, enabled, given grants or a
+ * passphrase): the credential delivery checks which of them really have access now.
  */
-export function provisionedWithAccess(plan: SyncPlan, now: Date): string[] {
-  const t = now.getTime();
-  const withAccess = new Set(
-    plan.grants.upsert
-      .filter(
-        (g) =>
-          g.grantsWifi &&
-          Date.parse(g.effectiveStartsAt) <= t &&
-          (g.effectiveEndsAt === null || Date.parse(g.effectiveEndsAt) > t),
-      )
-      .map((g) => g.memberId),
-  );
-  return plan.members.create.filter((m) => m.status === 'ACTIVE' && withAccess.has(m.id)).map((m) => m.id);
+export function accessMayBegin(plan: SyncPlan): string[] {
+  return plan.notify.filter((n) => n.reason !== 'DELETED').map((n) => n.memberId);
 }

@@ -1,6 +1,6 @@
 /** Test data through the public API, with defaults that make each call unique. */
 import { randomBytes } from 'node:crypto';
-import { ok, type TestApi } from './api-harness.js';
+import { ok, waitFor, type TestApi } from './api-harness.js';
 
 const uniq = () => randomBytes(4).toString('hex');
 export const OWNER_PASSWORD = 'owner-password-123';
@@ -85,4 +85,45 @@ export async function createGrant(
     ),
   );
   return r.createAccessGrant.accessGrant;
+}
+
+export interface RunWait {
+  /** Fields of SyncRun to return besides `status` (default `id status error`). */
+  fields?: string;
+  timeoutMs?: number;
+}
+
+/** A sync run once it has ended (SUCCEEDED, FAILED or HELD). */
+export async function endedRun(
+  t: TestApi,
+  token: string,
+  runId: string,
+  opts: RunWait = {},
+): Promise<Record<string, any>> {
+  const query = `query($id: ID!) { syncRun(id: $id) { status ${opts.fields ?? 'id status error'} } }`;
+  return waitFor(
+    async () => {
+      const r = ok(await t.gql(query, { id: runId }, { token })).syncRun;
+      return ['SUCCEEDED', 'FAILED', 'HELD'].includes(r.status) ? r : null;
+    },
+    opts.timeoutMs,
+    `sync run ${runId}`,
+  );
+}
+
+/** "Sync now" (`runSync`), then the run once it has ended. */
+export async function runSyncToEnd(
+  t: TestApi,
+  token: string,
+  integrationId: string,
+  opts: RunWait = {},
+): Promise<Record<string, any>> {
+  const run = ok(
+    await t.gql(
+      `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
+      { id: integrationId },
+      { token },
+    ),
+  ).runSync;
+  return endedRun(t, token, run.id, opts);
 }

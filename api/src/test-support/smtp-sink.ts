@@ -1,5 +1,6 @@
 /**
- * A real SMTP server for tests (the `smtp-server` package): it records every accepted message and
+ * A real SMTP server on 127.0.0.1 (the `smtp-server` package) for the API's tests, the cross-part
+ * tests and `npm run demo`: it records every accepted message (`onMail` sees each as it arrives) and
  * rejects recipients whose address starts with `bounce`. `parts()` decodes the MIME text and HTML.
  */
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
   from: string | null;
+  /** Lower-cased. */
   to: string[];
   raw: string;
   user: string | null;
@@ -17,17 +19,30 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** Messages rejected so far (one per delivery attempt). */
   rejected: number;
+  /** Connections accepted so far, and those still open. */
+  connections: number;
+  open: number;
+  /** The first mail to `to` among those received after the first `since`, waiting up to `timeoutMs`. */
+  waitFor(to: string, opts?: { since?: number; timeoutMs?: number }): Promise<ReceivedMail>;
   stop(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(opts: { onMail?: (mail: ReceivedMail) => void } = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
-  const sink = { received, rejected: 0 } as SmtpSink;
+  const sink = { received, rejected: 0, connections: 0, open: 0 } as SmtpSink;
   const server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, cb) {
+      sink.connections++;
+      sink.open++;
+      cb();
+    },
+    onClose() {
+      sink.open--;
+    },
     onAuth(auth, _session, cb) {
       cb(null, { user: auth.username });
     },
@@ -47,13 +62,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({
+        const mail: ReceivedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-          to: session.envelope.rcptTo.map((r) => r.address),
+          to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           raw: Buffer.concat(chunks).toString('utf8'),
           user: (session.user as string | undefined) ?? null,
-        });
+        };
+        received.push(mail);
         cb();
+        opts.onMail?.(mail);
       });
     },
   });
@@ -61,6 +78,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const port = (server.server.address() as AddressInfo).port;
   sink.url = (auth) =>
     `smtp://${auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : ''}127.0.0.1:${port}`;
+  sink.waitFor = async (to, o = {}) => {
+    const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+    for (;;) {
+      const found = received.slice(o.since ?? 0).find((m) => m.to.includes(to.toLowerCase()));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no mail to ${to} arrived`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   sink.stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return sink;
 }

@@ -37,6 +37,11 @@ export interface FreeRadiusOptions {
   threads: number;
   /** Only for `files`: the users file content comes from these entries. */
   users?: FreeRadiusUser[];
+  /**
+   * PEAP (MSCHAPv2) and TTLS (PAP) with this certificate: the `eap` module in the outer server,
+   * an inner-tunnel server authorizing from `files`, tunneled reply attributes copied out.
+   */
+  eap?: { certFile: string; keyFile: string; caFile: string };
 }
 
 export interface FreeRadiusHandle {
@@ -165,6 +170,7 @@ modules {
 		normalise = no
 	}
 ${sql}
+${o.eap ? eapModules(o.eap) : ''}
 }
 
 instantiate {
@@ -177,6 +183,7 @@ server default {
 		port = ${o.port}
 	}
 	authorize {
+${o.eap ? '\t\teap {\n\t\t\tok = return\n\t\t}' : ''}
 		${o.backend.kind}
 		pap
 	}
@@ -184,6 +191,72 @@ server default {
 		Auth-Type PAP {
 			pap
 		}
+${o.eap ? '\t\teap' : ''}
+	}
+}
+${o.eap ? innerTunnel() : ''}
+`;
+}
+
+function eapModules(e: NonNullable<FreeRadiusOptions['eap']>): string {
+  return `
+	mschap {
+	}
+	eap {
+		default_eap_type = peap
+		timer_expire = 60
+		ignore_unknown_eap_types = no
+		max_sessions = 16384
+		tls-config tls-common {
+			private_key_file = ${quote(e.keyFile)}
+			certificate_file = ${quote(e.certFile)}
+			ca_file = ${quote(e.caFile)}
+			cipher_list = "DEFAULT"
+			tls_min_version = "1.2"
+			tls_max_version = "1.2"
+			fragment_size = 1024
+			cache {
+				enable = no
+			}
+		}
+		peap {
+			tls = tls-common
+			default_eap_type = mschapv2
+			copy_request_to_tunnel = yes
+			use_tunneled_reply = yes
+			virtual_server = "inner-tunnel"
+		}
+		ttls {
+			tls = tls-common
+			default_eap_type = mschapv2
+			copy_request_to_tunnel = yes
+			use_tunneled_reply = yes
+			virtual_server = "inner-tunnel"
+		}
+		mschapv2 {
+		}
+	}`;
+}
+
+function innerTunnel(): string {
+  return `
+server inner-tunnel {
+	authorize {
+		files
+		mschap
+		eap {
+			ok = return
+		}
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type MS-CHAP {
+			mschap
+		}
+		eap
 	}
 }
 `;

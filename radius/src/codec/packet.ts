@@ -109,6 +109,7 @@ export const Vendor = {
  */
 export const VendorAttr = {
   'Cisco-AVPair': [Vendor.Cisco, 1],
+  'MS-MPPE-Send-Key': [Vendor.Microsoft, 16],
   'MS-MPPE-Recv-Key': [Vendor.Microsoft, 17],
   'Aruba-User-Role': [Vendor.Aruba, 1],
   'Aruba-User-Vlan': [Vendor.Aruba, 2],

@@ -2,14 +2,32 @@ import { timingSafeEqual } from 'node:crypto';
 import { decideAccess, type AccessDecision } from '@lanyard/api/access-policy';
 import { PacketBuilder, encodeResponse } from '../codec/builder.js';
 import { decryptUserPassword } from '../codec/crypto.js';
-import { Attr, Code, getAttr, getString, macFromAttribute, type RadiusPacket } from '../codec/packet.js';
+import {
+  Attr,
+  Code,
+  getAttr,
+  getString,
+  macFromAttribute,
+  VendorAttr,
+  type RadiusPacket,
+} from '../codec/packet.js';
 import type { UnboundMatcher } from '../ppsk/matcher.js';
 import type { GroupEntry, MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
 import type { AuthEventRecord, WriteStore } from '../store/write-store.js';
 import { fillAccept } from './reply-profile.js';
 import { extractUnboundPpsk, hasEap, macAuthIdentity } from './request-info.js';
 
-export type AuthMethod = 'PAP' | 'MAC_AUTH' | 'PPSK';
+export type AuthMethod = 'PAP' | 'MAC_AUTH' | 'PPSK' | 'EAP_TTLS_PAP' | 'PEAP_MSCHAPV2';
+export type EapAuthMethod = Extract<AuthMethod, 'EAP_TTLS_PAP' | 'PEAP_MSCHAPV2'>;
+
+/** What the last Access-Accept/Reject of an EAP conversation adds (RFC 3579 §2.6, RFC 2548). */
+export interface EapFinish {
+  success: Buffer;
+  failure: Buffer;
+  /** MSK[0..32] and MSK[32..64] (reference/radius.md §6.5). */
+  recvKey: Buffer;
+  sendKey: Buffer;
+}
 
 export interface AccessOutcome {
   reply: Buffer;
@@ -137,15 +155,53 @@ export class AccessHandler {
     method: AuthMethod,
     member: MemberEntry,
     ctx: { userName: string | null; mac: string | null; passphrase?: boolean; pmk?: Buffer | null },
+    eap?: EapFinish,
   ): AccessOutcome {
     // Groups are resolved once: the decision needs them, and so does the reply (policy name).
     const groups = this.snapshot.groupsOf(member);
     const decision = this.evaluate(member, groups, nas, this.at);
-    if (!decision.allowed) return this.reject(req, nas, method, decision.reason, { ...ctx, member });
-    return this.accept(req, nas, method, member, decision, decision.reason, {
-      ...ctx,
-      policyName: groups[0]?.name ?? null,
-    });
+    if (!decision.allowed)
+      return this.reject(req, nas, method, decision.reason, { ...ctx, member }, eap?.failure);
+    return this.accept(
+      req,
+      nas,
+      method,
+      member,
+      decision,
+      decision.reason,
+      { ...ctx, policyName: groups[0]?.name ?? null },
+      eap,
+    );
+  }
+
+  /**
+   * The end of a successful EAP conversation: the same decision and reply attributes as PAP for
+   * the member found inside the tunnel, plus EAP-Success and the MPPE keys (or a Reject with
+   * EAP-Failure when the member has no access here).
+   */
+  finishEap(
+    req: RadiusPacket,
+    nas: NasEntry,
+    method: EapAuthMethod,
+    member: MemberEntry,
+    ctx: { userName: string | null; mac: string | null },
+    eap: EapFinish,
+  ): AccessOutcome {
+    this.at = this.now();
+    return this.decideAndReply(req, nas, method, member, ctx, eap);
+  }
+
+  /** An EAP conversation that ends in a Reject (bad password, unknown user, protocol error). */
+  rejectEap(
+    req: RadiusPacket,
+    nas: NasEntry,
+    method: EapAuthMethod,
+    reason: string,
+    ctx: { userName: string | null; mac: string | null; member?: MemberEntry | null },
+    failure: Buffer,
+  ): AccessOutcome {
+    this.at = this.now();
+    return this.reject(req, nas, method, reason, ctx, failure);
   }
 
   decide(member: MemberEntry, nas: NasEntry): AccessDecision {
@@ -187,6 +243,7 @@ export class AccessHandler {
       pmk?: Buffer | null;
       policyName?: string | null;
     },
+    eap?: EapFinish,
   ): AccessOutcome {
     const b = new PacketBuilder();
     fillAccept(
@@ -205,6 +262,13 @@ export class AccessHandler {
       },
       { secret: nas.secret, requestAuthenticator: req.authenticator },
     );
+    if (eap) {
+      // The tunnel's identity, so the NAS accounts the session under the member, not "anonymous".
+      if (member) b.add(Attr.UserName, member.username);
+      b.add(Attr.EapMessage, eap.success);
+      b.addSaltedVsa(...VendorAttr['MS-MPPE-Recv-Key'], eap.recvKey, nas.secret, req.authenticator);
+      b.addSaltedVsa(...VendorAttr['MS-MPPE-Send-Key'], eap.sendKey, nas.secret, req.authenticator);
+    }
     this.record(nas, method, member, ctx, true, reason, decision);
     return { reply: encodeResponse(req, Code.AccessAccept, b, nas.secret), accepted: true, method, reason };
   }
@@ -215,10 +279,13 @@ export class AccessHandler {
     method: AuthMethod | null,
     reason: string,
     ctx: { userName: string | null; mac: string | null; member?: MemberEntry | null },
+    eapFailure?: Buffer,
   ): AccessOutcome {
     this.record(nas, method, ctx.member ?? null, ctx, false, reason, null);
+    const b = new PacketBuilder();
+    if (eapFailure) b.add(Attr.EapMessage, eapFailure);
     return {
-      reply: encodeResponse(req, Code.AccessReject, new PacketBuilder(), nas.secret),
+      reply: encodeResponse(req, Code.AccessReject, b, nas.secret),
       accepted: false,
       method,
       reason,

@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1];
 const PORTS = ['auth', 'acct'] as const;
 type Port = (typeof PORTS)[number];
-const METHODS = ['PAP', 'MAC_AUTH', 'PPSK', 'NONE'] as const;
+const METHODS = ['PAP', 'MAC_AUTH', 'PPSK', 'EAP_TTLS_PAP', 'PEAP_MSCHAPV2', 'NONE'] as const;
 type Method = (typeof METHODS)[number];
 
 /**
@@ -120,6 +120,18 @@ class LatencyHistogram {
   }
 }
 
+/** What the metrics read from the EAP session store. */
+interface EapSessionsView {
+  readonly size: number;
+  readonly counts: Record<'CREATED' | 'FINISHED' | 'EXPIRED' | 'FULL', number>;
+}
+
+interface AuthEventStats {
+  eventsWritten: number;
+  eventsRepeated: number;
+  eventsDropped: number;
+}
+
 export function createRadiusMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_radius_' });
@@ -127,7 +139,26 @@ export function createRadiusMetrics() {
   const decisionCounts = new DecisionCounts();
   const latency = new LatencyHistogram();
   registry.registerMetric(latency as unknown as Counter);
+  const authEventSource: { stats: AuthEventStats | null } = { stats: null };
+  const authEventsCounted = { written: 0, repeated: 0, dropped: 0 };
   return {
+    /** Set by the worker to its WriteStore's counters. */
+    authEventSource,
+    authEvents: new Counter({
+      name: 'lanyard_radius_auth_events_total',
+      help: 'Auth events: rows written, decisions counted on an earlier identical row, dropped over the queue cap',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        const s = authEventSource.stats;
+        if (!s) return;
+        const now = { written: s.eventsWritten, repeated: s.eventsRepeated, dropped: s.eventsDropped };
+        for (const outcome of ['written', 'repeated', 'dropped'] as const) {
+          this.inc({ outcome }, now[outcome] - authEventsCounted[outcome]);
+          authEventsCounted[outcome] = now[outcome];
+        }
+      },
+    }),
     registry,
     packets: packetCounts,
     packetsTotal: new Counter({
@@ -174,6 +205,36 @@ export function createRadiusMetrics() {
     openSessions: new Gauge({
       name: 'lanyard_radius_open_sessions',
       help: 'Open accounting sessions',
+      registers: [registry],
+    }),
+    /** Registers the EAP conversation gauge and counters (read from the store when scraped). */
+    observeEapSessions(store: EapSessionsView): void {
+      const reported = { CREATED: 0, FINISHED: 0, EXPIRED: 0, FULL: 0 };
+      new Gauge({
+        name: 'lanyard_radius_eap_sessions',
+        help: 'EAP conversations in progress',
+        registers: [registry],
+        collect() {
+          this.set(store.size);
+        },
+      });
+      new Counter({
+        name: 'lanyard_radius_eap_sessions_total',
+        help: 'EAP conversations by event: CREATED, FINISHED, EXPIRED (idle), FULL (refused at the cap)',
+        labelNames: ['event'],
+        registers: [registry],
+        collect() {
+          for (const event of Object.keys(reported) as Array<keyof typeof reported>) {
+            const delta = store.counts[event] - reported[event];
+            if (delta > 0) this.inc({ event }, delta);
+            reported[event] = store.counts[event];
+          }
+        },
+      });
+    },
+    eapRouted: new Counter({
+      name: 'lanyard_radius_eap_routed_total',
+      help: 'EAP datagrams handed to the worker holding their conversation (RADIUS_WORKERS > 1)',
       registers: [registry],
     }),
     disconnects: new Counter({

@@ -8,9 +8,17 @@ import { verifyMessageAuthenticator, verifyRequestAuthenticator } from '../codec
 import { Attr, Code, CodecError, getAttr, parsePacket, type RadiusPacket } from '../codec/packet.js';
 import type { AccessHandler } from '../handlers/access.handler.js';
 import type { AccountingHandler } from '../handlers/accounting.handler.js';
+import type { EapHandler } from '../handlers/eap.handler.js';
 import type { NasEntry, Snapshot } from '../snapshot/snapshot.js';
 import type { RadiusMetrics } from './metrics.js';
 import { ReplyCache } from './reply-cache.js';
+import { stateOwner } from './eap-routing.js';
+
+export interface EapRouting {
+  ownTag: number;
+  /** Hands a datagram to the worker owning `tag`; false when it must be handled here. */
+  forward(tag: number, msg: Buffer, rinfo: RemoteInfo): boolean;
+}
 
 type Port = 'auth' | 'acct';
 
@@ -45,6 +53,8 @@ export class RadiusServer {
     private readonly accounting: AccountingHandler,
     private readonly metrics: RadiusMetrics,
     private readonly logger: Logger,
+    private readonly eap: EapHandler | null = null,
+    private readonly routing: EapRouting | null = null,
   ) {}
 
   async listen(
@@ -87,8 +97,14 @@ export class RadiusServer {
     );
   }
 
+  /** A datagram another worker received for one of our EAP conversations (cluster routing). */
+  injectAuth(msg: Buffer, rinfo: RemoteInfo): void {
+    const socket = this.sockets.auth;
+    if (socket) this.onDatagram(socket, 'auth', msg, rinfo, false);
+  }
+
   /** One datagram from `rinfo` on the `kind` port; the reply, if any, goes out through `socket`. */
-  onDatagram(socket: Pick<Socket, 'send'>, kind: Port, msg: Buffer, rinfo: RemoteInfo): void {
+  onDatagram(socket: Pick<Socket, 'send'>, kind: Port, msg: Buffer, rinfo: RemoteInfo, route = true): void {
     const started = performance.now();
     const nas = this.snapshot.nasFor(rinfo.address);
     if (!nas) {
@@ -101,6 +117,13 @@ export class RadiusServer {
     } catch (err) {
       this.drop(err instanceof CodecError ? `MALFORMED_${err.code}` : 'MALFORMED');
       return;
+    }
+    if (route && kind === 'auth' && this.routing) {
+      const owner = stateOwner(req);
+      if (owner !== null && owner !== this.routing.ownTag && this.routing.forward(owner, msg, rinfo)) {
+        this.metrics.eapRouted.inc();
+        return;
+      }
     }
     this.metrics.packets.inc(kind, req.code);
     const cache = this.caches[kind];
@@ -121,13 +144,14 @@ export class RadiusServer {
     }
     if (outcome === null) return;
     if (Buffer.isBuffer(outcome)) {
-      // Access-Requests are answered synchronously: no promise, no in-flight mark.
+      // PAP/MAC/PPSK Access-Requests are answered synchronously: no promise, no in-flight mark.
       cache.store(rinfo.address, rinfo.port, req.identifier, req.authenticator, outcome, now);
       socket.send(outcome, rinfo.port, rinfo.address);
       this.metrics.latency.observe(kind, (performance.now() - started) / 1000);
       return;
     }
-    // Accounting waits for the database: retransmissions meanwhile are ignored, not processed twice.
+    // Accounting waits for the database, EAP for its TLS session: retransmissions meanwhile are
+    // ignored, not processed twice.
     const authenticator = Buffer.from(req.authenticator);
     cache.begin(rinfo.address, rinfo.port, req.identifier, authenticator, now);
     outcome
@@ -169,10 +193,20 @@ export class RadiusServer {
       if (ma === 'INVALID') return this.drop('BAD_MESSAGE_AUTHENTICATOR');
       if (ma === 'ABSENT') {
         if (nas.requireMessageAuthenticator) return this.drop('MISSING_MESSAGE_AUTHENTICATOR');
+        // RFC 3579 §3.2: EAP-Message without Message-Authenticator is discarded, whatever the NAS setting.
+        if (getAttr(req, Attr.EapMessage) !== undefined)
+          return this.drop('EAP_WITHOUT_MESSAGE_AUTHENTICATOR');
         // FreeRADIUS `limit_proxy_state`: Proxy-State is echoed verbatim, which hands a Blast-RADIUS
         // attacker chosen bytes in the reply; without a Message-Authenticator it is not accepted.
         if (getAttr(req, Attr.ProxyState) !== undefined)
           return this.drop('PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR');
+      }
+      if (this.eap && getAttr(req, Attr.EapMessage) !== undefined) {
+        return this.eap.handle(req, nas).then((o) => {
+          if (o.final) this.metrics.decisions.inc(o.final.method, o.final.accepted, o.final.reason);
+          if (o.reply === null) return this.drop(o.dropReason ?? 'EAP_DROPPED');
+          return o.reply;
+        });
       }
       const outcome = this.access.handle(req, nas);
       this.metrics.decisions.inc(outcome.method ?? 'NONE', outcome.accepted, outcome.reason);

@@ -51,10 +51,11 @@ describe('WriteStore.authEvent queue cap', () => {
     const total = Math.floor(cap * 1.1) + 1;
     for (let i = 0; i < total; i++) s.authEvent(event(i));
     assert.equal(s.stats.eventsDropped, total - cap);
-    const queued = (s as unknown as { events: AuthEventRecord[] }).events;
+    const queued = (s as unknown as { events: Array<{ rec: AuthEventRecord }> }).events;
     assert.equal(queued.length, cap);
-    assert.equal(queued[0]!.username, `user-${total - cap}`, 'the oldest went first');
-    assert.equal(queued.at(-1)!.username, `user-${total - 1}`);
+    assert.equal(queued[0]!.rec.username, `user-${total - cap}`, 'the oldest went first');
+    assert.equal(queued.at(-1)!.rec.username, `user-${total - 1}`);
+    assert.ok(s.openRepeats <= WriteStore.MAX_OPEN_REPEATS, 'repeat tracking stays bounded');
   });
 });
 
@@ -81,5 +82,213 @@ describe('WriteStore: access points last seen', () => {
     s.authEvent(at('nas-a', 4));
     await s.flush();
     assert.equal(seen().length, 1, 'not again within the minute');
+  });
+});
+
+/** A database that records the auth_event rows it is given, applying inserts and repeat updates. */
+function recordingDb(opts: { failInserts?: number } = {}) {
+  const rows = new Map<
+    string,
+    { username: string | null; reason: string; count: number; last: string | null }
+  >();
+  let failInserts = opts.failInserts ?? 0;
+  const statements: string[] = [];
+  const db = {
+    query: async (sql: string, params: unknown[]) => {
+      if (sql.includes('insert into auth_event')) {
+        statements.push('insert');
+        if (failInserts-- > 0) throw new Error('connection lost');
+        for (const r of JSON.parse(params[0] as string) as Array<Record<string, any>>) {
+          if (!rows.has(r.id))
+            rows.set(r.id, { username: r.username, reason: r.reason, count: r.count, last: r.last });
+        }
+      } else if (sql.includes('update auth_event')) {
+        statements.push('update');
+        for (const r of JSON.parse(params[0] as string) as Array<Record<string, any>>) {
+          const row = rows.get(r.id)!;
+          row.count = Math.max(row.count, r.count);
+          row.last = r.last;
+        }
+      }
+      return { rows: [] };
+    },
+  } as unknown as pg.Pool;
+  const journal = { replay: async () => undefined } as unknown as Journal<AccountingRecord>;
+  return { db, journal, rows, statements };
+}
+
+describe('WriteStore: repeated decisions', () => {
+  const T0 = Date.now();
+  const base: AuthEventRecord = {
+    at: new Date(T0),
+    nasClientId: 'nas-1',
+    locationId: 'loc-1',
+    memberId: 'member-1',
+    username: 'ada',
+    mac: 'aa-bb-cc-dd-ee-ff',
+    method: 'PAP',
+    result: 'ACCEPT',
+    reason: 'ALLOWED',
+    vlanId: 20,
+    sessionTimeoutSeconds: 3600,
+  };
+  const store = (windowMs = 60_000, opts: { failInserts?: number } = {}) => {
+    const r = recordingDb(opts);
+    return {
+      ...r,
+      s: new WriteStore(r.db, r.journal, pino({ level: 'silent' }), { repeatWindowMs: windowMs }),
+    };
+  };
+
+  it('identical decisions within the window are one row carrying the count and the last time', async () => {
+    const { s, rows } = store();
+    for (let i = 0; i < 5; i++) s.authEvent({ ...base, at: new Date(T0 + i * 1000) });
+    await s.stop();
+    assert.equal(rows.size, 1);
+    const [row] = [...rows.values()];
+    assert.equal(row!.count, 5);
+    assert.equal(row!.last, new Date(T0 + 4000).toISOString());
+    assert.equal(s.stats.eventsWritten, 1);
+    assert.equal(s.stats.eventsRepeated, 4);
+  });
+
+  it('a single decision has no last time', async () => {
+    const { s, rows } = store();
+    s.authEvent(base);
+    await s.stop();
+    assert.deepEqual(
+      [...rows.values()].map((r) => [r.count, r.last]),
+      [[1, null]],
+    );
+  });
+
+  // Any difference in what the row shows makes a new row (session timeout aside: it counts down).
+  const differences: Array<[string, Partial<AuthEventRecord>]> = [
+    ['access point', { nasClientId: 'nas-2' }],
+    ['member', { memberId: 'member-2' }],
+    ['no member', { memberId: null }],
+    ['MAC', { mac: '11-22-33-44-55-66' }],
+    ['no MAC', { mac: null }],
+    ['method', { method: 'MAC_AUTH' }],
+    ['result', { result: 'REJECT', reason: 'ALLOWED' }],
+    ['reason', { reason: 'WRONG_PASSWORD' }],
+    ['VLAN', { vlanId: 30 }],
+    ['no VLAN', { vlanId: null }],
+    ['user name', { username: 'ada2' }],
+  ];
+  for (const [what, change] of differences) {
+    it(`a different ${what} is a row of its own`, async () => {
+      const { s, rows } = store();
+      s.authEvent(base);
+      s.authEvent({ ...base, ...change, at: new Date(T0 + 1) });
+      s.authEvent({ ...base, at: new Date(T0 + 2) });
+      await s.stop();
+      assert.equal(rows.size, 2);
+      assert.deepEqual([...rows.values()].map((r) => r.count).sort(), [1, 2]);
+    });
+  }
+
+  it('a different session timeout is the same decision', async () => {
+    const { s, rows } = store();
+    s.authEvent(base);
+    s.authEvent({ ...base, sessionTimeoutSeconds: 3599, at: new Date(T0 + 1000) });
+    await s.stop();
+    assert.equal(rows.size, 1);
+  });
+
+  it('after the window a new row starts', async () => {
+    const { s, rows } = store(10_000);
+    s.authEvent(base);
+    s.authEvent({ ...base, at: new Date(T0 + 9_999) });
+    s.authEvent({ ...base, at: new Date(T0 + 10_000) });
+    s.authEvent({ ...base, at: new Date(T0 + 10_001) });
+    await s.stop();
+    assert.deepEqual(
+      [...rows.values()].map((r) => r.count),
+      [2, 2],
+    );
+  });
+
+  it('window 0 writes every decision as its own row', async () => {
+    const { s, rows } = store(0);
+    for (let i = 0; i < 3; i++) s.authEvent({ ...base, at: new Date(T0 + i) });
+    await s.stop();
+    assert.equal(rows.size, 3);
+    assert.equal(s.openRepeats, 0);
+  });
+
+  it('repeats after the row was written reach it as an update of the count', async () => {
+    const { s, rows, statements } = store();
+    s.authEvent(base);
+    await s.flush();
+    assert.equal([...rows.values()][0]!.count, 1);
+    s.authEvent({ ...base, at: new Date(T0 + 500) });
+    s.authEvent({ ...base, at: new Date(T0 + 700) });
+    await s.stop();
+    assert.deepEqual(statements, ['insert', 'update']);
+    assert.equal([...rows.values()][0]!.count, 3);
+    assert.equal([...rows.values()][0]!.last, new Date(T0 + 700).toISOString());
+  });
+
+  it("writes a row's count once, when its window is over, not on every flush", async () => {
+    const { s, rows, statements } = store(100);
+    const t0 = Date.now();
+    s.authEvent({ ...base, at: new Date(t0) });
+    await s.flush();
+    s.authEvent({ ...base, at: new Date(t0 + 50) });
+    await s.flush();
+    assert.deepEqual(statements, ['insert'], 'no update while the window is open');
+    // A decision after the window starts a row; the first row's repeat is written with its close.
+    s.authEvent({ ...base, at: new Date(t0 + 150) });
+    await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS + 100));
+    await s.flush();
+    assert.deepEqual(statements, ['insert', 'insert', 'update']);
+    assert.deepEqual(
+      [...rows.values()].map((r) => r.count),
+      [2, 1],
+    );
+    await s.stop();
+    assert.deepEqual(statements, ['insert', 'insert', 'update'], 'nothing left to write');
+  });
+
+  it('a failed insert is retried with the same ids: no duplicate row, no lost count', async () => {
+    const { s, rows, statements } = store(60_000, { failInserts: 1 });
+    s.authEvent(base);
+    s.authEvent({ ...base, reason: 'WRONG_PASSWORD', result: 'REJECT' });
+    await s.flush();
+    assert.equal(rows.size, 0);
+    s.authEvent({ ...base, at: new Date(T0 + 1) });
+    await s.stop();
+    assert.deepEqual(statements, ['insert', 'insert']);
+    assert.deepEqual([...rows.values()].map((r) => r.count).sort(), [1, 2]);
+  });
+
+  it('rows whose window is over are forgotten once their count is written', async () => {
+    const { s } = store(1);
+    s.authEvent({ ...base, at: new Date(Date.now() - 1000) });
+    await s.stop();
+    assert.equal(s.openRepeats, 0);
+  });
+
+  it('tracks at most a few distinct decisions per member; more are still written, one row each', async () => {
+    const { s, rows } = store();
+    const n = WriteStore.MAX_OPEN_PER_KEY + 5;
+    for (let i = 0; i < n; i++)
+      s.authEvent({ ...base, mac: `02-00-00-00-00-${i.toString(16).padStart(2, '0')}` });
+    assert.equal(s.openRepeats, WriteStore.MAX_OPEN_PER_KEY);
+    s.authEvent({ ...base, mac: '02-00-00-00-00-00' });
+    s.authEvent({ ...base, mac: `02-00-00-00-00-${(n - 1).toString(16).padStart(2, '0')}` });
+    await s.stop();
+    assert.equal(rows.size, n + 1, 'the tracked MAC repeated on its row, the untracked one a new row');
+  });
+
+  it('past the cap of tracked decisions, new ones are still written, one row each', async () => {
+    const { s, rows } = store();
+    const n = WriteStore.MAX_OPEN_REPEATS + 10;
+    for (let i = 0; i < n; i++) s.authEvent({ ...base, memberId: null, username: `spray-${i}` });
+    s.authEvent({ ...base, memberId: null, username: `spray-${n - 1}` });
+    assert.equal(s.openRepeats, WriteStore.MAX_OPEN_REPEATS);
+    await s.stop();
+    assert.equal(rows.size, n + 1, 'the untracked repeat is a row of its own');
   });
 });

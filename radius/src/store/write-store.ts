@@ -50,31 +50,82 @@ export const acctUniqueId = (
     .digest('hex')
     .slice(0, 32);
 
+/** One auth event row as queued: a decision and how many identical ones followed it. */
+interface QueuedEvent {
+  rec: AuthEventRecord;
+  key: string | null;
+  id: string | null;
+  count: number;
+  lastAt: Date;
+  /** repeat_count already committed (0 = row not inserted yet). */
+  written: number;
+  /** Identical decisions until then are counted on this row. */
+  until: number;
+}
+
+export interface WriteStoreOptions {
+  /**
+   * Identical decisions (same NAS, member, user name, MAC, method, result, reason and VLAN) within
+   * this many ms of the first are counted on its row (repeat_count, last_at) instead of each being
+   * a row; 0 writes every decision as its own row.
+   */
+  repeatWindowMs?: number;
+}
+
 /**
  * Every write the RADIUS worker makes, off the hot path. Auth events and learned devices are
  * batched and retried (bounded memory; the overflow is dropped and counted). Accounting is durable
  * before it is acknowledged: committed to Postgres, or fsynced to the journal when Postgres is down.
+ *
+ * Auth events: an access point retrying, or a client that fails and retries every second, makes
+ * the same decision many times a minute. Like the "suppress repeated authentications" of
+ * enterprise RADIUS products, the first one is written at once and the repeats within the window
+ * only raise its repeat_count, written once when the window is over (or at shutdown): at most two
+ * statements' worth of work per distinct decision and window, which keeps the activity log
+ * readable and PostgreSQL's share of the machine small at peak load.
  */
 export class WriteStore {
-  private events: AuthEventRecord[] = [];
+  private events: QueuedEvent[] = [];
+  /**
+   * Rows still counting repeats, by member id (or user name when there is no member): a member
+   * has few distinct decisions at a time, compared field by field. No composite key string per
+   * request: building and hashing one cost more than the rest of the bookkeeping.
+   */
+  private readonly open = new Map<string, QueuedEvent[]>();
+  private openCount = 0;
+  /** Rows replaced in `open` by a newer window while repeats of theirs were still unwritten. */
+  private closing: QueuedEvent[] = [];
   private devices = new Map<string, string>(); // mac → memberId
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private lastReplay = 0;
+  private lastRepeatFlush = 0;
+  private stopping = false;
+  private readonly repeatWindowMs: number;
   readonly stats = {
     eventsWritten: 0,
+    eventsRepeated: 0,
     eventsDropped: 0,
     accountingDirect: 0,
     accountingJournalled: 0,
     writeErrors: 0,
   };
   static readonly MAX_BUFFERED_EVENTS = 100_000;
+  /** Distinct decisions tracked for repeats at once (a spray of random user names is not). */
+  static readonly MAX_OPEN_REPEATS = 50_000;
+  /** Distinct decisions tracked per member (a MAC spray on one account must not make scans long). */
+  static readonly MAX_OPEN_PER_KEY = 16;
+  /** How often rows whose window is over are looked for (their final count written). */
+  static readonly REPEAT_SWEEP_MS = 1_000;
 
   constructor(
     private readonly db: pg.Pool,
     private readonly journal: Journal<AccountingRecord>,
     private readonly logger: Logger,
-  ) {}
+    options: WriteStoreOptions = {},
+  ) {
+    this.repeatWindowMs = options.repeatWindowMs ?? 60_000;
+  }
 
   async start(): Promise<void> {
     await this.journal.init();
@@ -87,20 +138,70 @@ export class WriteStore {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping = true;
+    await this.flushing;
     await this.flush();
   }
 
-  /** Queues one auth event (hot path: a push; the oldest are dropped in bulk once over the cap). */
+  /**
+   * Queues one auth event (hot path: a map lookup and a count, or a push; the oldest queued rows
+   * are dropped in bulk once over the cap).
+   */
   authEvent(e: AuthEventRecord): void {
-    this.events.push(e);
+    const t = e.at.getTime();
+    let key: string | null = null;
+    let list: QueuedEvent[] | undefined;
+    let o: QueuedEvent | undefined;
+    if (this.repeatWindowMs > 0) {
+      key = e.memberId ?? e.username ?? '';
+      list = this.open.get(key);
+      if (list !== undefined) {
+        for (const c of list) {
+          if (sameDecision(c.rec, e)) {
+            o = c;
+            break;
+          }
+        }
+      }
+      if (o !== undefined && t >= o.rec.at.getTime() && t < o.until) {
+        o.count++;
+        if (t > o.lastAt.getTime()) o.lastAt = e.at;
+        this.stats.eventsRepeated++;
+        return;
+      }
+      if (o !== undefined && o.count > o.written) this.closing.push(o);
+      if (
+        o === undefined &&
+        (this.openCount >= WriteStore.MAX_OPEN_REPEATS ||
+          (list !== undefined && list.length >= WriteStore.MAX_OPEN_PER_KEY))
+      )
+        key = null;
+    }
+    const q: QueuedEvent = {
+      rec: e,
+      key,
+      id: null,
+      count: 1,
+      lastAt: e.at,
+      written: 0,
+      until: t + this.repeatWindowMs,
+    };
+    if (key !== null) {
+      if (o !== undefined) list![list!.indexOf(o)] = q;
+      else if (list !== undefined) list.push(q);
+      else this.open.set(key, [q]);
+      if (o === undefined) this.openCount++;
+    }
+    this.events.push(q);
     // Allow 10 % over the cap, then drop the oldest in one splice (shift() per event is O(n)).
     if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS * 1.1) {
       const drop = this.events.length - WriteStore.MAX_BUFFERED_EVENTS;
-      this.events.splice(0, drop);
-      this.stats.eventsDropped += drop;
+      for (const d of this.events.splice(0, drop)) {
+        this.stats.eventsDropped += d.count;
+        this.forget(d);
+      }
     }
   }
-
   bindDevice(memberId: string, mac: string): void {
     this.devices.set(mac, memberId);
   }
@@ -121,9 +222,9 @@ export class WriteStore {
   private readonly nasSeenWritten = new Map<string, number>();
 
   /** NasClient.last_seen_at for the access points in a batch, at most once a minute each. */
-  private async markNasSeen(batch: AuthEventRecord[]): Promise<void> {
+  private async markNasSeen(batch: QueuedEvent[]): Promise<void> {
     const now = Date.now();
-    const due = [...new Set(batch.map((e) => e.nasClientId))].filter(
+    const due = [...new Set(batch.map((q) => q.rec.nasClientId))].filter(
       (id) => now - (this.nasSeenWritten.get(id) ?? 0) >= NAS_SEEN_INTERVAL_MS,
     );
     if (!due.length) return;
@@ -178,21 +279,26 @@ export class WriteStore {
     // native and several times cheaper than pg serialising twelve parameter arrays in JS.
     while (this.events.length) {
       const batch = this.events.splice(0, 2000);
-      const ids = uuidv7s(batch.map((e) => e.at.getTime()));
+      const fresh = batch.filter((q) => q.id === null);
+      const ids = uuidv7s(fresh.map((q) => q.rec.at.getTime()));
+      fresh.forEach((q, i) => (q.id = ids[i]!));
+      const counts = batch.map((q) => q.count);
       try {
         await this.db.query(
-          `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason, vlan_id, session_timeout_seconds)
-           select t.id, t.at, t.at, n.id, l.id, m.id, t.username, t.mac, t.method, t.result, t.reason, t.vlan, t.timeout
+          `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason, vlan_id, session_timeout_seconds, repeat_count, last_at)
+           select t.id, t.at, t.at, n.id, l.id, m.id, t.username, t.mac, t.method, t.result, t.reason, t.vlan, t.timeout, t.count, t.last
              from json_to_recordset($1::json)
-                  as t(id uuid, at timestamptz, nas uuid, loc uuid, member uuid, username text, mac text, method text, result text, reason text, vlan int, timeout int)
+                  as t(id uuid, at timestamptz, nas uuid, loc uuid, member uuid, username text, mac text, method text, result text, reason text, vlan int, timeout int, count int, last timestamptz)
              -- A NAS, location or member deleted meanwhile: keep the event, drop the dangling link.
              left join nas_client n on n.id = t.nas
              left join location l on l.id = t.loc
-             left join member m on m.id = t.member`,
+             left join member m on m.id = t.member
+           -- A retried batch whose first attempt did commit (the connection failed after it).
+           on conflict (id) do nothing`,
           [
             JSON.stringify(
-              batch.map((e, i) => ({
-                id: ids[i],
+              batch.map(({ id, rec: e, lastAt }, i) => ({
+                id,
                 at: e.at,
                 nas: e.nasClientId,
                 loc: e.locationId,
@@ -204,25 +310,107 @@ export class WriteStore {
                 reason: e.reason,
                 vlan: e.vlanId,
                 timeout: e.sessionTimeoutSeconds,
+                count: counts[i],
+                last: counts[i]! > 1 ? lastAt : null,
               })),
             ),
           ],
         );
         this.stats.eventsWritten += batch.length;
+        batch.forEach((q, i) => (q.written = counts[i]!));
         await this.markNasSeen(batch);
       } catch (err) {
         this.stats.writeErrors++;
         this.events.unshift(...batch);
         if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS) {
-          const drop = this.events.length - WriteStore.MAX_BUFFERED_EVENTS;
-          this.events.splice(0, drop);
-          this.stats.eventsDropped += drop;
+          for (const d of this.events.splice(0, this.events.length - WriteStore.MAX_BUFFERED_EVENTS)) {
+            this.stats.eventsDropped += d.count;
+            this.forget(d);
+          }
         }
         this.logger.debug({ err: (err as Error).message }, 'auth events deferred');
-        break;
+        return;
+      }
+    }
+    if (now - this.lastRepeatFlush >= WriteStore.REPEAT_SWEEP_MS || this.stopping) {
+      this.lastRepeatFlush = now;
+      // Stopping: every open window is written as it stands.
+      await this.flushRepeats(this.stopping ? Infinity : now);
+    }
+  }
+
+  /**
+   * Writes the final repeat count of rows whose window is over (and forgets them). A row not
+   * inserted yet carries its count in the insert.
+   */
+  private async flushRepeats(now: number): Promise<void> {
+    const due: QueuedEvent[] = [];
+    const waiting: QueuedEvent[] = [];
+    for (const q of this.closing) {
+      if (q.written === 0) waiting.push(q);
+      else if (q.count > q.written) due.push(q);
+    }
+    this.closing = waiting;
+    for (const [key, list] of this.open) {
+      let kept = 0;
+      for (const q of list) {
+        if (q.until > now || q.written === 0) list[kept++] = q;
+        else if (q.count > q.written) due.push(q);
+      }
+      this.openCount -= list.length - kept;
+      if (kept === 0) this.open.delete(key);
+      else list.length = kept;
+    }
+    for (let i = 0; i < due.length; i += 2000) {
+      const batch = due.slice(i, i + 2000);
+      const counts = batch.map((q) => q.count);
+      try {
+        await this.db.query(
+          `update auth_event a set repeat_count = greatest(a.repeat_count, t.count), last_at = greatest(a.last_at, t.last)
+             from json_to_recordset($1::json) as t(id uuid, count int, last timestamptz)
+            where a.id = t.id`,
+          [JSON.stringify(batch.map((q, j) => ({ id: q.id, count: counts[j], last: q.lastAt })))],
+        );
+        batch.forEach((q, j) => (q.written = counts[j]!));
+        await this.markNasSeen(batch);
+      } catch (err) {
+        this.stats.writeErrors++;
+        this.closing.push(...due.slice(i));
+        this.logger.debug({ err: (err as Error).message }, 'auth event repeat counts deferred');
+        return;
       }
     }
   }
+
+  /** Stops counting repeats on a row (dropped from the queue). */
+  private forget(q: QueuedEvent): void {
+    if (q.key === null) return;
+    const list = this.open.get(q.key);
+    const i = list ? list.indexOf(q) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (!list!.length) this.open.delete(q.key);
+    this.openCount--;
+  }
+
+  /** Rows being counted for repeats (for tests and metrics). */
+  get openRepeats(): number {
+    return this.openCount;
+  }
+}
+
+/** Whether two decisions show the same on an auth event row (the time and countdown aside). */
+function sameDecision(a: AuthEventRecord, b: AuthEventRecord): boolean {
+  return (
+    a.nasClientId === b.nasClientId &&
+    a.memberId === b.memberId &&
+    a.username === b.username &&
+    a.mac === b.mac &&
+    a.method === b.method &&
+    a.result === b.result &&
+    a.reason === b.reason &&
+    a.vlanId === b.vlanId
+  );
 }
 
 /** How often one NAS's last_seen_at is written at most (the admin app shows it to the minute). */

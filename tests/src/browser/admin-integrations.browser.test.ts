@@ -193,6 +193,26 @@ describe('admin app: integrations', () => {
     }
   });
 
+  it('warns that webhook deliveries go unverified until a signing secret is saved', async () => {
+    assert.ok(integrationId, 'needs the integration of the first test');
+    const ctx = await b.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    try {
+      await signIn(page);
+      await page.goto(`${t.url}/admin/integrations/${integrationId}`);
+      await page.getByRole('heading', { name: 'Andcards test' }).waitFor();
+      const warning = page.getByRole('alert').filter({ hasText: 'Needs attention' });
+      await warning.waitFor();
+      assert.match(await warning.innerText(), /without a signing secret/);
+      await page.getByLabel(/^Webhook signing secret/).fill('whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=');
+      await page.getByRole('button', { name: 'Save secret' }).click();
+      await page.getByText('Signing secret saved.').waitFor();
+      await warning.waitFor({ state: 'detached' });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('edits an email template with a live, sandboxed preview', async () => {
     const ctx = await b.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();

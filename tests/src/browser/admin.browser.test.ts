@@ -1,7 +1,8 @@
 /**
  * The admin app in Debian's chromium against a real API serving the built SPA: the first run
  * (owner → location → access point with its configuration snippet), finding a member and rotating
- * their passphrase, and a viewer who sees no mutating controls and is told why when forced.
+ * their passphrase, every list page with rows or its empty state, deleting a row, and a viewer who
+ * sees no mutating controls and is told why when forced.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -127,6 +128,57 @@ describe('admin app', () => {
         [member.id],
       );
       assert.equal(audits.length, 1);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('every list page shows its rows or says it has none; a row is deleted from its table', async () => {
+    const token = await ownerToken();
+    const group = ok(
+      await t.gql(
+        `mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } } }`,
+        { i: { name: 'Night owls' } },
+        { token },
+      ),
+    ).createGroup.group;
+    ok(
+      await t.gql(
+        `mutation { createApiKey(input: { name: "Door system", scopes: [READ] }) { key } }`,
+        {},
+        { token },
+      ),
+    );
+    const ctx = await b.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    try {
+      await signIn(page, OWNER.email, OWNER.password);
+      const pages: Array<[string, string, RegExp | string]> = [
+        ['locations', 'Locations', 'soho-london'],
+        ['access-points', 'Access points', 'Lobby AP'],
+        ['groups', 'Groups', 'Night owls'],
+        ['members', 'Members', 'Ada Lovelace'],
+        ['api-keys', 'API keys', 'Door system'],
+        ['audit', 'Audit log', 'createGroup'],
+        ['admins', 'Administrators', OWNER.email],
+        ['integrations', 'Integrations', /^No platform connected yet/],
+        ['sessions', 'Sessions', 'No sessions.'],
+        ['auth-events', 'Sign-in attempts', 'No sign-in attempts match.'],
+        ['outbox', 'Outbox', 'No emails match.'],
+      ];
+      for (const [path, title, shown] of pages) {
+        await page.goto(`${t.url}/admin/${path}`);
+        await page.getByRole('heading', { name: title, exact: true }).waitFor();
+        await page.getByText(shown).first().waitFor();
+        assert.equal(await page.getByRole('alert').count(), 0, path);
+      }
+
+      await page.goto(`${t.url}/admin/groups`);
+      const row = page.getByRole('row').filter({ hasText: 'Night owls' });
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('No groups yet.').waitFor();
+      assert.equal((await sql('select id from access_group where id = ?', [group.id])).length, 0);
     } finally {
       await ctx.close();
     }

@@ -18,7 +18,7 @@ import {
 } from '../../../api/src/test-support/factories.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { parts, startSmtpSink, type SmtpSink } from '../../../api/src/test-support/smtp-sink.js';
 
 const portalDir = fileURLToPath(new URL('../../../portal-web/', import.meta.url));
 const REVEAL = `mutation($id: ID!) { revealMemberPassphrase(memberId: $id) }`;
@@ -43,7 +43,7 @@ before(async () => {
   sink = await startSmtpSink();
   const port = await freePort();
   t = await startTestApi({
-    env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: sink.url },
+    env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_URL: sink.url() },
   });
   owner = await setupOwner(t);
   loc = await createLocation(t, owner, { name: 'Soho Works', ssids: ['Soho Members'] });
@@ -53,7 +53,7 @@ before(async () => {
 after(async () => {
   await b?.close();
   await t?.stop();
-  await sink?.close();
+  await sink?.stop();
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -89,13 +89,15 @@ async function requestLink(page: Page, email: string): Promise<string> {
 
 async function linkFromMail(email: string, since: number): Promise<string> {
   const mail = await sink.waitFor(email, { since });
-  const m = /https?:\/\/[^\s"'<>]+\/portal\/[a-z0-9-]+\/signin#token=[A-Za-z0-9_.~%-]+/.exec(mail.text);
+  const m = /https?:\/\/[^\s"'<>]+\/portal\/[a-z0-9-]+\/signin#token=[A-Za-z0-9_.~%-]+/.exec(
+    parts(mail.raw).text ?? '',
+  );
   assert.ok(m, 'the email holds a sign-in link with the token in the fragment');
   return m[0];
 }
 
 async function signIn(page: Page, email: string): Promise<string> {
-  const since = sink.mails.length;
+  const since = sink.received.length;
   await requestLink(page, email);
   const link = await linkFromMail(email, since);
   await page.goto(link);

@@ -10,7 +10,10 @@ import {
   type StoredCredentials,
   type SyncLog,
   type UpstreamSnapshot,
+  type WebhookRequest,
 } from '../../../api/src/integrations/connector.js';
+import { defaultConnectorRegistry } from '../../../api/src/integrations/default-registry.js';
+import { IntegrationKind } from '../../../api/src/entities/enums.js';
 import {
   connectNexudus,
   createNexudusConnector,
@@ -463,7 +466,11 @@ async function receiver(): Promise<{
 }
 
 test('webhooks: signature ok, bad or missing; coworker, contract and team actions; malformed bodies', async () => {
-  await withConnector(async ({ sim, connector }) => {
+  // Parsed through the registry, as the webhook route does: no connector, no credentials.
+  const registry = defaultConnectorRegistry();
+  const parseWebhook = (request: WebhookRequest, secret: string | null, now: Date) =>
+    registry.parseWebhook(IntegrationKind.NEXUDUS, request, secret, now);
+  await withConnector(async ({ sim }) => {
     const secret = 'app-shared-secret';
     const rx = await receiver();
     try {
@@ -478,14 +485,14 @@ test('webhooks: signature ok, bad or missing; coworker, contract and team action
       const suffix = d.path.split('/').pop()!;
       const headers = { 'x-nexudus-hook-signature': d.headers['x-nexudus-hook-signature'] as string };
       const now = sim.now();
-      const effect = connector.parseWebhook({ headers, rawBody: d.body, pathSuffix: suffix }, secret, now);
+      const effect = parseWebhook({ headers, rawBody: d.body, pathSuffix: suffix }, secret, now);
       assert.deepEqual(effect.memberExternalIds, [String(cw.Id)]);
       assert.equal(effect.event, 'CoworkerUpdate');
       assert.equal(effect.fullSync, false);
       assert.match(effect.deliveryId, /^[0-9a-f]{64}$/);
       // The action number names the same delivery.
       assert.equal(
-        connector.parseWebhook({ headers, rawBody: d.body, pathSuffix: '2' }, secret, now).deliveryId,
+        parseWebhook({ headers, rawBody: d.body, pathSuffix: '2' }, secret, now).deliveryId,
         effect.deliveryId,
       );
 
@@ -501,24 +508,21 @@ test('webhooks: signature ok, bad or missing; coworker, contract and team action
         return 'no error';
       };
       assert.equal(
-        code(() =>
-          connector.parseWebhook({ headers: bad, rawBody: d.body, pathSuffix: suffix }, secret, now),
-        ),
+        code(() => parseWebhook({ headers: bad, rawBody: d.body, pathSuffix: suffix }, secret, now)),
         UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID,
       );
       assert.equal(
-        code(() => connector.parseWebhook({ headers: {}, rawBody: d.body, pathSuffix: suffix }, secret, now)),
+        code(() => parseWebhook({ headers: {}, rawBody: d.body, pathSuffix: suffix }, secret, now)),
         UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID,
       );
       const tampered = Buffer.from(d.body.toString().replace(String(cw.Id), String(cw.Id + 1)));
       assert.equal(
-        code(() => connector.parseWebhook({ headers, rawBody: tampered, pathSuffix: suffix }, secret, now)),
+        code(() => parseWebhook({ headers, rawBody: tampered, pathSuffix: suffix }, secret, now)),
         UpstreamErrorCode.WEBHOOK_SIGNATURE_INVALID,
       );
       // Unsigned (UI-created) webhooks are accepted when no secret is configured.
       assert.deepEqual(
-        connector.parseWebhook({ headers: {}, rawBody: d.body, pathSuffix: suffix }, null, now)
-          .memberExternalIds,
+        parseWebhook({ headers: {}, rawBody: d.body, pathSuffix: suffix }, null, now).memberExternalIds,
         [String(cw.Id)],
       );
 
@@ -527,19 +531,19 @@ test('webhooks: signature ok, bad or missing; coworker, contract and team action
       const signed = (body: Buffer) => ({
         'x-nexudus-hook-signature': NexudusSimulator.sign(body.toString(), secret),
       });
-      const onContract = connector.parseWebhook(
+      const onContract = parseWebhook(
         { headers: signed(contractBody), rawBody: contractBody, pathSuffix: 'CoworkerContractCancel' },
         secret,
         now,
       );
       assert.deepEqual(onContract.memberExternalIds, [String(contract.CoworkerId)]);
       const team = Buffer.from(JSON.stringify([sim.getRecord('teams', sim.state.teams[0].Id)]));
-      const onTeam = connector.parseWebhook({ headers: {}, rawBody: team, pathSuffix: '58' }, null, now);
+      const onTeam = parseWebhook({ headers: {}, rawBody: team, pathSuffix: '58' }, null, now);
       assert.equal(onTeam.fullSync, true);
       assert.equal(onTeam.event, 'TeamUpdated');
       const deleted = Buffer.from(JSON.stringify([{ Id: 77, FullName: 'Gone', Email: 'g@example.com' }]));
       assert.deepEqual(
-        connector.parseWebhook({ headers: {}, rawBody: deleted, pathSuffix: 'coworkerdelete' }, null, now)
+        parseWebhook({ headers: {}, rawBody: deleted, pathSuffix: 'coworkerdelete' }, null, now)
           .memberExternalIds,
         ['77'],
       );
@@ -553,7 +557,7 @@ test('webhooks: signature ok, bad or missing; coworker, contract and team action
         [Buffer.from('[{"Id":1}]'), null],
       ] as const)
         assert.equal(
-          code(() => connector.parseWebhook({ headers: {}, rawBody, pathSuffix }, null, now)),
+          code(() => parseWebhook({ headers: {}, rawBody, pathSuffix }, null, now)),
           UpstreamErrorCode.WEBHOOK_MALFORMED,
         );
     } finally {

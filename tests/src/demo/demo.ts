@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WEBHOOK_ACTIONS } from '../simulators/nexudus/nexudus-simulator.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../../api/src/test-support/smtp-sink.js';
 import { BERLIN, createDemoCommunity, LONDON, type DemoCommunity, type SampleMember } from './community.js';
 import {
   DEMO_OWNER_EMAIL,
@@ -102,7 +102,7 @@ export async function runDemo(): Promise<void> {
   let failed = false;
 
   const stopSide = async () => {
-    await Promise.allSettled([community?.nexudus.stop(), community?.spacebring.stop(), smtp?.close()]);
+    await Promise.allSettled([community?.nexudus.stop(), community?.spacebring.stop(), smtp?.stop()]);
   };
   const apiRunning = () => api !== null && api.exitCode === null && api.signalCode === null;
   const stop = async (signal: NodeJS.Signals) => {
@@ -158,8 +158,8 @@ export async function runDemo(): Promise<void> {
       smtp = await startSmtpSink({
         onMail: (m) => mail.onMail(m),
       });
-      env.SMTP_URL = smtp.url;
-      step(`SMTP sink on ${smtp.url}: every mail is printed here`);
+      env.SMTP_URL = smtp.url();
+      step(`SMTP sink on ${env.SMTP_URL}: every mail is printed here`);
     }
     community = createDemoCommunity();
     const nexudusUrl = await community.nexudus.start(Number(process.env.DEMO_NEXUDUS_PORT ?? 0));

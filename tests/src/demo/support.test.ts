@@ -3,16 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { CapturedMail } from '../support/smtp-sink.js';
+import type { ReceivedMail } from '../../../api/src/test-support/smtp-sink.js';
 import { createDemoCommunity, startOfZonedDay } from './community.js';
 import { MailPrinter, resetDemoDir, summarizeMail } from './support.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lanyard-demo-support-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const mail = (to: string, subject: string, body: string): CapturedMail => {
-  const raw = `From: wifi@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\n${body}\r\n`;
-  return { from: 'wifi@example.com', to: [to], raw, text: raw };
+const mail = (to: string, subject: string, body: string): ReceivedMail => {
+  const raw = `From: wifi@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`;
+  return { from: 'wifi@example.com', to: [to], raw, user: null };
 };
 
 describe('demo support', () => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { encodeRequest, PacketBuilder } from '../../../radius/src/codec/builder.js';
 import { Attr, Code } from '../../../radius/src/codec/packet.js';
-import type { CapturedMail } from '../support/smtp-sink.js';
+import { parts, type ReceivedMail } from '../../../api/src/test-support/smtp-sink.js';
 
 export class GraphqlError extends Error {
   constructor(
@@ -137,8 +137,9 @@ export async function prepareExternalDatabase(url: string): Promise<'empty' | 'r
 }
 
 /** Subject (RFC 2047 words decoded) and the distinct links of a captured mail. */
-export function summarizeMail(mail: CapturedMail): { subject: string; links: string[] } {
-  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(mail.text)?.[1] ?? '';
+export function summarizeMail(mail: ReceivedMail): { subject: string; links: string[] } {
+  const { headers, text, html } = parts(mail.raw);
+  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(headers)?.[1] ?? '';
   const subject = header
     .replace(/\r?\n[ \t]/g, ' ')
     .replace(/=\?([^?]+)\?([bq])\?([^?]*)\?=\s*/gi, (_, _charset: string, enc: string, data: string) =>
@@ -152,7 +153,7 @@ export function summarizeMail(mail: CapturedMail): { subject: string; links: str
           ).toString('utf8'),
     )
     .trim();
-  const links = [...new Set(mail.text.match(/https?:\/\/[^\s"'<>)]+/g) ?? [])].filter(
+  const links = [...new Set(`${text ?? ''}\n${html ?? ''}`.match(/https?:\/\/[^\s"'<>)]+/g) ?? [])].filter(
     (l) => !/\/\/(www\.)?w3\.org\//.test(l),
   );
   return { subject, links };
@@ -173,7 +174,7 @@ export class MailPrinter {
 
   constructor(private readonly say: (line: string) => void) {}
 
-  onMail(mail: CapturedMail): void {
+  onMail(mail: ReceivedMail): void {
     const { subject, links } = summarizeMail(mail);
     const key = `${mail.to.join(', ')}\n${subject}`;
     if (!this.printing) {

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { ok, waitFor, type TestApi } from '../../../api/src/test-support/api-harness.js';
+import { ok, type TestApi } from '../../../api/src/test-support/api-harness.js';
+import { endedRun, runSyncToEnd } from '../../../api/src/test-support/factories.js';
 import { PacketBuilder, encodeResponse } from '../../../radius/src/codec/builder.js';
 import { Attr, Code, getString, parsePacket } from '../../../radius/src/codec/packet.js';
 import { loadRadiusConfig } from '../../../radius/src/config.js';
@@ -100,32 +101,24 @@ export const sqlOf =
   <T = any>(q: string, p: unknown[] = []): Promise<T[]> =>
     t.api.orm.em.fork().execute(q, p);
 
-const RUN = `query($id: ID!) { syncRun(id: $id) { id status error created updated deleted disabled enabled unchanged } }`;
+const RUN = {
+  fields: 'id status error created updated deleted disabled enabled unchanged',
+  timeoutMs: 60_000,
+};
 
-/** Waits for a sync run to end and returns it (fails on FAILED or HELD unless allowed). */
-export async function finishedRun(t: TestApi, token: string, runId: string) {
-  const run = await waitFor(
-    async () => {
-      const r = ok(await t.gql(RUN, { id: runId }, { token })).syncRun;
-      return ['SUCCEEDED', 'FAILED', 'HELD'].includes(r.status) ? r : null;
-    },
-    60_000,
-    `sync run ${runId}`,
-  );
+function succeeded(run: Record<string, any>) {
   if (run.status !== 'SUCCEEDED') throw new Error(`sync run ${run.status}: ${JSON.stringify(run)}`);
   return run;
 }
 
+/** Waits for a sync run to end and returns it (fails on FAILED or HELD). */
+export async function finishedRun(t: TestApi, token: string, runId: string) {
+  return succeeded(await endedRun(t, token, runId, RUN));
+}
+
 /** "Sync now" and wait for the run. */
 export async function syncNow(t: TestApi, token: string, integrationId: string) {
-  const run = ok(
-    await t.gql(
-      `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
-      { id: integrationId },
-      { token },
-    ),
-  ).runSync;
-  return finishedRun(t, token, run.id);
+  return succeeded(await runSyncToEnd(t, token, integrationId, RUN));
 }
 
 export async function revealPassphrase(t: TestApi, token: string, memberId: string): Promise<string> {

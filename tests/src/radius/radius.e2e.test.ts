@@ -112,6 +112,8 @@ before(async () => {
     RADIUS_ACCT_PORT: '0',
     RADIUS_METRICS_PORT: '0',
     RADIUS_JOURNAL_DIR: journalDir,
+    // Short, so that a repeat count is written (when the window closes) within the test.
+    RADIUS_AUTH_EVENT_REPEAT_WINDOW: '2',
   });
   worker = await startRadiusWorker(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 });
@@ -358,6 +360,34 @@ describe('RADIUS worker with radclient', () => {
       0,
     );
     assert.ok(dropped >= 300, `dropped ${dropped}`);
+  });
+
+  it('identical decisions are one auth event counting the repeats, visible in the API and /metrics', async () => {
+    const probe = 'repeat-probe@example.com';
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await auth({ 'User-Name': probe, 'User-Password': 'nope-nope' })).code, 'Access-Reject');
+    }
+    const rows = async () =>
+      (
+        ok(
+          await t.gql(
+            `{ authEvents(first: 50, filter: { result: REJECT }) { nodes { username reason repeatCount lastAt createdAt } } }`,
+            {},
+            { token: owner },
+          ),
+        ).authEvents.nodes as Array<Record<string, any>>
+      ).filter((n) => n.username === probe);
+    // The row is written at once; its count when the 2-second window closes.
+    await waitFor(async () => (await rows())[0]?.repeatCount === 4, 15_000, 'repeat count written');
+    const [row] = await rows();
+    assert.equal((await rows()).length, 1);
+    assert.equal(row!.reason, 'UNKNOWN_USER');
+    assert.ok(Date.parse(row!.lastAt) >= Date.parse(row!.createdAt));
+    const text = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
+    const repeated = Number(
+      /^lanyard_radius_auth_events_total\{outcome="repeated"\} (\d+)/m.exec(text)?.[1] ?? 0,
+    );
+    assert.ok(repeated >= 3, `repeated ${repeated}`);
   });
 
   it('drops and counts a request from an unknown source address', async () => {

@@ -7,6 +7,8 @@ import { Migration20261124072340 } from './migration-20261124072340.js';
 import { Migration20261124072958 } from './migration-20261124072958.js';
 import { Migration20261124073519 } from './migration-20261124073519.js';
 import { Migration20261124083850 } from './migration-20261124083850.js';
+import { Migration20261124094721 } from './migration-20261124094721.js';
+import { Migration20261124094954 } from './migration-20261124094954.js';
 
 /** Every migration, in order. Listed explicitly so no file system scan is needed at runtime. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'migration-20261124072958', class: Migration20261124072958 },
   { name: 'migration-20261124073519', class: Migration20261124073519 },
   { name: 'migration-20261124083850', class: Migration20261124083850 },
+  { name: 'migration-20261124094721', class: Migration20261124094721 },
+  { name: 'migration-20261124094954', class: Migration20261124094954 },
 ];

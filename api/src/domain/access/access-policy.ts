@@ -195,6 +195,16 @@ function isValidDate(d: unknown): d is Date {
  * (`decideAccess` validates zones first and never throws).
  */
 export function effectiveInterval(grant: AccessGrantInput, timezone: string): AccessInterval {
+  const startMs = intervalMs(grant, timezone);
+  return { start: new Date(startMs), end: scratchEndMs === null ? null : new Date(scratchEndMs) };
+}
+
+/**
+ * `effectiveInterval` in milliseconds without allocating (the RADIUS worker decides on every
+ * request): returns the start and leaves the end (null = open) in `scratchEndMs`.
+ */
+let scratchEndMs: number | null = null;
+function intervalMs(grant: AccessGrantInput, timezone: string): number {
   const startsAtMs = grant.startsAt.getTime();
   let startMs: number;
   let endMs: number | null;
@@ -222,7 +232,8 @@ export function effectiveInterval(grant: AccessGrantInput, timezone: string): Ac
     const cancelledMs = grant.cancelledAt.getTime();
     endMs = endMs === null ? cancelledMs : Math.min(endMs, cancelledMs);
   }
-  return { start: new Date(startMs), end: endMs === null ? null : new Date(endMs) };
+  scratchEndMs = endMs;
+  return startMs;
 }
 
 /**
@@ -283,17 +294,21 @@ function startsSoonest(a: Evaluated, b: Evaluated): number {
   return a.start !== b.start ? a.start - b.start : compareKind(a, b);
 }
 
+/** The first in `order` (a stable sort's first element: the earliest of equals). */
 function pick(list: readonly Evaluated[], order: (a: Evaluated, b: Evaluated) => number): Evaluated {
-  return [...list].sort(order)[0] as Evaluated;
+  let best = list[0] as Evaluated;
+  for (let i = 1; i < list.length; i++) if (order(list[i]!, best) < 0) best = list[i]!;
+  return best;
 }
 
 /**
  * End of continuous coverage from `t`: merge every usable interval that overlaps or touches the
  * coverage built so far. null when the chain reaches an open-ended interval.
  */
-function coverageEnd(usable: readonly Evaluated[], t: number): number | null {
+function coverageEnd(usable: Evaluated[], t: number): number | null {
   let frontier = t;
-  for (const e of [...usable].sort(startsSoonest)) {
+  if (usable.length > 1) usable.sort(startsSoonest);
+  for (const e of usable) {
     if (e.start > frontier) break;
     if (e.end === null) return null;
     if (e.end > frontier) frontier = e.end;
@@ -306,31 +321,39 @@ function coverageEnd(usable: readonly Evaluated[], t: number): number | null {
  * then by name, then by id (stable regardless of input order). The VLAN is the first non-null
  * `vlanId` in that order, else the location default; each limit is the first non-null value.
  */
+function compareGroups(a: AccessGroupInput, b: AccessGroupInput): number {
+  const o = (ORIGIN_PRIORITY[a.origin] ?? 99) - (ORIGIN_PRIORITY[b.origin] ?? 99);
+  if (o !== 0) return o;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export function resolveGroupSettings(
   groups: readonly AccessGroupInput[],
   defaultVlanId: number | null,
 ): { vlanId: number | null; policy: AccessPolicyLimits } {
-  const ranked = [...groups].sort((a, b) => {
-    const o = (ORIGIN_PRIORITY[a.origin] ?? 99) - (ORIGIN_PRIORITY[b.origin] ?? 99);
-    if (o !== 0) return o;
-    if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
-  const firstNonNull = <T>(get: (g: AccessGroupInput) => T | null | undefined): T | null => {
-    for (const g of ranked) {
-      const v = get(g);
-      if (v !== null && v !== undefined) return v;
-    }
-    return null;
-  };
-  const vlanId = firstNonNull((g) => g.vlanId) ?? defaultVlanId ?? null;
+  const ranked = groups.length > 1 ? [...groups].sort(compareGroups) : groups;
+  let vlanId: number | null = null;
   const policy: AccessPolicyLimits = {
-    bandwidthUpKbps: firstNonNull((g) => g.policy?.bandwidthUpKbps),
-    bandwidthDownKbps: firstNonNull((g) => g.policy?.bandwidthDownKbps),
-    sessionTimeoutSeconds: firstNonNull((g) => g.policy?.sessionTimeoutSeconds),
-    maxDevices: firstNonNull((g) => g.policy?.maxDevices),
+    bandwidthUpKbps: null,
+    bandwidthDownKbps: null,
+    sessionTimeoutSeconds: null,
+    maxDevices: null,
   };
-  return { vlanId, policy };
+  // Each value from the first group (in rank order) that sets it.
+  for (const g of ranked) {
+    if (vlanId === null && g.vlanId !== null && g.vlanId !== undefined) vlanId = g.vlanId;
+    const p = g.policy;
+    if (!p) continue;
+    if (policy.bandwidthUpKbps === null && p.bandwidthUpKbps != null)
+      policy.bandwidthUpKbps = p.bandwidthUpKbps;
+    if (policy.bandwidthDownKbps === null && p.bandwidthDownKbps != null)
+      policy.bandwidthDownKbps = p.bandwidthDownKbps;
+    if (policy.sessionTimeoutSeconds === null && p.sessionTimeoutSeconds != null)
+      policy.sessionTimeoutSeconds = p.sessionTimeoutSeconds;
+    if (policy.maxDevices === null && p.maxDevices != null) policy.maxDevices = p.maxDevices;
+  }
+  return { vlanId: vlanId ?? defaultVlanId ?? null, policy };
 }
 
 function refuse(
@@ -394,32 +417,41 @@ export function decideAccess(
       if (applicable && wifi) badZoneGrant ??= grant;
       continue;
     }
-    const iv = effectiveInterval(grant, zone);
-    const start = iv.start.getTime();
-    const end = iv.end === null ? null : iv.end.getTime();
+    const start = intervalMs(grant, zone);
+    const end = scratchEndMs;
     evaluated.push({ grant, start, end, empty: end !== null && end <= start, applicable, wifi });
   }
 
-  const usable = evaluated.filter((e) => e.applicable && e.wifi && !e.empty);
-  const covering = usable.filter((e) => covers(e, t));
+  // The common case, allowed, in loops rather than filtered copies: the RADIUS worker decides on
+  // every request.
+  let best: Evaluated | null = null;
+  let usableCount = 0;
+  for (const e of evaluated) {
+    if (!e.applicable || !e.wifi || e.empty) continue;
+    usableCount++;
+    if (covers(e, t) && (best === null || reachesFurthest(e, best) < 0)) best = e;
+  }
+  const usable =
+    usableCount === evaluated.length
+      ? evaluated
+      : evaluated.filter((e) => e.applicable && e.wifi && !e.empty);
 
-  if (covering.length > 0) {
-    const best = pick(covering, reachesFurthest);
-    const untilMs = coverageEnd(usable, t);
+  if (best !== null) {
+    // (coverageEnd sorts `usable` in place: nothing reads `evaluated` after this branch.)
+    const untilMs = usableCount === 1 ? best.end : coverageEnd(usable, t);
     const { vlanId, policy } = resolveGroupSettings(member.groups, location.defaultVlanId);
 
     const maxOpt = options.maxSessionTimeoutSeconds;
-    const caps: number[] = [
+    let timeout =
       maxOpt !== undefined && Number.isFinite(maxOpt) && maxOpt >= 1
         ? Math.floor(maxOpt)
-        : DEFAULT_MAX_SESSION_TIMEOUT_SECONDS,
-    ];
-    if (untilMs !== null) caps.push(Math.ceil((untilMs - t) / 1000));
+        : DEFAULT_MAX_SESSION_TIMEOUT_SECONDS;
+    if (untilMs !== null) timeout = Math.min(timeout, Math.ceil((untilMs - t) / 1000));
     // A non-positive or non-finite group timeout is treated as "no limit" (a RADIUS Session-Timeout
     // of 0 is meaningless and would disconnect the member immediately).
     const groupTimeout = policy.sessionTimeoutSeconds;
     if (groupTimeout !== null && Number.isFinite(groupTimeout) && groupTimeout > 0)
-      caps.push(Math.floor(groupTimeout));
+      timeout = Math.min(timeout, Math.floor(groupTimeout));
 
     return {
       allowed: true,
@@ -429,7 +461,7 @@ export function decideAccess(
       validUntil: untilMs === null ? null : new Date(untilMs),
       vlanId,
       policy,
-      sessionTimeoutSeconds: Math.max(1, Math.min(...caps)),
+      sessionTimeoutSeconds: Math.max(1, timeout),
     };
   }
 

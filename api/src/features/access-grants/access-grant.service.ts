@@ -6,6 +6,7 @@ import type { Tx } from '../../common/tx.js';
 import { effectiveInterval } from '../../domain/access/access-policy.js';
 import { AccessGrant, GrantKind, Location, Member, MemberStatus } from '../../entities/index.js';
 import { notifyMemberChanged } from '../../events/notify.js';
+import type { CredentialDeliveryService } from '../integrations/credential-delivery.service.js';
 import type { MemberService } from '../members/member.service.js';
 import { toPolicyGrant } from './policy-inputs.js';
 
@@ -30,7 +31,10 @@ export function refreshEffectiveInterval(grant: AccessGrant, location: Location 
 }
 
 export class AccessGrantService {
-  constructor(private readonly members: MemberService) {}
+  constructor(
+    private readonly members: MemberService,
+    private readonly delivery: Pick<CredentialDeliveryService, 'deliver'>,
+  ) {}
 
   /**
    * The member's grants the actor may see: a location manager sees the grants of their locations
@@ -69,6 +73,7 @@ export class AccessGrantService {
     refreshEffectiveInterval(grant, location);
     await tx.em.flush();
     await notifyMemberChanged(tx.em, member.id, 'GRANTS_CHANGED');
+    await this.delivery.deliver(tx.em, { memberIds: [member.id] });
     return grant;
   }
 
@@ -97,6 +102,7 @@ export class AccessGrantService {
     refreshEffectiveInterval(grant, location);
     await tx.em.flush();
     await notifyMemberChanged(tx.em, grant.member.id, 'GRANTS_CHANGED');
+    await this.delivery.deliver(tx.em, { memberIds: [grant.member.id] });
     return grant;
   }
 

@@ -61,12 +61,13 @@ async function insertAuth(
   locationId: string,
   memberId: string | null,
   result: 'ACCEPT' | 'REJECT',
-  opts: { at?: Date; mac?: string; reason?: string } = {},
+  opts: { at?: Date; mac?: string; reason?: string; repeats?: number } = {},
 ) {
   const at = opts.at ?? new Date();
+  const repeats = opts.repeats ?? 1;
   await sql(
-    `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason)
-     values (?, ?, ?, ?, ?, ?, 'u', ?, 'PAP', ?, ?)`,
+    `insert into auth_event (id, created_at, updated_at, nas_client_id, location_id, member_id, username, mac, method, result, reason, repeat_count, last_at)
+     values (?, ?, ?, ?, ?, ?, 'u', ?, 'PAP', ?, ?, ?, ?)`,
     [
       uuidv7(at.getTime()),
       at,
@@ -77,6 +78,8 @@ async function insertAuth(
       opts.mac ?? null,
       result,
       opts.reason ?? (result === 'ACCEPT' ? 'ALLOWED' : 'BAD_PASSWORD'),
+      repeats,
+      repeats > 1 ? new Date(at.getTime() + 1000) : null,
     ],
   );
 }
@@ -90,7 +93,7 @@ const SESSIONS = `query($f: RadiusSessionFilterInput, $first: Int, $after: Strin
 const EVENTS = `query($f: AuthEventFilterInput, $first: Int, $after: String) {
   authEvents(filter: $f, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id result reason mac createdAt member { id } nasClient { id } location { id } }
+    nodes { id result reason mac createdAt repeatCount lastAt member { id } nasClient { id } location { id } }
   }
 }`;
 const DASHBOARD = `{ dashboard { membersWithAccessNow activeSessions acceptedLastHour rejectedLastHour
@@ -182,6 +185,8 @@ describe('activity', () => {
     assert.equal((await q({ memberId: m.id })).totalCount, 3);
     assert.equal((await q({ macAddress: 'AA-BB-CC-DD-EE-01' })).totalCount, 3);
     assert.equal((await q({ macAddress: 'aabb.ccdd.ee02' })).totalCount, 1);
+    const single = (await q({ macAddress: 'aabb.ccdd.ee02' })).nodes[0];
+    assert.deepEqual([single.repeatCount, single.lastAt], [1, null]);
     assert.equal((await q({ memberId: m.id, result: 'REJECT' })).totalCount, 1);
     const recent = await q({ memberId: m.id, since: new Date(Date.now() - 3600_000).toISOString() });
     assert.equal(recent.totalCount, 2);
@@ -226,7 +231,8 @@ describe('activity', () => {
     await insertAuth(nas, loc.id, m1.id, 'ACCEPT');
     await insertAuth(nas, loc.id, m1.id, 'REJECT', { reason: 'BAD_PASSWORD' });
     await insertAuth(nas, loc.id, null, 'REJECT', { reason: 'UNKNOWN_USER' });
-    await insertAuth(nas, loc.id, null, 'REJECT', { reason: 'UNKNOWN_USER' });
+    // One row standing for three identical rejections (the RADIUS worker's repeat window).
+    await insertAuth(nas, loc.id, null, 'REJECT', { reason: 'UNKNOWN_USER', repeats: 3 });
     await insertAuth(nas, loc.id, null, 'REJECT', {
       reason: 'UNKNOWN_USER',
       at: new Date(Date.now() - 2 * 3600_000),
@@ -238,7 +244,7 @@ describe('activity', () => {
     assert.equal(d.membersWithAccessNow, 1);
     assert.equal(d.activeSessions, 1);
     assert.equal(d.acceptedLastHour, 1);
-    assert.equal(d.rejectedLastHour, 3);
+    assert.equal(d.rejectedLastHour, 5, 'repeats counted');
     assert.equal(d.authPerMinute.length, 60);
     const last = d.authPerMinute.at(-1);
     assert.ok(Date.now() - Date.parse(last.minute) < 120_000, 'the last entry is the current minute');
@@ -247,7 +253,7 @@ describe('activity', () => {
       d.rejectedLastHour,
     );
     assert.deepEqual(d.topRejectReasons, [
-      { reason: 'UNKNOWN_USER', count: 2 },
+      { reason: 'UNKNOWN_USER', count: 4 },
       { reason: 'BAD_PASSWORD', count: 1 },
     ]);
     assert.equal(d.nasClientCount, 2);

@@ -140,16 +140,17 @@ export class ActivityService {
         nasClient: scope ? { location: { $in: scope } } : { $ne: null },
       }),
       em.execute<Array<{ minute: Date; accepted: number; rejected: number }>>(
+        // A row stands for repeat_count identical decisions (counted in the minute of the first).
         `select date_trunc('minute', created_at) as minute,
-                (count(*) filter (where result = 'ACCEPT'))::int as accepted,
-                (count(*) filter (where result = 'REJECT'))::int as rejected
+                coalesce(sum(repeat_count) filter (where result = 'ACCEPT'), 0)::int as accepted,
+                coalesce(sum(repeat_count) filter (where result = 'REJECT'), 0)::int as rejected
            from auth_event
           where created_at >= ? ${scope ? 'and location_id in (?)' : ''}
           group by 1`,
         scope ? [new Date(firstMinute), scope] : [new Date(firstMinute)],
       ),
       em.execute<Array<{ reason: string; count: number }>>(
-        `select reason, count(*)::int as count from auth_event
+        `select reason, sum(repeat_count)::int as count from auth_event
           where result = 'REJECT' and created_at >= ? ${scope ? 'and location_id in (?)' : ''}
           group by reason order by count desc, reason limit 5`,
         scope ? [new Date(firstMinute), scope] : [new Date(firstMinute)],

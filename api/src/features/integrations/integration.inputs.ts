@@ -28,6 +28,24 @@ registerEnumType(PassphraseSourceEnum, { name: 'PassphraseSource' });
 registerEnumType(VlanModeEnum, { name: 'VlanMode' });
 registerEnumType(SyncModeEnum, { name: 'SyncMode' });
 
+export enum IntegrationWarningCode {
+  /** No webhook signing secret: deliveries are accepted without a signature check. */
+  WEBHOOK_SECRET_MISSING = 'WEBHOOK_SECRET_MISSING',
+}
+registerEnumType(IntegrationWarningCode, { name: 'IntegrationWarningCode' });
+
+@ObjectType({ description: 'Something about an integration that an admin should fix.' })
+export class IntegrationWarning {
+  @Field(() => IntegrationWarningCode) code!: IntegrationWarningCode;
+  @Field(() => String) message!: string;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'How many events it concerns (WEBHOOK_SECRET_MISSING: unverified deliveries accepted in 30 days).',
+  })
+  count!: number | null;
+}
+
 @InputType({
   description:
     'Only the fields the kind needs: Nexudus email + password (+ totp), Andcards clientId + clientSecret.',

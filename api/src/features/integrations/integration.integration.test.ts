@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codeOf, ok, startTestApi, waitFor, type TestApi } from '../../test-support/api-harness.js';
-import { createAdmin, setupOwner } from '../../test-support/factories.js';
-import { FakeUpstream, signFake } from '../../test-support/fake-connector.js';
+import { createAdmin, endedRun, runSyncToEnd, setupOwner } from '../../test-support/factories.js';
+import { FakeUpstream, fakeMember, fakeMembership, signFake } from '../../test-support/fake-connector.js';
 import { UpstreamError, UpstreamErrorCode } from '../../integrations/connector.js';
 
 let t: TestApi;
@@ -18,39 +18,9 @@ const CREATE = `mutation($i: CreateIntegrationInput!) {
   createIntegration(input: $i) { integration { id status webhookUrl hasWebhookSecret webhookEndpoints { event url }
     settings { deprovision syncIntervalMinutes safetyThresholdPercent planMappings { planExternalId noAccess } } }
     run { id status } } }`;
-const RUN = `query($id: ID!) { syncRun(id: $id) { id status trigger created deleted unchanged error heldReason
-  integration { id } log { seq level message } } }`;
-
-function person(id: string, email: string) {
-  return {
-    externalId: id,
-    email,
-    fullName: `Person ${id}`,
-    company: null,
-    locationExternalIds: ['loc-1'],
-    homeLocationExternalId: 'loc-1',
-    groupExternalIds: [],
-    active: true,
-    fields: {},
-  };
-}
-function membership(memberId: string) {
-  return {
-    externalId: `ms-${memberId}`,
-    memberExternalId: memberId,
-    planExternalId: 'plan-1',
-    locationExternalId: 'loc-1',
-    startsAt: new Date('2026-01-01T00:00:00Z'),
-    endsAt: null,
-    cancelledAt: null,
-  };
-}
-async function finished(runId: string) {
-  return waitFor(async () => {
-    const r = ok(await t.gql(RUN, { id: runId }, { token: owner })).syncRun;
-    return ['SUCCEEDED', 'FAILED', 'HELD'].includes(r.status) ? r : null;
-  });
-}
+const RUN_FIELDS =
+  'id status trigger created deleted unchanged error heldReason integration { id } log { seq level message }';
+const finished = (runId: string) => endedRun(t, owner, runId, { fields: RUN_FIELDS });
 
 before(async () => {
   t = await startTestApi({
@@ -63,8 +33,8 @@ before(async () => {
     { externalId: 'plan-1', name: 'Hot Desk', locationExternalId: 'loc-1', virtual: false },
   ];
   for (let i = 1; i <= 10; i++) {
-    upstream.snapshot.members.push(person(`m${i}`, `m${i}@example.com`));
-    upstream.snapshot.memberships.push(membership(`m${i}`));
+    upstream.snapshot.members.push(fakeMember(`m${i}`));
+    upstream.snapshot.memberships.push(fakeMembership(`ms-m${i}`, `m${i}`));
   }
 });
 after(() => t.stop());
@@ -124,6 +94,7 @@ describe('createIntegration', () => {
 describe('an Andcards integration end to end', () => {
   let integrationId: string;
   let webhookUrl: string;
+  const runToEnd = () => runSyncToEnd(t, owner, integrationId, { fields: RUN_FIELDS });
   const secret = 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=';
 
   it('connects, stores no plain secret, and its first sync provisions the members', async () => {
@@ -168,14 +139,7 @@ describe('an Andcards integration end to end', () => {
   });
 
   it('runSync starts a run whose second pass changes nothing', async () => {
-    const run = ok(
-      await t.gql(
-        `mutation($id: ID!) { runSync(integrationId: $id) { id status } }`,
-        { id: integrationId },
-        { token: owner },
-      ),
-    ).runSync;
-    const done = await finished(run.id);
+    const done = await runToEnd();
     assert.equal(done.status, 'SUCCEEDED');
     assert.equal(done.unchanged, 10);
     assert.equal(done.created + done.deleted, 0);
@@ -187,7 +151,7 @@ describe('an Andcards integration end to end', () => {
       ),
     ).syncRuns;
     assert.equal(list.totalCount, 2);
-    assert.equal(list.nodes[0].id, run.id, 'newest first');
+    assert.equal(list.nodes[0].id, done.id, 'newest first');
   });
 
   it('a signed webhook syncs the member it names; a replay changes nothing; a forged one is refused and recorded', async () => {
@@ -240,18 +204,51 @@ describe('an Andcards integration end to end', () => {
     assert.equal(r.status, 400);
   });
 
+  it('without a secret, unsigned deliveries are accepted but flagged, counted and warned about', async () => {
+    const WARNINGS = `query($id: ID!) { integration(id: $id) { hasWebhookSecret warnings { code count message } } }`;
+    const setSecret = async (webhookSecret: string) =>
+      ok(
+        await t.gql(
+          `mutation($i: UpdateIntegrationInput!) { updateIntegration(input: $i) { integration { id } } }`,
+          { i: { id: integrationId, webhookSecret } },
+          { token: owner },
+        ),
+      );
+    const warnings = async () =>
+      ok(await t.gql(WARNINGS, { id: integrationId }, { token: owner })).integration;
+    assert.deepEqual((await warnings()).warnings, []);
+    await setSecret('');
+    const before = await warnings();
+    assert.equal(before.hasWebhookSecret, false);
+    assert.deepEqual(
+      before.warnings.map((w: { code: string; count: number }) => [w.code, w.count]),
+      [['WEBHOOK_SECRET_MISSING', 0]],
+    );
+
+    const body = JSON.stringify({ event: 'ping', id: 'msg_unsigned', members: [] });
+    const built = upstream.connectorsBuilt;
+    const r = await fetch(webhookUrl.replace('https://wifi.example.com', t.url), { method: 'POST', body });
+    assert.equal(r.status, 202, 'accepted: unsigned deliveries are the documented no-secret behaviour');
+    assert.equal(upstream.connectorsBuilt, built, 'a delivery is parsed without building a connector');
+    const [row] = await sql(
+      `select verified, outcome from webhook_delivery where delivery_id = 'msg_unsigned'`,
+    );
+    assert.deepEqual([row.verified, row.outcome], [false, 'IGNORED']);
+    const after = (await warnings()).warnings[0];
+    assert.equal(after.count, 1);
+    assert.match(after.message, /secret/);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    assert.match(metrics, /^lanyard_webhook_unverified_deliveries_total 1$/m);
+
+    await setSecret(secret);
+    assert.deepEqual((await warnings()).warnings, []);
+  });
+
   it('an upstream failure fails the run with its reason and marks the integration for reconnection', async () => {
     upstream.failWith = new UpstreamError(UpstreamErrorCode.UNAUTHORIZED, 'refresh token refused (401)');
     try {
       const before = (await sql('select count(*)::int n from member'))[0].n;
-      const run = ok(
-        await t.gql(
-          `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
-          { id: integrationId },
-          { token: owner },
-        ),
-      ).runSync;
-      const done = await finished(run.id);
+      const done = await runToEnd();
       assert.equal(done.status, 'FAILED');
       assert.match(done.error, /UPSTREAM_UNAUTHORIZED/);
       assert.equal((await sql('select count(*)::int n from member'))[0].n, before);
@@ -286,16 +283,7 @@ describe('an Andcards integration end to end', () => {
     const keepMs = upstream.snapshot.memberships;
     upstream.snapshot.members = keep.slice(0, 2);
     upstream.snapshot.memberships = keepMs.slice(0, 2);
-    const start = async () =>
-      finished(
-        ok(
-          await t.gql(
-            `mutation($id: ID!) { runSync(integrationId: $id) { id } }`,
-            { id: integrationId },
-            { token: owner },
-          ),
-        ).runSync.id,
-      );
+    const start = runToEnd;
     const held = await start();
     assert.equal(held.status, 'HELD');
     assert.ok(held.heldReason);

@@ -33,6 +33,7 @@ import {
   CreateIntegrationInput,
   IntegrationPayload,
   IntegrationSettingsType,
+  IntegrationWarning,
   LocationMappingPayload,
   ReconnectIntegrationInput,
   RemapLocationInput,
@@ -104,6 +105,11 @@ export class IntegrationResolver {
   async hasWebhookSecret(@Root() integration: Integration, @Ctx() ctx: GqlContext): Promise<boolean> {
     await ctx.em.populate(integration, ['webhookSecretEnc']);
     return integration.webhookSecretEnc != null;
+  }
+
+  @FieldResolver(() => [IntegrationWarning])
+  warnings(@Root() integration: Integration, @Ctx() ctx: GqlContext): Promise<IntegrationWarning[]> {
+    return ctx.services.integrations.warnings(ctx.em, integration);
   }
 
   @FieldResolver(() => IntegrationSettingsType)

@@ -19,6 +19,7 @@ import {
   SyncRunStatus,
   SyncTrigger,
   WebhookDelivery,
+  WebhookOutcome,
 } from '../../entities/index.js';
 import { UpstreamError, type ConnectRequest, type StoredCredentials } from '../../integrations/connector.js';
 import {
@@ -29,6 +30,7 @@ import {
 import type { ConnectorRegistry } from '../../integrations/registry.js';
 import { sealCredentials } from '../../sync/credential-store.js';
 import { notifyMemberChanged } from '../../events/notify.js';
+import { IntegrationWarningCode, type IntegrationWarning } from './integration.inputs.js';
 
 /** What the service needs from the sync engine (api/src/sync/sync-engine.ts). */
 export interface SyncRunner {
@@ -370,6 +372,28 @@ export class IntegrationService {
     requireStaff(tx.actor, Permission.SyncRun);
     await this.getRun(tx.em, tx.actor, runId);
     return this.sync.runner.discard(tx.em, runId);
+  }
+
+  /** What an admin should fix: deliveries accepted unverified because no webhook secret is set. */
+  async warnings(em: EntityManager, integration: Integration): Promise<IntegrationWarning[]> {
+    await em.populate(integration, ['webhookSecretEnc']);
+    if (integration.webhookSecretEnc) return [];
+    const [row] = await em.execute<Array<{ n: number }>>(
+      `select count(*)::int n from webhook_delivery
+        where integration_id = ? and not verified and outcome not in (?, ?)
+          and created_at > now() - interval '30 days'`,
+      [integration.id, WebhookOutcome.SIGNATURE_INVALID, WebhookOutcome.MALFORMED],
+    );
+    const n = row?.n ?? 0;
+    return [
+      {
+        code: IntegrationWarningCode.WEBHOOK_SECRET_MISSING,
+        count: n,
+        message:
+          `No webhook signing secret: deliveries are accepted without checking who sent them ` +
+          `(${n} in the last 30 days). Set the platform's signing secret so forged ones are refused.`,
+      },
+    ];
   }
 
   listDeliveries(

@@ -27,7 +27,9 @@ const untouchable = new Proxy({} as EntityManager, {
   },
 });
 const tx: Tx = { em: untouchable, actor, ip: null, afterCommit: () => undefined };
-const service = new MemberService({} as MemberCredentials, {} as JobQueue);
+const service = new MemberService({} as MemberCredentials, {} as JobQueue, {
+  deliver: async () => ({ began: [], mailed: [] }),
+});
 
 describe('MemberService email validation', () => {
   it('refuses a pathological email before any pattern or database work (length first)', async () => {

@@ -26,6 +26,7 @@ import {
 } from '../../entities/index.js';
 import { notifyMemberChanged } from '../../events/notify.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
+import type { CredentialDeliveryService } from '../integrations/credential-delivery.service.js';
 import { refreshEffectiveInterval } from '../access-grants/access-grant.service.js';
 import { toPolicyGrant, toPolicyMember } from '../access-grants/policy-inputs.js';
 import type { MemberCredentials } from './member-credentials.js';
@@ -72,6 +73,7 @@ export class MemberService {
   constructor(
     private readonly credentials: MemberCredentials,
     private readonly jobs: JobQueue,
+    private readonly delivery: Pick<CredentialDeliveryService, 'deliver'>,
   ) {}
 
   async list(
@@ -241,6 +243,7 @@ export class MemberService {
       member.status = status;
       await tx.em.flush();
       await notifyMemberChanged(tx.em, member.id, 'STATUS_CHANGED');
+      if (status === MemberStatus.ACTIVE) await this.delivery.deliver(tx.em, { memberIds: [member.id] });
     }
     return member;
   }

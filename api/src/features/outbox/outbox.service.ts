@@ -4,7 +4,7 @@ import { Permission } from '../../auth/permissions.js';
 import { DomainError, ErrorCode } from '../../common/errors.js';
 import { paginate, type Page } from '../../common/pagination.js';
 import type { Tx } from '../../common/tx.js';
-import { Location, MemberStatus, OutboxMessage, type OutboxStatus } from '../../entities/index.js';
+import { MemberStatus, OutboxMessage, type OutboxStatus } from '../../entities/index.js';
 import type { MailBody, MailService } from '../../mail/mail.service.js';
 import type { MemberService } from '../members/member.service.js';
 
@@ -44,7 +44,7 @@ export class OutboxService {
     return body;
   }
 
-  /** Sends the member their credentials again, for their first home location (or any location). */
+  /** Sends the member their credentials again. */
   async resendMemberCredentials(tx: Tx, memberId: string): Promise<OutboxMessage> {
     const member = await this.members.getForWrite(tx, memberId, {
       permission: Permission.MemberSecret,
@@ -53,9 +53,6 @@ export class OutboxService {
     if (member.status === MemberStatus.DELETED) {
       throw new DomainError(ErrorCode.CONFLICT, 'This member was deleted', { status: member.status });
     }
-    const homes = member.homeLocations.getItems().sort((a, b) => a.name.localeCompare(b.name));
-    const location = homes[0] ?? (await tx.em.findOne(Location, {}, { orderBy: { name: 'asc' } }));
-    if (!location) throw new DomainError(ErrorCode.CONFLICT, 'Create a location first');
-    return this.mail.sendMemberCredentials(tx.em, member, location);
+    return this.mail.sendMemberCredentials(tx.em, member);
   }
 }

@@ -82,7 +82,6 @@ export async function connectAndcards(req: ConnectRequest): Promise<StoredCreden
 export function createAndcardsConnector(opts: ConnectorOptions): Connector {
   return {
     fetchSnapshot: (options) => fetchSnapshot(opts, options),
-    parseWebhook: parseAndcardsWebhook,
   };
 }
 

@@ -34,7 +34,6 @@ import {
   startOfTodayAnywhere,
   type ResourceInfo,
 } from './nexudus.mapper.js';
-import { parseNexudusWebhook } from './nexudus.webhook.js';
 
 /** The one host of the Nexudus admin REST API (§1.1). */
 export const NEXUDUS_DEFAULT_BASE_URL = 'https://spaces.nexudus.com';
@@ -171,8 +170,6 @@ class NexudusConnector implements Connector {
     });
     return { scope: { kind: 'FULL' }, ...base, ...data };
   }
-
-  parseWebhook = parseNexudusWebhook;
 
   private requestedIds(externalIds: string[], log: FetchOptions['log']): number[] {
     const ids: number[] = [];

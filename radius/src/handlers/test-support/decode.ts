@@ -26,6 +26,7 @@ type Kind =
   | 'salted-hex';
 
 const STANDARD: Record<number, [string, Kind]> = {
+  [Attr.UserName]: ['User-Name', 'string'],
   [Attr.FilterId]: ['Filter-Id', 'string'],
   [Attr.ReplyMessage]: ['Reply-Message', 'string'],
   [Attr.State]: ['State', 'hex'],

@@ -7,6 +7,7 @@ import { parseCidr } from '@lanyard/api/net';
 import { NAS_VENDORS, type NasVendor } from '@lanyard/schema';
 import { PacketBuilder, encodeRequest } from '../../codec/builder.js';
 import { Attr, Code, Vendor, parsePacket, type RadiusPacket } from '../../codec/packet.js';
+import { ntPasswordHash } from '../../eap/mschapv2.js';
 import { buildMsg2 } from '../../ppsk/station.js';
 import {
   Snapshot,
@@ -131,7 +132,7 @@ function entry(m: MemberFixture, overrides: Partial<MemberEntry>): MemberEntry {
     roaming: false,
     passphrase: m.passphrase,
     passphraseVersion: 1,
-    ntHash: null,
+    ntHash: ntPasswordHash(m.passphrase),
     homeLocationIds: [LOCATION_ID],
     groupIds: [],
     grants: [],
@@ -265,7 +266,7 @@ export const MAC_FORMATS: Record<
 /** Called-Station-Id "AP-MAC:SSID" (MikroTik `II-II-II-II-II-II:S`, hostapd `%02X-…:%s`). */
 export const calledStationId = (apMac = AP_MAC, ssid = SSID): string => `${ietf(apMac)}:${ssid}`;
 
-function send(nas: NasEntry, b: PacketBuilder, userPassword?: string): RadiusPacket {
+export function send(nas: NasEntry, b: PacketBuilder, userPassword?: string): RadiusPacket {
   const raw = encodeRequest(Code.AccessRequest, identifier(), b, nas.secret, {
     userPassword,
     // hostapd appends Message-Authenticator; everybody else here puts it first.
@@ -274,7 +275,7 @@ function send(nas: NasEntry, b: PacketBuilder, userPassword?: string): RadiusPac
   return parsePacket(raw);
 }
 
-function nasHeader(b: PacketBuilder, nas: NasEntry): PacketBuilder {
+export function nasHeader(b: PacketBuilder, nas: NasEntry): PacketBuilder {
   return b
     .add(Attr.NasIdentifier, nas.name)
     .add(Attr.NasIpAddress, Buffer.from(nas.ipAddress.split('.').map(Number)));
