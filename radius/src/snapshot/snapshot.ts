@@ -1,6 +1,7 @@
 import type { AccessGrantInput, AccessGroupInput } from '@lanyard/api/access-policy';
 import { cidrContains, parseCidr, type ParsedCidr } from '@lanyard/api/net';
 import type { GrantKind, GroupOrigin, MacFormat, MemberStatus, NasVendor } from '@lanyard/schema';
+import type { MemberPmks } from './compact.js';
 
 export interface NasEntry {
   id: string;
@@ -31,6 +32,10 @@ export interface GrantEntry extends AccessGrantInput {
   kind: GrantKind;
 }
 
+/**
+ * One member, as the hot path reads it. Lists may be shared with other members (compact.ts): never
+ * mutate one; replace it (as bindMac does).
+ */
 export interface MemberEntry {
   id: string;
   email: string;
@@ -40,12 +45,12 @@ export interface MemberEntry {
   passphrase: string | null;
   passphraseVersion: number;
   ntHash: Buffer | null;
-  homeLocationIds: string[];
-  groupIds: string[];
-  grants: GrantEntry[];
-  macs: string[];
+  homeLocationIds: readonly string[];
+  groupIds: readonly string[];
+  grants: readonly GrantEntry[];
+  macs: readonly string[];
   /** ssid → PMK for the current passphrase version. */
-  pmks: Map<string, Buffer>;
+  pmks: MemberPmks;
 }
 
 export interface PmkCandidate {
@@ -66,10 +71,11 @@ export class Snapshot {
   readonly locations = new Map<string, LocationEntry>();
   readonly groups = new Map<string, GroupEntry>();
   readonly members = new Map<string, MemberEntry>();
-  private readonly byUsername = new Map<string, string>();
-  private readonly byMac = new Map<string, string>();
-  /** ssid → candidates for unbound PPSK scans. */
-  private readonly pmkIndex = new Map<string, Map<string, PmkCandidate>>();
+  /** Lower-cased username → member; MAC → member (the entries themselves: one lookup per request). */
+  private readonly byUsername = new Map<string, MemberEntry>();
+  private readonly byMac = new Map<string, MemberEntry>();
+  /** ssid → members with a PMK for it, for unbound PPSK scans. */
+  private readonly pmkIndex = new Map<string, Set<MemberEntry>>();
   loadedAt = 0;
 
   setNasClients(list: NasEntry[]): void {
@@ -131,18 +137,29 @@ export class Snapshot {
     return previous;
   }
 
+  /** Removes every member whose id is not in `ids` (the end of a full reload done in place). */
+  retainMembers(ids: ReadonlySet<string>): number {
+    let removed = 0;
+    for (const [id, member] of this.members) {
+      if (ids.has(id)) continue;
+      this.unindex(member);
+      removed++;
+    }
+    return removed;
+  }
+
   memberByUsername(username: string): MemberEntry | undefined {
-    const id = this.byUsername.get(username.toLowerCase());
-    return id ? this.members.get(id) : undefined;
+    return this.byUsername.get(username.toLowerCase());
   }
 
   memberByMac(mac: string): MemberEntry | undefined {
-    const id = this.byMac.get(mac);
-    return id ? this.members.get(id) : undefined;
+    return this.byMac.get(mac);
   }
 
+  /** Every member's PMK for `ssid`; each candidate is a new object (the matcher may keep one). */
   pmkCandidates(ssid: string): Iterable<PmkCandidate> {
-    return this.pmkIndex.get(ssid)?.values() ?? [];
+    const members = this.pmkIndex.get(ssid);
+    return members ? candidates(members, ssid) : [];
   }
 
   pmkCount(ssid: string): number {
@@ -163,12 +180,11 @@ export class Snapshot {
     const member = this.members.get(memberId);
     if (!member) return;
     const previousOwner = this.byMac.get(mac);
-    if (previousOwner && previousOwner !== memberId) {
-      const prev = this.members.get(previousOwner);
-      if (prev) prev.macs = prev.macs.filter((m) => m !== mac);
-    }
-    if (!member.macs.includes(mac)) member.macs.push(mac);
-    this.byMac.set(mac, memberId);
+    if (previousOwner && previousOwner !== member)
+      previousOwner.macs = previousOwner.macs.filter((m) => m !== mac);
+    // Copy on write: the list may be shared.
+    if (!member.macs.includes(mac)) member.macs = [...member.macs, mac];
+    this.byMac.set(mac, member);
   }
 
   get memberCount(): number {
@@ -177,21 +193,28 @@ export class Snapshot {
 
   private index(m: MemberEntry): void {
     this.members.set(m.id, m);
-    this.byUsername.set(m.username.toLowerCase(), m.id);
-    for (const mac of m.macs) this.byMac.set(mac, m.id);
-    for (const [ssid, pmk] of m.pmks) {
+    this.byUsername.set(m.username.toLowerCase(), m);
+    for (const mac of m.macs) this.byMac.set(mac, m);
+    for (const [ssid] of m.pmks) {
       let bySsid = this.pmkIndex.get(ssid);
-      if (!bySsid) this.pmkIndex.set(ssid, (bySsid = new Map()));
-      bySsid.set(m.id, { memberId: m.id, pmk });
+      if (!bySsid) this.pmkIndex.set(ssid, (bySsid = new Set()));
+      bySsid.add(m);
     }
   }
 
   private unindex(m: MemberEntry): void {
     this.members.delete(m.id);
-    if (this.byUsername.get(m.username.toLowerCase()) === m.id)
-      this.byUsername.delete(m.username.toLowerCase());
-    for (const mac of m.macs) if (this.byMac.get(mac) === m.id) this.byMac.delete(mac);
-    for (const ssid of m.pmks.keys()) this.pmkIndex.get(ssid)?.delete(m.id);
+    const username = m.username.toLowerCase();
+    if (this.byUsername.get(username) === m) this.byUsername.delete(username);
+    for (const mac of m.macs) if (this.byMac.get(mac) === m) this.byMac.delete(mac);
+    for (const [ssid] of m.pmks) this.pmkIndex.get(ssid)?.delete(m);
+  }
+}
+
+function* candidates(members: Set<MemberEntry>, ssid: string): Generator<PmkCandidate> {
+  for (const m of members) {
+    const pmk = m.pmks.get(ssid);
+    if (pmk) yield { memberId: m.id, pmk };
   }
 }
 
