@@ -36,7 +36,12 @@ export class CredentialDeliveryService {
   ): Promise<CredentialDelivery> {
     if (opts.memberIds?.length === 0) return { began: [], mailed: [] };
     const now = opts.now ?? new Date();
-    const only = opts.memberIds ? 'and m.id in (select jsonb_array_elements_text(?::jsonb)::uuid)' : '';
+    // `= any(array(…))`: the list is read once. As `in (select jsonb_array_elements_text(…))` the
+    // planner, seeing the members a sync has just inserted as a few rows, re-read the whole list for
+    // each member: 44 s for the 10,000 members of a first sync.
+    const only = opts.memberIds
+      ? 'and m.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))'
+      : '';
     const rows = await em.execute<Array<{ id: string }>>(
       `update member set access_began_at = ?
         where id in (
@@ -55,7 +60,7 @@ export class CredentialDeliveryService {
 
     const sources = await em.execute<Array<{ member_id: string; settings: Record<string, unknown> | null }>>(
       `select s.member_id, i.settings from member_source s join integration i on i.id = s.integration_id
-        where s.member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+        where s.member_id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))`,
       [JSON.stringify(began)],
     );
     const toMail = new Set(
