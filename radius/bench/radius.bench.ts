@@ -26,22 +26,36 @@
  * its PAP peak windows; numbers of such a run are not comparable), BENCH_LANYARD_NODE_FLAGS (extra Node/V8
  * flags for the Lanyard workers, e.g. "--trace-gc"; their output goes to stderr).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { PacketBuilder, encodeRequest } from '../src/codec/builder.js';
-import { Attr, Code, Vendor, parsePacket } from '../src/codec/packet.js';
-import { buildMsg2 } from '../src/ppsk/station.js';
+import { Code, parsePacket } from '../src/codec/packet.js';
 import { startFreeRadius, type FreeRadiusHandle } from './support/freeradius.js';
-import { LoadGenerator, type LoadResult, type RequestFactory } from './support/load.js';
+import { LoadGenerator, type LoadResult } from './support/load.js';
+import {
+  cpuSeconds,
+  freeUdpPort,
+  postgresCpu,
+  postgresCpuSince,
+  startNodeServer,
+} from './support/node-server.js';
 import { summarizeProfile } from './support/profile.js';
-import { freeRadiusUsers, seedLanyard, seedRadiusSql, type BenchMember } from './support/seed.js';
+import {
+  ATTRIBUTE_NAMES,
+  SECRET,
+  SECRET_BYTES,
+  SSID,
+  exchange,
+  macAuthFactory,
+  papFactory,
+  pick,
+  ppskRequest,
+  unknownMacs,
+} from './support/requests.js';
+import { freeRadiusUsers, seedLanyard, seedRadiusSql } from './support/seed.js';
 
 const env = process.env;
 const MEMBERS = Number(env.BENCH_MEMBERS ?? 10_000);
@@ -57,11 +71,6 @@ const PROFILE = env.BENCH_PROFILE === '1';
 const LANYARD_NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // The cluster mode (`npm start` default: RADIUS_WORKERS = one per core) next to one process.
 const LANYARD_WORKERS = Number(env.BENCH_LANYARD_WORKERS ?? os.availableParallelism());
-const SSID = 'Lanyard';
-const AP_MAC = Buffer.from('02aabbccdd01', 'hex');
-const CALLED_STATION = `02-AA-BB-CC-DD-01:${SSID}`;
-const SECRET = 'bench-radius-secret-0123456789';
-const SECRET_BYTES = Buffer.from(SECRET);
 const SESSION_TIMEOUT = 86_400; // Lanyard's default cap: what it answers for an open membership
 const INTERIM = 600; // Lanyard's default Acct-Interim-Interval
 // Unbound PPSK: the worker allows 40 full scans/s globally (burst 40) and 10 per MAC per minute.
@@ -79,216 +88,8 @@ const SERVERS: RadiusServerName[] = ['FreeRADIUS files', 'FreeRADIUS sql', 'Lany
 const LANYARDS: LanyardName[] = ['Lanyard', 'Lanyard ×N'];
 const FLOOR_LABEL = 'Node floor: parse + verify + Accept, no lookup (not a RADIUS server)';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const cleanups: Array<() => Promise<unknown>> = [];
 const wallStart = performance.now();
-
-// ---------------------------------------------------------------------------------------------
-// Requests (what a hostapd access point sends)
-
-const nasIp = Buffer.from([127, 0, 0, 1]);
-
-// Request Authenticators from a pool of CSPRNG bytes: one randomBytes(16) call per request cost
-// the generator more than encoding the request (the generator's CPU caps every server's figure).
-let authPool = randomBytes(16 * 4096);
-let authPos = 0;
-function nextAuthenticator(): Buffer {
-  if (authPos === authPool.length) {
-    authPool = randomBytes(authPool.length);
-    authPos = 0;
-  }
-  authPos += 16;
-  return authPool.subarray(authPos - 16, authPos);
-}
-const ietfMac = (mac: string) => mac.replaceAll(':', '-').toUpperCase();
-const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
-
-function papFactory(members: BenchMember[]): RequestFactory {
-  const builders = members.map((m) =>
-    new PacketBuilder()
-      .add(Attr.UserName, m.username)
-      .add(Attr.NasIpAddress, nasIp)
-      .add(Attr.NasPortType, 19) // Wireless-802.11
-      .add(Attr.CalledStationId, CALLED_STATION)
-      .add(Attr.CallingStationId, ietfMac(m.mac)),
-  );
-  return (id) => {
-    const i = Math.floor(Math.random() * members.length);
-    return encodeRequest(Code.AccessRequest, id, builders[i]!, SECRET_BYTES, {
-      userPassword: members[i]!.passphrase,
-      authenticator: nextAuthenticator(),
-    });
-  };
-}
-
-function macAuthFactory(members: BenchMember[]): RequestFactory {
-  const builders = members.map((m) =>
-    new PacketBuilder()
-      .add(Attr.UserName, m.macUser)
-      .add(Attr.NasIpAddress, nasIp)
-      .add(Attr.NasPortType, 19)
-      .add(Attr.CalledStationId, CALLED_STATION)
-      .add(Attr.CallingStationId, ietfMac(m.mac)),
-  );
-  return (id) => {
-    const i = Math.floor(Math.random() * members.length);
-    return encodeRequest(Code.AccessRequest, id, builders[i]!, SECRET_BYTES, {
-      userPassword: members[i]!.macUser,
-      authenticator: nextAuthenticator(),
-    });
-  };
-}
-
-/** hostapd `wpa_psk_radius` style: MAC as User-Name plus the ANonce and EAPOL-Key msg 2/4 as EVS. */
-function ppskRequest(id: number, staMac: Buffer, pmk: Buffer): Buffer {
-  const anonce = randomBytes(32);
-  const frame = buildMsg2({ pmk, apMac: AP_MAC, staMac, anonce });
-  const macUser = staMac.toString('hex');
-  const b = new PacketBuilder()
-    .add(Attr.UserName, macUser)
-    .add(Attr.NasIpAddress, nasIp)
-    .add(Attr.NasPortType, 19)
-    .add(Attr.CalledStationId, CALLED_STATION)
-    .add(Attr.CallingStationId, ietfMac(macUser.replace(/(..)(?!$)/g, '$1:')))
-    .addEvs(245, Vendor.FreeRadius, 1, anonce) // FreeRADIUS-802.1X-Anonce
-    .addEvs(245, Vendor.FreeRadius, 2, frame); // FreeRADIUS-802.1X-EAPoL-Key-Msg
-  return encodeRequest(Code.AccessRequest, id, b, SECRET_BYTES, { userPassword: macUser });
-}
-
-/** Distinct random station MACs (locally administered, never one of the seeded 02:00:00:… ones). */
-function unknownMacs(): () => Buffer {
-  const seen = new Set<string>();
-  return () => {
-    for (;;) {
-      const mac = randomBytes(6);
-      mac[0] = 0x06 | (mac[0]! & 0xf0);
-      const key = mac.toString('hex');
-      if (!seen.has(key)) {
-        seen.add(key);
-        return mac;
-      }
-    }
-  };
-}
-
-const ATTRIBUTE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(Attr).map(([name, type]) => [type, name]),
-);
-
-/** One request, one reply (for the reply comparison). */
-async function exchange(port: number, packet: Buffer): Promise<Buffer> {
-  const s = createSocket('udp4');
-  try {
-    return await new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply from port ${port}`)), 3000);
-      s.once('message', (msg) => {
-        clearTimeout(timer);
-        resolve(msg);
-      });
-      s.send(packet, port, '127.0.0.1');
-    });
-  } finally {
-    s.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** CPU seconds (user + system, all threads) of processes so far. */
-function cpuSeconds(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  }
-  return total;
-}
-
-/** CPU seconds of every PostgreSQL process now (auth event and accounting writes are part of the cost). */
-function postgresCpu(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      out.set(Number(entry), cpuSeconds([Number(entry)]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
-
-function postgresCpuSince(before: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
-  return total;
-}
-
-interface NodeServer {
-  pid: number;
-  /** Every process serving (the cluster primary and its workers). */
-  pids: number[];
-  authPort: number;
-  members?: number;
-  profileDir: string | null;
-  stop(): Promise<void>;
-}
-
-/** A Node.js server script from bench/support in its own process; resolves once it prints its port. */
-async function startNodeServer(
-  script: string,
-  extraEnv: Record<string, string>,
-  profile: boolean,
-  nodeFlags: string[] = [],
-): Promise<NodeServer> {
-  const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
-  const args = [...nodeFlags, '--import', 'tsx'];
-  if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  args.push(join(here, 'support', script));
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: join(here, '..'),
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const ready = await new Promise<{ authPort: number; members?: number; pids?: number[] }>(
-    (resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.startsWith('{')) resolve(JSON.parse(line));
-        else process.stderr.write(`[${script} ${child.pid}] ${line}\n`);
-      });
-    },
-  );
-  return {
-    pid: child.pid!,
-    ...ready,
-    pids: ready.pids ?? [child.pid!],
-    profileDir,
-    async stop() {
-      process.off('exit', orphanGuard);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Output

@@ -140,7 +140,7 @@ export class AuthEvent extends BaseEntity {
 
   @Field(() => Int, {
     description:
-      'How many identical decisions (same access point, member, MAC, method, result, reason and VLAN) this row stands for: the RADIUS worker counts repeats within RADIUS_AUTH_EVENT_REPEAT_WINDOW of the first on its row.',
+      'How many identical decisions (same access point, member, MAC, method, result, reason and VLAN) this row stands for: the RADIUS worker counts a repeat coming less than RADIUS_AUTH_EVENT_REPEAT_WINDOW after the previous one on its row (for up to an hour) and writes the grown count about once a window.',
   })
   @Property({ type: 'integer', default: 1 })
   repeatCount: number & Opt = 1;

@@ -250,8 +250,16 @@ export class LoadGenerator {
     };
   }
 
-  /** Sends `rate` requests per second (on a 1 ms timer) for warm-up + window. */
-  async fixedRate(opts: { rate: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+  /**
+   * Sends `rate` requests per second (on a 1 ms timer) for warm-up + window; `onSample` sees every
+   * reply to a request sent in the window (send time as performance.now(), latency in ms).
+   */
+  async fixedRate(opts: {
+    rate: number;
+    warmupMs: number;
+    durationMs: number;
+    onSample?: (sentAt: number, latency: number) => void;
+  }): Promise<LoadResult> {
     const samples = new Float64Array(Math.ceil((opts.rate * opts.durationMs) / 1000) + 1024);
     let n = 0;
     let ok = 0;
@@ -266,6 +274,7 @@ export class LoadGenerator {
         if (good) ok++;
         else unexpected++;
         if (n < samples.length) samples[n++] = latency;
+        opts.onSample?.(sentAt, latency);
       }
     };
     let sent = 0;

@@ -7,10 +7,13 @@
  * stops on SIGTERM (exit 0, so `--cpu-prof` writes its profiles).
  */
 import cluster from 'node:cluster';
+import { Session } from 'node:inspector';
 import { setFlagsFromString } from 'node:v8';
 import { destination, pino } from 'pino';
 import { loadRadiusConfig } from '../../src/config.js';
 import { startRadiusWorker } from '../../src/worker.js';
+import { liveAllocations } from './heap-sampling.js';
+import { traceStalls } from './stalls.js';
 
 // As src/main.ts (what `npm start` runs) does: old generation grown by 1.5× between full GCs.
 if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent')))
@@ -24,6 +27,12 @@ interface Ready {
 }
 
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
+
+// BENCH_STALLS=1: GC pauses and event-loop gaps, printed as one line on stderr at SIGTERM.
+const stallTracer = process.env.BENCH_STALLS === '1' ? traceStalls() : null;
+const dumpStalls = () => {
+  if (stallTracer) process.stderr.write(`STALLS ${JSON.stringify(stallTracer.stop())}\n`);
+};
 
 if (workers > 1 && cluster.isPrimary) {
   const ready: Ready[] = [];
@@ -70,10 +79,28 @@ if (workers > 1 && cluster.isPrimary) {
   };
   if (cluster.isWorker) process.send!(ready);
   else process.stdout.write(`${JSON.stringify(ready)}\n`);
+  // Diagnostics: SIGUSR2 starts V8's sampling heap profiler, the next one prints where the objects
+  // allocated since then that are still alive were allocated (what outlives young-generation GCs).
+  let sampling: Session | null = null;
+  process.on('SIGUSR2', () => {
+    if (!sampling) {
+      sampling = new Session();
+      sampling.connect();
+      sampling.post('HeapProfiler.startSampling', { samplingInterval: 256 });
+      return;
+    }
+    const session = sampling;
+    sampling = null;
+    session.post('HeapProfiler.getSamplingProfile', (err, res) => {
+      if (!err) process.stderr.write(`${liveAllocations(res.profile)}\n`);
+      session.post('HeapProfiler.stopSampling', () => session.disconnect());
+    });
+  });
   let stopping = false;
   process.on('SIGTERM', () => {
     if (stopping) return;
     stopping = true;
+    dumpStalls();
     void worker.stop().finally(() => process.exit(0));
   });
 }

@@ -13,7 +13,7 @@ import {
 } from '../codec/packet.js';
 import type { UnboundMatcher } from '../ppsk/matcher.js';
 import type { GroupEntry, MemberEntry, NasEntry, Snapshot } from '../snapshot/snapshot.js';
-import type { AuthEventRecord, WriteStore } from '../store/write-store.js';
+import type { AuthDecisionFields, WriteStore } from '../store/write-store.js';
 import { fillAccept } from './reply-profile.js';
 import { extractUnboundPpsk, hasEap, macAuthIdentity } from './request-info.js';
 
@@ -50,6 +50,20 @@ export class AccessHandler {
   private readonly now: () => Date;
   /** The time of the request being handled (one clock read per request). */
   private at = new Date(0);
+  /**
+   * The decision being recorded, reused for every request: most decisions repeat one already on
+   * an open auth event row and are only counted, so nothing is allocated for them.
+   */
+  private readonly decided: AuthDecisionFields = {
+    nasClientId: '',
+    memberId: null,
+    username: null,
+    mac: null,
+    method: 'PAP',
+    result: 'ACCEPT',
+    reason: '',
+    vlanId: null,
+  };
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -301,22 +315,28 @@ export class AccessHandler {
     reason: string,
     decision: AccessDecision | null,
   ): void {
-    const event: AuthEventRecord = {
+    const d = this.decided;
+    d.nasClientId = nas.id;
+    d.memberId = member?.id ?? null;
+    d.username = ctx.userName === null ? null : storableUsername(ctx.userName);
+    d.mac = ctx.mac;
+    d.method = method ?? 'PAP';
+    d.result = accepted ? 'ACCEPT' : 'REJECT';
+    d.reason = reason;
+    d.vlanId = decision?.vlanId ?? null;
+    if (this.store.countRepeat(d, this.at.getTime())) return;
+    this.store.authEvent({
+      ...d,
       at: this.at,
-      nasClientId: nas.id,
       locationId: nas.locationId,
-      memberId: member?.id ?? null,
-      // NUL cannot be stored in a PostgreSQL text column: one such User-Name must not block the queue.
-      username: ctx.userName ? ctx.userName.slice(0, 253).replaceAll('\0', '') : null,
-      mac: ctx.mac,
-      method: method ?? 'PAP',
-      result: accepted ? 'ACCEPT' : 'REJECT',
-      reason,
-      vlanId: decision?.vlanId ?? null,
       sessionTimeoutSeconds: decision?.sessionTimeoutSeconds ?? null,
-    };
-    this.store.authEvent(event);
+    });
   }
+}
+
+/** NUL cannot be stored in a PostgreSQL text column: one such User-Name must not block the queue. */
+function storableUsername(name: string): string {
+  return name.length > 253 || name.includes('\0') ? name.slice(0, 253).replaceAll('\0', '') : name;
 }
 
 function sameSecret(given: Buffer, expected: string): boolean {

@@ -132,11 +132,15 @@ describe('WriteStore: repeated decisions', () => {
     vlanId: 20,
     sessionTimeoutSeconds: 3600,
   };
-  const store = (windowMs = 60_000, opts: { failInserts?: number } = {}) => {
+  const store = (windowMs = 60_000, opts: { failInserts?: number; rowSpanMs?: number } = {}) => {
     const r = recordingDb(opts);
     return {
       ...r,
-      s: new WriteStore(r.db, r.journal, pino({ level: 'silent' }), { repeatWindowMs: windowMs }),
+      s: new WriteStore(r.db, r.journal, pino({ level: 'silent' }), {
+        repeatWindowMs: windowMs,
+        repeatWindowJitter: 0,
+        rowSpanMs: opts.rowSpanMs,
+      }),
     };
   };
 
@@ -196,17 +200,66 @@ describe('WriteStore: repeated decisions', () => {
     assert.equal(rows.size, 1);
   });
 
-  it('after the window a new row starts', async () => {
+  it('a row takes repeats while each comes less than a window after the previous', async () => {
+    const { s, rows } = store(10_000);
+    for (let i = 0; i < 6; i++) s.authEvent({ ...base, at: new Date(T0 + i * 9_999) });
+    await s.stop();
+    assert.deepEqual(
+      [...rows.values()].map((r) => r.count),
+      [6],
+    );
+  });
+
+  it('a window without an identical decision ends the row: the next one starts a new row', async () => {
     const { s, rows } = store(10_000);
     s.authEvent(base);
     s.authEvent({ ...base, at: new Date(T0 + 9_999) });
-    s.authEvent({ ...base, at: new Date(T0 + 10_000) });
-    s.authEvent({ ...base, at: new Date(T0 + 10_001) });
+    s.authEvent({ ...base, at: new Date(T0 + 19_999) });
+    s.authEvent({ ...base, at: new Date(T0 + 20_000) });
     await s.stop();
     assert.deepEqual(
       [...rows.values()].map((r) => r.count),
       [2, 2],
     );
+  });
+
+  it('a row takes repeats for at most its span, then a new row starts however they keep coming', async () => {
+    const { s, rows } = store(10_000, { rowSpanMs: 30_000 });
+    for (let i = 0; i <= 7; i++) s.authEvent({ ...base, at: new Date(T0 + i * 5_000) });
+    await s.stop();
+    assert.deepEqual(
+      [...rows.values()].map((r) => r.count),
+      [6, 2],
+    );
+  });
+
+  it("writes a growing row's count about once a window while it takes repeats, and at its end", async () => {
+    const { s, rows, statements } = store(300);
+    const started = Date.now();
+    let sent = 0;
+    while (Date.now() - started < WriteStore.REPEAT_SWEEP_MS * 2.5) {
+      s.authEvent({ ...base, at: new Date() });
+      sent++;
+      await s.flush();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(rows.size, 1, 'one row while repeats keep coming');
+    const updatesWhileOpen = statements.filter((x) => x === 'update').length;
+    assert.ok(updatesWhileOpen >= 1, 'the count was written while the row was still open');
+    assert.ok([...rows.values()][0]!.count > 1);
+    await s.stop();
+    assert.equal([...rows.values()][0]!.count, sent, 'the final count at the end');
+  });
+
+  it('count writes are spread between 75 % and 100 % of a window, so rows opened together write apart', () => {
+    const r = recordingDb();
+    const s = new WriteStore(r.db, r.journal, pino({ level: 'silent' }), { repeatWindowMs: 60_000 });
+    for (let i = 0; i < 400; i++) s.authEvent({ ...base, memberId: `member-${i}` });
+    const open = (s as unknown as { open: Map<string, Array<{ writeDueAt: number }>> }).open;
+    const windows = [...open.values()].map(([q]) => q!.writeDueAt - T0);
+    assert.ok(Math.min(...windows) >= 45_000 && Math.max(...windows) <= 60_000, 'within the range');
+    // 400 uniform draws over 15 s: the chance that they span less than half of it is ~1e-117.
+    assert.ok(Math.max(...windows) - Math.min(...windows) > 7_500, 'spread over the range');
   });
 
   it('window 0 writes every decision as its own row', async () => {

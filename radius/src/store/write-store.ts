@@ -4,7 +4,19 @@ import type { Logger } from 'pino';
 import { uuidv7 } from '@lanyard/api/ids';
 import { Journal } from './journal.js';
 
-export interface AuthEventRecord {
+/** What makes two decisions the same auth event row (the time aside). */
+export interface AuthDecisionFields {
+  nasClientId: string;
+  memberId: string | null;
+  username: string | null;
+  mac: string | null;
+  method: string;
+  result: 'ACCEPT' | 'REJECT';
+  reason: string;
+  vlanId: number | null;
+}
+
+export interface AuthEventRecord extends AuthDecisionFields {
   at: Date;
   nasClientId: string;
   locationId: string;
@@ -56,20 +68,31 @@ interface QueuedEvent {
   key: string | null;
   id: string | null;
   count: number;
-  lastAt: Date;
+  /** Epoch ms of the latest repeat (a number: a Date per repeat would outlive young-generation GCs). */
+  lastAt: number;
   /** repeat_count already committed (0 = row not inserted yet). */
   written: number;
-  /** Identical decisions until then are counted on this row. */
-  until: number;
+  /** The row takes no repeats from then on, however they keep coming (first time + row span). */
+  endsAt: number;
+  /** When the count of a row still taking repeats is written next (if it grew). */
+  writeDueAt: number;
 }
 
 export interface WriteStoreOptions {
   /**
-   * Identical decisions (same NAS, member, user name, MAC, method, result, reason and VLAN) within
-   * this many ms of the first are counted on its row (repeat_count, last_at) instead of each being
-   * a row; 0 writes every decision as its own row.
+   * An identical decision (same NAS, member, user name, MAC, method, result, reason and VLAN) less
+   * than this many ms after the previous one is counted on its row (repeat_count, last_at) instead
+   * of being a row; the grown count is written about once per window. 0 writes every decision as
+   * its own row. Default 60 s.
    */
   repeatWindowMs?: number;
+  /** A row takes repeats for at most this long after its first decision, then a new row starts. Default 1 h. */
+  rowSpanMs?: number;
+  /**
+   * Count writes are spaced between (1 − jitter) and 1 window apart, so that rows opened together
+   * (a restart, an outage, a benchmark) do not all reach the database together. Default 0.25.
+   */
+  repeatWindowJitter?: number;
 }
 
 /**
@@ -79,10 +102,11 @@ export interface WriteStoreOptions {
  *
  * Auth events: an access point retrying, or a client that fails and retries every second, makes
  * the same decision many times a minute. Like the "suppress repeated authentications" of
- * enterprise RADIUS products, the first one is written at once and the repeats within the window
- * only raise its repeat_count, written once when the window is over (or at shutdown): at most two
- * statements' worth of work per distinct decision and window, which keeps the activity log
- * readable and PostgreSQL's share of the machine small at peak load.
+ * enterprise RADIUS products, the first one is written at once and the repeats that follow (each
+ * less than a window after the previous, for up to an hour) only raise its repeat_count, written
+ * about once a window while it grows and when the row ends (or at shutdown). A client that keeps
+ * re-authenticating costs one insert an hour and one small update a minute instead of a row per
+ * request, which keeps the activity log readable and PostgreSQL's share of the machine small.
  */
 export class WriteStore {
   private events: QueuedEvent[] = [];
@@ -102,6 +126,8 @@ export class WriteStore {
   private lastRepeatFlush = 0;
   private stopping = false;
   private readonly repeatWindowMs: number;
+  private readonly rowSpanMs: number;
+  private readonly repeatWindowJitter: number;
   readonly stats = {
     eventsWritten: 0,
     eventsRepeated: 0,
@@ -125,6 +151,8 @@ export class WriteStore {
     options: WriteStoreOptions = {},
   ) {
     this.repeatWindowMs = options.repeatWindowMs ?? 60_000;
+    this.rowSpanMs = Math.max(this.repeatWindowMs, options.rowSpanMs ?? 3_600_000);
+    this.repeatWindowJitter = Math.min(1, Math.max(0, options.repeatWindowJitter ?? 0.25));
   }
 
   async start(): Promise<void> {
@@ -144,11 +172,33 @@ export class WriteStore {
   }
 
   /**
-   * Queues one auth event (hot path: a map lookup and a count, or a push; the oldest queued rows
-   * are dropped in bulk once over the cap).
+   * Hot path: counts a decision on the open row of an identical one within the window and returns
+   * true, allocating nothing; false when it must be queued with `authEvent`. `d` is only read.
+   */
+  countRepeat(d: AuthDecisionFields, atMs: number): boolean {
+    if (this.repeatWindowMs <= 0) return false;
+    const list = this.open.get(d.memberId ?? d.username ?? '');
+    if (list === undefined) return false;
+    for (const o of list) {
+      if (sameDecision(o.rec, d)) {
+        if (atMs < o.rec.at.getTime() || atMs >= o.lastAt + this.repeatWindowMs || atMs >= o.endsAt)
+          return false;
+        o.count++;
+        if (atMs > o.lastAt) o.lastAt = atMs;
+        this.stats.eventsRepeated++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Queues one auth event (a repeat within the window is counted on its row instead; the oldest
+   * queued rows are dropped in bulk once over the cap).
    */
   authEvent(e: AuthEventRecord): void {
     const t = e.at.getTime();
+    if (this.countRepeat(e, t)) return;
     let key: string | null = null;
     let list: QueuedEvent[] | undefined;
     let o: QueuedEvent | undefined;
@@ -163,12 +213,7 @@ export class WriteStore {
           }
         }
       }
-      if (o !== undefined && t >= o.rec.at.getTime() && t < o.until) {
-        o.count++;
-        if (t > o.lastAt.getTime()) o.lastAt = e.at;
-        this.stats.eventsRepeated++;
-        return;
-      }
+      // o, if any, is a row that has ended (or a decision older than its first): replaced.
       if (o !== undefined && o.count > o.written) this.closing.push(o);
       if (
         o === undefined &&
@@ -182,9 +227,10 @@ export class WriteStore {
       key,
       id: null,
       count: 1,
-      lastAt: e.at,
+      lastAt: t,
       written: 0,
-      until: t + this.repeatWindowMs,
+      endsAt: t + this.rowSpanMs,
+      writeDueAt: this.nextCountWrite(t),
     };
     if (key !== null) {
       if (o !== undefined) list![list!.indexOf(o)] = q;
@@ -311,7 +357,7 @@ export class WriteStore {
                 vlan: e.vlanId,
                 timeout: e.sessionTimeoutSeconds,
                 count: counts[i],
-                last: counts[i]! > 1 ? lastAt : null,
+                last: counts[i]! > 1 ? new Date(lastAt) : null,
               })),
             ),
           ],
@@ -339,9 +385,14 @@ export class WriteStore {
     }
   }
 
+  /** When a row's grown count is written next: about a window from `from`, spread by the jitter. */
+  private nextCountWrite(from: number): number {
+    return from + Math.round(this.repeatWindowMs * (1 - this.repeatWindowJitter * Math.random()));
+  }
+
   /**
-   * Writes the final repeat count of rows whose window is over (and forgets them). A row not
-   * inserted yet carries its count in the insert.
+   * Writes the grown repeat counts: of rows that have ended (then forgotten), and of rows still
+   * taking repeats whose count write is due. A row not inserted yet carries its count in the insert.
    */
   private async flushRepeats(now: number): Promise<void> {
     const due: QueuedEvent[] = [];
@@ -354,8 +405,14 @@ export class WriteStore {
     for (const [key, list] of this.open) {
       let kept = 0;
       for (const q of list) {
-        if (q.until > now || q.written === 0) list[kept++] = q;
-        else if (q.count > q.written) due.push(q);
+        const ended = now >= q.lastAt + this.repeatWindowMs || now >= q.endsAt;
+        if (q.written === 0 || !ended) {
+          list[kept++] = q;
+          if (q.written > 0 && q.count > q.written && now >= q.writeDueAt) {
+            due.push(q);
+            q.writeDueAt = this.nextCountWrite(now);
+          }
+        } else if (q.count > q.written) due.push(q);
       }
       this.openCount -= list.length - kept;
       if (kept === 0) this.open.delete(key);
@@ -369,7 +426,7 @@ export class WriteStore {
           `update auth_event a set repeat_count = greatest(a.repeat_count, t.count), last_at = greatest(a.last_at, t.last)
              from json_to_recordset($1::json) as t(id uuid, count int, last timestamptz)
             where a.id = t.id`,
-          [JSON.stringify(batch.map((q, j) => ({ id: q.id, count: counts[j], last: q.lastAt })))],
+          [JSON.stringify(batch.map((q, j) => ({ id: q.id, count: counts[j], last: new Date(q.lastAt) })))],
         );
         batch.forEach((q, j) => (q.written = counts[j]!));
         await this.markNasSeen(batch);
@@ -400,7 +457,7 @@ export class WriteStore {
 }
 
 /** Whether two decisions show the same on an auth event row (the time and countdown aside). */
-function sameDecision(a: AuthEventRecord, b: AuthEventRecord): boolean {
+function sameDecision(a: AuthDecisionFields, b: AuthDecisionFields): boolean {
   return (
     a.nasClientId === b.nasClientId &&
     a.memberId === b.memberId &&

@@ -377,7 +377,7 @@ describe('RADIUS worker with radclient', () => {
           ),
         ).authEvents.nodes as Array<Record<string, any>>
       ).filter((n) => n.username === probe);
-    // The row is written at once; its count when the 2-second window closes.
+    // The row is written at once; its final count once no repeat came for the 2-second window.
     await waitFor(async () => (await rows())[0]?.repeatCount === 4, 15_000, 'repeat count written');
     const [row] = await rows();
     assert.equal((await rows()).length, 1);

@@ -210,6 +210,11 @@ export class FakeWriteStore {
   accountingGate: Promise<void> | null = null;
   failAccounting: Error | null = null;
 
+  /** Every decision is recorded as an event here (no repeat counting). */
+  countRepeat(): boolean {
+    return false;
+  }
+
   authEvent(e: AuthEventRecord): void {
     this.events.push(e);
   }
@@ -224,7 +229,7 @@ export class FakeWriteStore {
     this.records.push(rec);
   }
 
-  /** The handlers take a WriteStore; only the three methods above are used. */
+  /** The handlers take a WriteStore; only the methods above are used. */
   asWriteStore(): WriteStore {
     return this as unknown as WriteStore;
   }

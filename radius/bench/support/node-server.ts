@@ -1,0 +1,118 @@
+/** Benchmark server processes: start a bench/support script in its own process, count its CPU. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { StallReport } from './stalls.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const env = process.env;
+
+// Processes
+
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** CPU seconds (user + system, all threads) of processes so far. */
+export function cpuSeconds(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  }
+  return total;
+}
+
+/** CPU seconds of every PostgreSQL process now (auth event and accounting writes are part of the cost). */
+export function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      out.set(Number(entry), cpuSeconds([Number(entry)]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+export function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+export interface NodeServer {
+  pid: number;
+  /** Every process serving (the cluster primary and its workers). */
+  pids: number[];
+  authPort: number;
+  members?: number;
+  profileDir: string | null;
+  /** BENCH_STALLS=1 reports of the worker processes (GC pauses and loop gaps, epoch ms), after stop(). */
+  stalls: StallReport[];
+  stop(): Promise<void>;
+}
+
+/** A Node.js server script from bench/support in its own process; resolves once it prints its port. */
+export async function startNodeServer(
+  script: string,
+  extraEnv: Record<string, string>,
+  profile: boolean,
+  nodeFlags: string[] = [],
+): Promise<NodeServer> {
+  const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
+  const args = [...nodeFlags, '--import', 'tsx'];
+  if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  args.push(join(here, script));
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: join(here, '..', '..'),
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stalls: StallReport[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (line.startsWith('STALLS ')) stalls.push(JSON.parse(line.slice(7)));
+    else process.stderr.write(`${line}\n`);
+  });
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  // 'close': stdio drained too, so the stall report printed at SIGTERM has been read.
+  const exited = new Promise<void>((r) => child.once('close', () => r()));
+  const ready = await new Promise<{ authPort: number; members?: number; pids?: number[] }>(
+    (resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.startsWith('{')) resolve(JSON.parse(line));
+        else process.stderr.write(`[${script} ${child.pid}] ${line}\n`);
+      });
+    },
+  );
+  return {
+    pid: child.pid!,
+    ...ready,
+    pids: ready.pids ?? [child.pid!],
+    profileDir,
+    stalls,
+    async stop() {
+      process.off('exit', orphanGuard);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killer);
+      }
+    },
+  };
+}
