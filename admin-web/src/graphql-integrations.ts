@@ -1,4 +1,5 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
+import type { IntegrationSettings } from '@lanyard/schema';
 
 // Integrations, sync runs, email templates and the outbox (hand-written, checked against
 // schema/schema.graphql). Only the lazy pages import this file.
@@ -9,36 +10,16 @@ export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'HEL
 export type SyncTrigger = 'MANUAL' | 'SCHEDULE' | 'WEBHOOK';
 export type SyncRunMode = 'FULL' | 'INCREMENTAL' | 'MEMBERS';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-export type UsernameFormat = 'EMAIL' | 'MEMBER_ID' | 'CUSTOM_FIELD';
-export type PassphraseSource = 'GENERATED' | 'UPSTREAM_FIELD';
-export type DeprovisionMode = 'DELETE' | 'DISABLE';
-export type VlanMode = 'PER_TEAM' | 'NONE';
 export type OutboxStatus = 'PENDING' | 'SENT' | 'FAILED' | 'CAPTURED';
-
-export interface PlanMapping {
-  planExternalId: string;
-  groupId: string | null;
-  noAccess: boolean;
-}
-
-export interface IntegrationSettings {
-  autoProvision: boolean;
-  deprovision: DeprovisionMode;
-  usernameFormat: UsernameFormat;
-  usernameField: string | null;
-  passphraseSource: PassphraseSource;
-  passphraseField: string | null;
-  planMappings: PlanMapping[];
-  unmappedPlansGrantAccess: boolean;
-  vlanMode: VlanMode;
-  roaming: boolean;
-  bookingAccess: boolean;
-  checkInAccess: boolean;
-  credentialEmail: boolean;
-  syncIntervalMinutes: number;
-  safetyThresholdPercent: number;
-  safetyMinimumPeople: number;
-}
+// The settings as the API stores them (and their defaults) are shared through @lanyard/schema.
+export type {
+  DeprovisionMode,
+  IntegrationSettings,
+  PassphraseSource,
+  PlanMapping,
+  UsernameFormat,
+  VlanMode,
+} from '@lanyard/schema';
 
 export interface RunCounts {
   created: number;

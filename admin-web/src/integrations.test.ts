@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_INTEGRATION_SETTINGS } from '@lanyard/schema';
 import type { LogLine } from './graphql-integrations';
 import {
-  DEFAULT_SETTINGS,
   credentialsFor,
   duplicatePlanIds,
   firstGapAfter,
@@ -143,7 +143,7 @@ describe('settingsInput', () => {
   it('sends every setting, the custom fields only when their mode uses them', () => {
     const input = settingsInput(
       {
-        ...DEFAULT_SETTINGS,
+        ...DEFAULT_INTEGRATION_SETTINGS,
         usernameField: 'Custom3',
         passphraseSource: 'UPSTREAM_FIELD',
         passphraseField: ' Custom4 ',
@@ -153,6 +153,6 @@ describe('settingsInput', () => {
     assert.equal(input.usernameField, null);
     assert.equal(input.passphraseField, 'Custom4');
     assert.deepEqual(input.planMappings, [{ planExternalId: 'p', groupId: null, noAccess: false }]);
-    assert.deepEqual(Object.keys(input).sort(), Object.keys(DEFAULT_SETTINGS).sort());
+    assert.deepEqual(Object.keys(input).sort(), Object.keys(DEFAULT_INTEGRATION_SETTINGS).sort());
   });
 });

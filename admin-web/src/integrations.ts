@@ -143,23 +143,3 @@ export function settingsInput(s: IntegrationSettings, rows: readonly PlanRow[]):
     safetyMinimumPeople: s.safetyMinimumPeople,
   };
 }
-
-/** The defaults the API applies on creation (api/src/integrations/integration-settings.ts). */
-export const DEFAULT_SETTINGS: IntegrationSettings = {
-  autoProvision: true,
-  deprovision: 'DELETE',
-  usernameFormat: 'EMAIL',
-  usernameField: null,
-  passphraseSource: 'GENERATED',
-  passphraseField: null,
-  planMappings: [],
-  unmappedPlansGrantAccess: true,
-  vlanMode: 'PER_TEAM',
-  roaming: false,
-  bookingAccess: true,
-  checkInAccess: false,
-  credentialEmail: false,
-  syncIntervalMinutes: 15,
-  safetyThresholdPercent: 20,
-  safetyMinimumPeople: 5,
-};

@@ -23,6 +23,7 @@ import { UnboundMatcher } from './ppsk/matcher.js';
 import { createRadiusMetrics } from './server/metrics.js';
 import { RadiusServer, type EapRouting } from './server/radius-server.js';
 import { SnapshotLoader } from './snapshot/loader.js';
+import { DEFAULT_RELOAD_RETRY, ReloadRetry, type ReloadRetryOptions } from './snapshot/reload-retry.js';
 import { Snapshot } from './snapshot/snapshot.js';
 import { Journal } from './store/journal.js';
 import { WriteStore, type AccountingRecord } from './store/write-store.js';
@@ -47,11 +48,15 @@ export interface RadiusWorker {
 export interface WorkerOptions {
   /** This worker's tag in EAP States, and how to reach the owner of another tag (cluster mode). */
   eapRouting?: EapRouting;
+  /** Backoff of the full reload after a reconnect (tests shorten it). */
+  reloadRetry?: ReloadRetryOptions;
+  /** Builds the snapshot loader (tests wrap it to make loads fail). */
+  createLoader?: (...args: ConstructorParameters<typeof SnapshotLoader>) => SnapshotLoader;
 }
 
 /**
  * Starts one RADIUS worker: loads the snapshot (retrying until Postgres answers), keeps it fresh
- * from NOTIFY (full reload after a reconnect), and serves auth, accounting and /metrics.
+ * from NOTIFY (full reload after a reconnect, retried until it succeeds), and serves auth, accounting and /metrics.
  */
 export async function startRadiusWorker(
   config: RadiusConfig,
@@ -73,7 +78,11 @@ export async function startRadiusWorker(
   pool.on('error', (err) => logger.warn({ err: err.message }, 'pool error'));
   const secrets = SecretBox.fromHex(config.secretKeyHex);
   const snapshot = new Snapshot();
-  const loader = new SnapshotLoader(pool, secrets, snapshot);
+  const loader = (options.createLoader ?? ((...args) => new SnapshotLoader(...args)))(
+    pool,
+    secrets,
+    snapshot,
+  );
   const metrics = createRadiusMetrics();
   const sessions = new SessionTracker();
   const store = new WriteStore(pool, new Journal<AccountingRecord>(config.journalDir, 'accounting'), logger, {
@@ -158,18 +167,23 @@ export async function startRadiusWorker(
       loader.loadConfig().catch((err: Error) => logger.warn({ err: err.message }, 'config reload failed')),
     );
   });
-  listener.onReconnect(() => {
-    applying = applying.then(async () => {
-      try {
+  // NOTIFYs were missed while disconnected: reload everything, in turn with member changes.
+  const fullReload = new ReloadRetry(
+    () => {
+      const run = applying.then(async () => {
         await loader.loadAll();
         await sessions.load(pool);
         revoker.snapshotReloaded();
         logger.info({ members: snapshot.memberCount }, 'snapshot reloaded after reconnect');
-      } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'reload after reconnect failed');
-      }
-    });
-  });
+      });
+      applying = run.catch(() => undefined);
+      return run;
+    },
+    logger,
+    options.reloadRetry ?? DEFAULT_RELOAD_RETRY,
+  );
+  metrics.snapshotReloadSource.state = fullReload;
+  listener.onReconnect(() => void fullReload.run());
   for (let attempt = 0; ; attempt++) {
     try {
       if (!listener.connected) await listener.start();
@@ -243,6 +257,7 @@ export async function startRadiusWorker(
       await applying;
     },
     async stop() {
+      fullReload.stop();
       revoker.stop();
       await leadership.stop();
       await server.close();

@@ -6,6 +6,7 @@
  * - This module is the contract of the Postgres tables and NOTIFY channels that processes other than
  *   the API (the RADIUS worker) read. Column names here are the real ones; the API's entity test
  *   checks them against the migrated database.
+ * - `integration-settings.ts`: the integration settings and their defaults (API and admin UI).
  */
 
 /** Postgres NOTIFY channels. Payloads are JSON (always < 8000 bytes, Postgres' NOTIFY limit). */
@@ -236,3 +237,5 @@ export const SecretAad = {
   webhookSecret: (integrationId: string) => `integration.webhook_secret:${integrationId}`,
   outboxBody: (outboxMessageId: string) => `outbox_message.body:${outboxMessageId}`,
 } as const;
+
+export * from './integration-settings.js';

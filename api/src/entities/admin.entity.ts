@@ -113,6 +113,7 @@ export class ApiKey extends BaseEntity {
 @Entity({ tableName: 'magic_link' })
 export class MagicLink extends BaseEntity {
   @ManyToOne({ entity: () => Member, deleteRule: 'cascade' })
+  @Index()
   member!: Member;
 
   @ManyToOne({ entity: () => Location, nullable: true, deleteRule: 'cascade' })

@@ -116,6 +116,7 @@ export class Member extends BaseEntity {
 @Unique({ properties: ['integration', 'externalId'] })
 export class MemberSource extends BaseEntity {
   @ManyToOne({ entity: () => Member, deleteRule: 'cascade' })
+  @Index()
   member!: Member;
 
   @Field(() => Integration)
@@ -154,6 +155,7 @@ export class AccessGrant extends BaseEntity {
   /** Null: every location. */
   @Field(() => Location, { nullable: true })
   @ManyToOne({ entity: () => Location, nullable: true, deleteRule: 'cascade' })
+  @Index()
   location: Location | null = null;
 
   @Field(() => GraphQLISODateTime)
@@ -202,6 +204,7 @@ export class AccessGrant extends BaseEntity {
 @Entity({ tableName: 'device' })
 export class Device extends BaseEntity {
   @ManyToOne({ entity: () => Member, deleteRule: 'cascade' })
+  @Index()
   member!: Member;
 
   /** aa:bb:cc:dd:ee:ff */

@@ -1,69 +1,16 @@
-/**
- * Per-integration sync settings (design §3), stored as JSON on Integration.settings. Every field has
- * a default, so an integration created with `settings: {}` behaves like a mature product would.
- */
-export type UsernameFormat = 'EMAIL' | 'MEMBER_ID' | 'CUSTOM_FIELD';
-export type PassphraseSource = 'GENERATED' | 'UPSTREAM_FIELD';
-export type DeprovisionMode = 'DELETE' | 'DISABLE';
-export type VlanMode = 'PER_TEAM' | 'NONE';
+import { DEFAULT_INTEGRATION_SETTINGS, type IntegrationSettings } from '@lanyard/schema';
 
-/** A plan → access rule. `noAccess` wins (e.g. Virtual Office); otherwise members join `groupId` if set. */
-export interface PlanMapping {
-  planExternalId: string;
-  noAccess: boolean;
-  groupId: string | null;
-}
+// The settings' types and defaults live in @lanyard/schema (the admin UI uses them too).
+export {
+  DEFAULT_INTEGRATION_SETTINGS,
+  type DeprovisionMode,
+  type IntegrationSettings,
+  type PassphraseSource,
+  type PlanMapping,
+  type UsernameFormat,
+  type VlanMode,
+} from '@lanyard/schema';
 
-export interface IntegrationSettings {
-  /** Create members that exist upstream but not here. Off: only members already here are updated. */
-  autoProvision: boolean;
-  /** What happens to members removed upstream (their open sessions are disconnected either way). */
-  deprovision: DeprovisionMode;
-  usernameFormat: UsernameFormat;
-  /** Upstream field used when usernameFormat is CUSTOM_FIELD (e.g. `Custom3`). */
-  usernameField: string | null;
-  passphraseSource: PassphraseSource;
-  /** Upstream field holding the passphrase when passphraseSource is UPSTREAM_FIELD. */
-  passphraseField: string | null;
-  planMappings: PlanMapping[];
-  /** Plans without a mapping: grant access (true) or not (false). */
-  unmappedPlansGrantAccess: boolean;
-  vlanMode: VlanMode;
-  /** Grants valid at every location ("Global Communities" / "Roaming"); off: home locations only. */
-  roaming: boolean;
-  /** Desk and room bookings give access for the booking's day (until local midnight). */
-  bookingAccess: boolean;
-  /** Nexudus check-ins give access from check-in until checkout. */
-  checkInAccess: boolean;
-  /** Email members their credentials when their WiFi access first begins (credential-delivery.service.ts). */
-  credentialEmail: boolean;
-  syncIntervalMinutes: number;
-  /** A run disabling or deleting more than this share of the integration's members is held. */
-  safetyThresholdPercent: number;
-  /** …and at least this many people. */
-  safetyMinimumPeople: number;
-}
-
-export const DEFAULT_INTEGRATION_SETTINGS: IntegrationSettings = {
-  autoProvision: true,
-  deprovision: 'DELETE',
-  usernameFormat: 'EMAIL',
-  usernameField: null,
-  passphraseSource: 'GENERATED',
-  passphraseField: null,
-  planMappings: [],
-  unmappedPlansGrantAccess: true,
-  vlanMode: 'PER_TEAM',
-  roaming: false,
-  bookingAccess: true,
-  checkInAccess: false,
-  credentialEmail: false,
-  syncIntervalMinutes: 15,
-  safetyThresholdPercent: 20,
-  safetyMinimumPeople: 5,
-};
-
-/** Stored JSON → settings, tolerating older rows that lack newer fields. */
 /** Settings that only schedule runs or guard them: changing them changes nobody's access. */
 const RUN_ONLY_SETTINGS: ReadonlySet<keyof IntegrationSettings> = new Set([
   'credentialEmail',
@@ -87,6 +34,7 @@ export function changesAccess(a: IntegrationSettings, b: IntegrationSettings): b
   return [...keys].some((k) => !RUN_ONLY_SETTINGS.has(k) && stable(a[k]) !== stable(b[k]));
 }
 
+/** Stored JSON → settings, tolerating older rows that lack newer fields. */
 export function readIntegrationSettings(
   stored: Record<string, unknown> | null | undefined,
 ): IntegrationSettings {

@@ -87,6 +87,27 @@ export async function createGrant(
   return r.createAccessGrant.accessGrant;
 }
 
+/**
+ * A member with a grant at the location that began a day ago (MEMBERSHIP unless `grant` says
+ * otherwise): someone the portal lets sign in there.
+ */
+export async function createMemberWithAccess(
+  t: TestApi,
+  token: string,
+  locationId: string,
+  opts: { member?: Record<string, unknown>; grant?: Record<string, unknown> } = {},
+): Promise<{ id: string; email: string; username: string; grantId: string }> {
+  const m = await createMember(t, token, [locationId], opts.member);
+  const grant = await createGrant(t, token, {
+    memberId: m.id,
+    kind: 'MEMBERSHIP',
+    locationId,
+    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    ...opts.grant,
+  });
+  return { ...m, grantId: grant.id };
+}
+
 export interface RunWait {
   /** Fields of SyncRun to return besides `status` (default `id status error`). */
   fields?: string;

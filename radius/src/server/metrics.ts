@@ -141,6 +141,7 @@ export function createRadiusMetrics() {
   registry.registerMetric(latency as unknown as Counter);
   const authEventSource: { stats: AuthEventStats | null } = { stats: null };
   const authEventsCounted = { written: 0, repeated: 0, dropped: 0 };
+  const snapshotReloadSource: { state: { consecutiveFailures: number } | null } = { state: null };
   return {
     /** Set by the worker to its WriteStore's counters. */
     authEventSource,
@@ -201,6 +202,17 @@ export function createRadiusMetrics() {
       name: 'lanyard_radius_snapshot_nas_clients',
       help: 'NAS clients in the snapshot',
       registers: [registry],
+    }),
+    /** Set by the worker to its full-reload retrier. */
+    snapshotReloadSource,
+    snapshotReloadFailures: new Gauge({
+      name: 'lanyard_radius_snapshot_reload_failures',
+      help: 'Failed full snapshot reloads since the last success (above 0: serving a stale snapshot while retrying)',
+      registers: [registry],
+      aggregator: 'max',
+      collect() {
+        this.set(snapshotReloadSource.state?.consecutiveFailures ?? 0);
+      },
     }),
     openSessions: new Gauge({
       name: 'lanyard_radius_open_sessions',

@@ -11,9 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ok, startTestApi, type TestApi } from '../../../api/src/test-support/api-harness.js';
 import {
-  createGrant,
   createLocation,
-  createMember,
+  createMemberWithAccess,
   setupOwner,
 } from '../../../api/src/test-support/factories.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
@@ -66,16 +65,7 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() };
 }
 
-async function memberWithAccess(): Promise<{ id: string; email: string; grantId: string }> {
-  const m = await createMember(t, owner, [loc.id]);
-  const grant = await createGrant(t, owner, {
-    memberId: m.id,
-    kind: 'MEMBERSHIP',
-    locationId: loc.id,
-    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-  });
-  return { ...m, grantId: grant.id };
-}
+const memberWithAccess = () => createMemberWithAccess(t, owner, loc.id);
 
 /** Asks for a link on the sign-in page; returns the text the page shows afterwards. */
 async function requestLink(page: Page, email: string): Promise<string> {

@@ -16,7 +16,7 @@ import {
 import {
   createNas,
   finishedRun,
-  revealPassphrase,
+  memberProbe,
   sqlOf,
   startDasListener,
   startRadius,
@@ -54,24 +54,11 @@ const dora = subscriber(null); // membership deleted
 const erin = sim.addMembership(loc.id); // nonmember who books a desk
 
 const userOf = (m: SbMembership) => sim.state.users.find((u) => u.id === m.userRef)!;
-async function member(m: SbMembership) {
-  return (
-    await sql(`select id, status, username from member where email_normalized = ?`, [
-      userOf(m).email.toLowerCase(),
-    ])
-  )[0] as { id: string; status: string; username: string } | undefined;
-}
-const passphrases = new Map<string, string>();
-async function pap(m: SbMembership) {
-  const row = await member(m);
-  assert.ok(row, `${userOf(m).email} was never provisioned`);
-  let pass = passphrases.get(row.id);
-  if (!pass) passphrases.set(row.id, (pass = await revealPassphrase(t, owner, row.id)));
-  return radius.pap(row.username, pass);
-}
-const until = (m: SbMembership, code: string, what: string) =>
-  waitFor(async () => (await pap(m)).code === code, 30_000, `${what}: ${code}`);
-const vlanOf = async (m: SbMembership) => (await pap(m)).attributes.get('Tunnel-Private-Group-Id')?.[0];
+const { member, pap, passphraseOf, until, vlanOf } = memberProbe<SbMembership>({
+  env: () => ({ t, token: owner, radius }),
+  emailOf: (m) => userOf(m).email,
+  timeoutMs: 30_000,
+});
 function delivered(ds: Array<{ status: number | null; error?: string }>) {
   assert.equal(ds.length, 1);
   assert.equal(ds[0]!.status, 202, ds[0]!.error);
@@ -210,6 +197,6 @@ describe('Andcards lifecycles end to end', () => {
       20_000,
       'Disconnect-Request',
     );
-    assert.equal((await radius.pap(row.username, passphrases.get(row.id)!)).code, 'Access-Reject');
+    assert.equal((await radius.pap(row.username, passphraseOf(row.id)!)).code, 'Access-Reject');
   });
 });

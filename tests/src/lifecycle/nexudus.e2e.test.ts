@@ -19,7 +19,7 @@ import {
 import {
   createNas,
   finishedRun,
-  revealPassphrase,
+  memberProbe,
   sqlOf,
   startDasListener,
   startRadius,
@@ -106,21 +106,12 @@ sim.add('bookings', {
 
 // ---- helpers ---------------------------------------------------------------------------
 const email = (cw: NxCoworker) => cw.Email!.toLowerCase();
-async function member(cw: NxCoworker): Promise<{ id: string; status: string; username: string } | undefined> {
-  return (await sql(`select id, status, username from member where email_normalized = ?`, [email(cw)]))[0];
-}
-const passphrases = new Map<string, string>();
-async function pap(cw: NxCoworker, nas = SOHO_NAS) {
-  const m = await member(cw);
-  assert.ok(m, `${email(cw)} was never provisioned`);
-  let pass = passphrases.get(m.id);
-  if (!pass) passphrases.set(m.id, (pass = await revealPassphrase(t, owner, m.id)));
-  return radius.pap(m.username, pass, nas);
-}
-const answer = async (cw: NxCoworker, nas = SOHO_NAS) => (await pap(cw, nas)).code;
-const until = (cw: NxCoworker, code: string, what: string, nas = SOHO_NAS) =>
-  waitFor(async () => (await answer(cw, nas)) === code, 20_000, `${what}: ${code} for ${email(cw)}`);
-const vlanOf = async (cw: NxCoworker) => (await pap(cw)).attributes.get('Tunnel-Private-Group-Id')?.[0];
+const { member, pap, answer, passphraseOf, until, vlanOf } = memberProbe<NxCoworker>({
+  env: () => ({ t, token: owner, radius }),
+  emailOf: email,
+  timeoutMs: 20_000,
+  defaultNas: SOHO_NAS,
+});
 async function teamVlan(team: { Id: number }): Promise<string> {
   const [g] = await sql(`select vlan_id from access_group where external_id = ?`, [String(team.Id)]);
   assert.ok(g?.vlan_id, `team ${team.Id} has no VLAN`);
@@ -287,7 +278,7 @@ describe('Nexudus lifecycles end to end', () => {
     await disconnected('rita-session');
     const m = (await sql(`select username from member where email_normalized = ?`, [email(rita)]))[0];
     if (m) {
-      const r = await radius.pap(m.username, passphrases.get((await member(rita))!.id)!, SOHO_NAS);
+      const r = await radius.pap(m.username, passphraseOf((await member(rita))!.id)!, SOHO_NAS);
       assert.equal(r.code, 'Access-Reject');
     }
   });

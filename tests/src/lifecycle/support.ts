@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { ok, type TestApi } from '../../../api/src/test-support/api-harness.js';
+import assert from 'node:assert/strict';
+import { ok, waitFor, type TestApi } from '../../../api/src/test-support/api-harness.js';
 import { endedRun, runSyncToEnd } from '../../../api/src/test-support/factories.js';
 import { PacketBuilder, encodeResponse } from '../../../radius/src/codec/builder.js';
 import { Attr, Code, getString, parsePacket } from '../../../radius/src/codec/packet.js';
@@ -125,6 +126,62 @@ export async function revealPassphrase(t: TestApi, token: string, memberId: stri
   return ok(
     await t.gql(`mutation($id: ID!) { revealMemberPassphrase(memberId: $id) }`, { id: memberId }, { token }),
   ).revealMemberPassphrase as string;
+}
+
+export interface ProvisionedMember {
+  id: string;
+  status: string;
+  username: string;
+}
+
+/**
+ * The member an upstream person was synced to (found by email), and PAP as that member with the
+ * passphrase an admin reveals (revealed once, then cached). `env` is read at call time: the test
+ * API and the worker start in `before`.
+ */
+export function memberProbe<P>(opts: {
+  env: () => { t: TestApi; token: string; radius: Radius };
+  emailOf: (person: P) => string;
+  /** How long `until` waits for the expected answer. */
+  timeoutMs: number;
+  /** The NAS address PAP comes from unless given (the worker's default source otherwise). */
+  defaultNas?: string;
+}) {
+  const passphrases = new Map<string, string>();
+  const emailOf = (p: P) => opts.emailOf(p).toLowerCase();
+  const member = async (p: P): Promise<ProvisionedMember | undefined> =>
+    (
+      await sqlOf(opts.env().t)<ProvisionedMember>(
+        `select id, status, username from member where email_normalized = ?`,
+        [emailOf(p)],
+      )
+    )[0];
+  const pap = async (p: P, nas = opts.defaultNas): Promise<RadclientResult> => {
+    const { t, token, radius } = opts.env();
+    const m = await member(p);
+    assert.ok(m, `${emailOf(p)} was never provisioned`);
+    let pass = passphrases.get(m.id);
+    if (!pass) passphrases.set(m.id, (pass = await revealPassphrase(t, token, m.id)));
+    return radius.pap(m.username, pass, nas);
+  };
+  const answer = async (p: P, nas?: string): Promise<string | null> => (await pap(p, nas)).code;
+  return {
+    member,
+    pap,
+    answer,
+    /** The passphrase `pap` last used for the member (still known once the member is gone). */
+    passphraseOf: (memberId: string): string | undefined => passphrases.get(memberId),
+    /** Waits until PAP as the person gets `code`. */
+    until: (p: P, code: string, what: string, nas?: string) =>
+      waitFor(
+        async () => (await answer(p, nas)) === code,
+        opts.timeoutMs,
+        `${what}: ${code} for ${emailOf(p)}`,
+      ),
+    /** The VLAN an Access-Accept puts the person on. */
+    vlanOf: async (p: P, nas?: string): Promise<string | undefined> =>
+      (await pap(p, nas)).attributes.get('Tunnel-Private-Group-Id')?.[0],
+  };
 }
 
 export async function createNas(

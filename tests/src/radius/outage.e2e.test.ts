@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { ok, startTestApi, waitFor, type TestApi } from '../../../api/src/test-support/api-harness.js';
 import { createGrant, createLocation, setupOwner } from '../../../api/src/test-support/factories.js';
 import { loadRadiusConfig } from '../../../radius/src/config.js';
+import { SnapshotLoader } from '../../../radius/src/snapshot/loader.js';
 import { startRadiusWorker, type RadiusWorker } from '../../../radius/src/worker.js';
 import { radclient } from '../support/radclient.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -22,6 +23,22 @@ let worker: RadiusWorker;
 let proxy: TcpProxy;
 let journalDir: string;
 let username: string;
+let memberId: string;
+
+/** A loader whose next full loads fail, as they do while the database is still flaky after a reconnect. */
+class FlakyLoader extends SnapshotLoader {
+  failNext = 0;
+  failed = 0;
+  override async loadAll(): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      this.failed++;
+      throw new Error('connection terminated unexpectedly');
+    }
+    return super.loadAll();
+  }
+}
+let loader: FlakyLoader;
 
 before(async () => {
   t = await startTestApi();
@@ -46,6 +63,7 @@ before(async () => {
     ),
   ).createMember.member;
   username = m.username;
+  memberId = m.id;
   ok(
     await t.gql(
       `mutation($i: SetMemberPassphraseInput!) { setMemberPassphrase(input: $i) { member { id } } }`,
@@ -77,6 +95,10 @@ before(async () => {
       RADIUS_JOURNAL_DIR: journalDir,
     }),
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    {
+      reloadRetry: { initialDelayMs: 300, maxDelayMs: 1000 },
+      createLoader: (...args) => (loader = new FlakyLoader(...args)),
+    },
   );
 });
 
@@ -132,6 +154,35 @@ describe('a database outage', () => {
       15_000,
       'auth events flushed',
     );
+  });
+
+  it('retries the full reload after a reconnect until it succeeds, serving the old snapshot meanwhile', async () => {
+    const failures = async () =>
+      (await worker.metricsRegistry.getSingleMetric('lanyard_radius_snapshot_reload_failures')!.get())
+        .values[0]!.value;
+    const loadedAt = worker.snapshot.loadedAt;
+    await proxy.cut();
+    // A change the worker never hears of (no NOTIFY): only a full reload picks it up.
+    await t.api.orm.em
+      .fork()
+      .execute(`update member set email = 'unheard@example.com' where id = '${memberId}'`);
+    loader.failNext = 3;
+    await proxy.restore();
+
+    await waitFor(async () => loader.failed >= 1, 15_000, 'a failed reload');
+    assert.equal(worker.snapshot.loadedAt, loadedAt, 'not reloaded yet');
+    assert.ok((await failures()) >= 1, 'the failures are visible in /metrics');
+    const r = await radclient(worker.authPort, 'auth', SECRET, {
+      'User-Name': username,
+      'User-Password': PASSPHRASE,
+      'Message-Authenticator': '0x00',
+    });
+    assert.equal(r.code, 'Access-Accept', 'the current snapshot keeps serving');
+
+    await waitFor(async () => worker.snapshot.loadedAt > loadedAt, 15_000, 'snapshot reloaded');
+    assert.equal(worker.snapshot.members.get(memberId)?.email, 'unheard@example.com');
+    await waitFor(async () => (await failures()) === 0, 15_000, 'failures cleared on success');
+    assert.equal(loader.failed, 3);
   });
 
   it('closes sessions that stopped reporting', async () => {

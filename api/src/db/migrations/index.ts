@@ -9,6 +9,7 @@ import { Migration20261124073519 } from './migration-20261124073519.js';
 import { Migration20261124083850 } from './migration-20261124083850.js';
 import { Migration20261124094721 } from './migration-20261124094721.js';
 import { Migration20261124094954 } from './migration-20261124094954.js';
+import { Migration20261124131806 } from './migration-20261124131806.js';
 
 /** Every migration, in order. Listed explicitly so no file system scan is needed at runtime. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'migration-20261124083850', class: Migration20261124083850 },
   { name: 'migration-20261124094721', class: Migration20261124094721 },
   { name: 'migration-20261124094954', class: Migration20261124094954 },
+  { name: 'migration-20261124131806', class: Migration20261124131806 },
 ];

@@ -9,7 +9,12 @@ import {
   type GqlResult,
   type TestApi,
 } from '../../test-support/api-harness.js';
-import { createGrant, createLocation, createMember, setupOwner } from '../../test-support/factories.js';
+import {
+  createLocation,
+  createMember,
+  createMemberWithAccess,
+  setupOwner,
+} from '../../test-support/factories.js';
 import { parts, startSmtpSink, type SmtpSink } from '../../test-support/smtp-sink.js';
 
 const REQUEST = `mutation($i: RequestMagicLinkInput!) { requestMagicLink(input: $i) { accepted } }`;
@@ -77,14 +82,8 @@ class Browser {
 }
 
 /** A member with a membership at `loc`, signed in through an emailed link. */
-async function signedInMember(overrides: Record<string, unknown> = {}) {
-  const m = await createMember(t, owner, [loc.id], overrides);
-  await createGrant(t, owner, {
-    memberId: m.id,
-    kind: 'MEMBERSHIP',
-    locationId: loc.id,
-    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-  });
+async function signedInMember() {
+  const m = await createMemberWithAccess(t, owner, loc.id);
   const browser = new Browser();
   const token = await requestLink(browser, m.email);
   ok(await browser.gql(REDEEM, { t: token }));
@@ -127,13 +126,7 @@ after(async () => {
 
 describe('portal sign-in', () => {
   it('runs the whole flow: link, redeem, me, reveal, rotate, set, profiles, logout', async () => {
-    const m = await createMember(t, owner, [loc.id], { fullName: 'Ada Member' });
-    await createGrant(t, owner, {
-      memberId: m.id,
-      kind: 'MEMBERSHIP',
-      locationId: loc.id,
-      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    });
+    const m = await createMemberWithAccess(t, owner, loc.id, { member: { fullName: 'Ada Member' } });
     const browser = new Browser();
     assert.equal(ok(await browser.gql(`{ me { email } }`)).me, null, 'signed out: null');
 
@@ -286,13 +279,7 @@ describe('portal sign-in', () => {
   });
 
   it('waits out the minimum duration after the commit, for known and unknown emails alike', async () => {
-    const m = await createMember(t, owner, [loc.id]);
-    await createGrant(t, owner, {
-      memberId: m.id,
-      kind: 'MEMBERSHIP',
-      locationId: loc.id,
-      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    });
+    const m = await createMemberWithAccess(t, owner, loc.id);
     const portal = t.api.services.portal;
     const original = portal.pause;
     const pauses: Array<{ ms: number; committedLinks: number }> = [];
@@ -311,13 +298,7 @@ describe('portal sign-in', () => {
   });
 
   it('keeps no usable sign-in link in the outbox', async () => {
-    const m = await createMember(t, owner, [loc.id]);
-    await createGrant(t, owner, {
-      memberId: m.id,
-      kind: 'MEMBERSHIP',
-      locationId: loc.id,
-      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    });
+    const m = await createMemberWithAccess(t, owner, loc.id);
     const token = await requestLink(new Browser(), m.email);
     const rows = await sql('select * from outbox_message where member_id = ?', [m.id]);
     assert.equal(rows.length, 1);
@@ -369,12 +350,8 @@ describe('portal sign-in', () => {
   });
 
   it('uses a link once, refuses unknown and expired ones', async () => {
-    const m = await createMember(t, owner, [loc.id]);
-    await createGrant(t, owner, {
-      memberId: m.id,
-      kind: 'MANUAL',
-      locationId: loc.id,
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
+    const m = await createMemberWithAccess(t, owner, loc.id, {
+      grant: { kind: 'MANUAL', startsAt: new Date(Date.now() - 60_000).toISOString() },
     });
     const browser = new Browser();
     const token = await requestLink(browser, m.email);
@@ -547,20 +524,12 @@ describe('portal sessions', () => {
   });
 
   it('shows why access ended', async () => {
-    const m = await createMember(t, owner, [loc.id]);
-    const grant = await createGrant(t, owner, {
-      memberId: m.id,
-      kind: 'MEMBERSHIP',
-      locationId: loc.id,
-      startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    });
-    const browser = new Browser();
-    ok(await browser.gql(REDEEM, { t: await requestLink(browser, m.email) }));
+    const { member: m, browser } = await signedInMember();
     const endedAt = new Date(Date.now() - 60_000);
     await sql('update access_grant set ends_at = ?, effective_ends_at = ? where id = ?', [
       endedAt,
       endedAt,
-      grant.id,
+      m.grantId,
     ]);
     const access = ok(await browser.gql(ME)).me.access;
     assert.equal(access.state, 'NO_ACCESS');
