@@ -280,16 +280,20 @@ export function encryptSalted(
     throw new CodecError('BAD_ATTRIBUTE', 'salt must be 2 bytes with the most significant bit set');
   }
   const len = Math.ceil((plaintext.length + 1) / 16) * 16;
-  const p = Buffer.alloc(len);
-  p[0] = plaintext.length;
-  plaintext.copy(p, 1);
   const out = Buffer.allocUnsafe(2 + len);
   out[0] = s[0]!;
   out[1] = s[1]!;
-  let b = md5(secret, requestAuthenticator, s);
+  // P = len | plaintext | zeros, XORed block by block with the MD5 chain, written straight into out.
   for (let i = 0; i < len; i += 16) {
-    if (i > 0) b = md5(secret, out.subarray(2 + i - 16, 2 + i));
-    xorInto(out, 2 + i, p, i, b);
+    h.reset().update(secret);
+    if (i === 0) h.update(requestAuthenticator).update(s);
+    else h.update(out, 2 + i - 16, 2 + i);
+    h.digestInto(pad, 0);
+    for (let k = 0; k < 16; k++) {
+      const j = i + k;
+      const p = j === 0 ? plaintext.length : j <= plaintext.length ? plaintext[j - 1]! : 0;
+      out[2 + j] = p ^ pad[k]!;
+    }
   }
   return out;
 }
