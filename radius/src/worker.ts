@@ -89,6 +89,9 @@ export async function startRadiusWorker(
     repeatWindowMs: config.authEventRepeatWindowSeconds * 1000,
   });
   metrics.authEventSource.stats = store.stats;
+  metrics.stateSource.members = () => snapshot.memberCount;
+  metrics.stateSource.nasClients = () => snapshot.nasById.size;
+  metrics.stateSource.openSessions = () => sessions.size;
   // ~100 full scans/s fit in one thread at 10,000 keys (bench/ppsk.bench.ts): stay well below.
   const matcher = new UnboundMatcher({ globalScansPerSecond: 40 });
   const access = new AccessHandler(snapshot, matcher, store, {
@@ -209,9 +212,6 @@ export async function startRadiusWorker(
   if (config.metricsPort >= 0) {
     http = createServer((req, res) => {
       if (req.url === '/metrics') {
-        metrics.members.set(snapshot.memberCount);
-        metrics.nasClients.set(snapshot.nasById.size);
-        metrics.openSessions.set(sessions.size);
         void metrics.registry.metrics().then((text) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           res.end(text);

@@ -142,7 +142,16 @@ export function createRadiusMetrics() {
   const authEventSource: { stats: AuthEventStats | null } = { stats: null };
   const authEventsCounted = { written: 0, repeated: 0, dropped: 0 };
   const snapshotReloadSource: { state: { consecutiveFailures: number } | null } = { state: null };
+  // Read when scraped, so that the cluster aggregator (which never runs a worker's /metrics
+  // handler) sees them too; every worker holds the whole snapshot and session list: max, not sum.
+  const stateSource: {
+    members: () => number;
+    nasClients: () => number;
+    openSessions: () => number;
+  } = { members: () => 0, nasClients: () => 0, openSessions: () => 0 };
   return {
+    /** Set by the worker: what the snapshot and session gauges read when scraped. */
+    stateSource,
     /** Set by the worker to its WriteStore's counters. */
     authEventSource,
     authEvents: new Counter({
@@ -197,11 +206,19 @@ export function createRadiusMetrics() {
       name: 'lanyard_radius_snapshot_members',
       help: 'Members in the in-memory snapshot',
       registers: [registry],
+      aggregator: 'max',
+      collect() {
+        this.set(stateSource.members());
+      },
     }),
     nasClients: new Gauge({
       name: 'lanyard_radius_snapshot_nas_clients',
       help: 'NAS clients in the snapshot',
       registers: [registry],
+      aggregator: 'max',
+      collect() {
+        this.set(stateSource.nasClients());
+      },
     }),
     /** Set by the worker to its full-reload retrier. */
     snapshotReloadSource,
@@ -218,6 +235,10 @@ export function createRadiusMetrics() {
       name: 'lanyard_radius_open_sessions',
       help: 'Open accounting sessions',
       registers: [registry],
+      aggregator: 'max',
+      collect() {
+        this.set(stateSource.openSessions());
+      },
     }),
     /** Registers the EAP conversation gauge and counters (read from the store when scraped). */
     observeEapSessions(store: EapSessionsView): void {

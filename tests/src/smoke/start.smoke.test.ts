@@ -139,11 +139,17 @@ describe('npm start (embedded PostgreSQL)', () => {
           ).code ?? '';
       }
       assert.equal(status, 'Access-Accept', first.output());
+      // The workers' metrics, merged: the snapshot gauges are read when scraped (the cluster
+      // aggregator never runs a worker's own /metrics handler).
       let metrics = '';
-      for (let i = 0; i < 10 && !metrics.includes('lanyard_radius_packets_total'); i++) {
+      const ready = (m: string) =>
+        m.includes('lanyard_radius_packets_total') && /^lanyard_radius_snapshot_nas_clients 1$/m.test(m);
+      for (let i = 0; i < 20 && !ready(metrics); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 250));
         metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
       }
       assert.match(metrics, /lanyard_radius_packets_total/);
+      assert.match(metrics, /^lanyard_radius_snapshot_nas_clients 1$/m);
       const admin = await fetch(`http://127.0.0.1:${first.port}/admin/`);
       assert.equal(admin.status, 200);
       assert.match(await admin.text(), /<div id="root">/);
