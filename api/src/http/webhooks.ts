@@ -110,11 +110,18 @@ async function handle(deps: WebhookDeps, req: Request, res: Response): Promise<v
   }
 
   // One transaction: the delivery row (unique per integration + delivery id) and the run it starts.
+  // A redelivery is a duplicate, unless the run the first delivery started failed (upstream down,
+  // say): then the platform's retry is what brings the change in, so it starts a new run. Nexudus
+  // sends no delivery id; its id is a hash of the body, so a redelivery has the same one.
   const result = await em.transactional(async (tem) => {
     const inserted = await tem.execute<Array<{ id: string }>>(
       `insert into webhook_delivery (id, created_at, updated_at, integration_id, event, delivery_id, verified, outcome)
        values (?, now(), now(), ?, ?, ?, ?, ?)
-       on conflict (integration_id, delivery_id) do nothing returning id`,
+       on conflict (integration_id, delivery_id) do update
+          set updated_at = now(), verified = excluded.verified, outcome = excluded.outcome,
+              sync_run_id = null, processed_at = null, error = null
+        where webhook_delivery.sync_run_id in (select id from sync_run where status = 'FAILED')
+       returning id`,
       [
         crypto.randomUUID(),
         integration.id,

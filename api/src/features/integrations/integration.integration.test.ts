@@ -265,6 +265,39 @@ describe('an Andcards integration end to end', () => {
     assert.equal(queued.syncRun.trigger, 'WEBHOOK');
   });
 
+  it('a redelivery of a webhook whose run failed starts a new run; once one succeeded it is a duplicate', async () => {
+    const body = JSON.stringify({ event: 'membership.updated', id: 'msg_retry', members: ['m2'] });
+    const post = () =>
+      fetch(webhookUrl.replace('https://wifi.example.com', t.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fake-signature': signFake(secret, body) },
+        body,
+      });
+    const runStatus = async () =>
+      (
+        await sql(
+          `select r.status from webhook_delivery d join sync_run r on r.id = d.sync_run_id
+            where d.delivery_id = 'msg_retry'`,
+        )
+      )[0]?.status as string | undefined;
+    upstream.failWith = new UpstreamError(UpstreamErrorCode.UNAVAILABLE, 'HTTP 503 from the platform');
+    try {
+      assert.equal((await post()).status, 202);
+      await waitFor(async () => ((await runStatus()) === 'FAILED' ? true : null));
+    } finally {
+      upstream.failWith = null;
+    }
+    const retried = await post();
+    assert.equal(retried.status, 202);
+    assert.equal(((await retried.json()) as { outcome: string }).outcome, 'QUEUED');
+    await waitFor(async () => ((await runStatus()) === 'SUCCEEDED' ? true : null));
+    const replay = await post();
+    assert.equal(replay.status, 200);
+    assert.equal(((await replay.json()) as { outcome: string }).outcome, 'DUPLICATE');
+    const rows = await sql(`select count(*)::int n from webhook_delivery where delivery_id = 'msg_retry'`);
+    assert.equal(rows[0].n, 1, 'one delivery row, pointing at the run that succeeded');
+  });
+
   it('answers 404 for an unknown endpoint and 400 for a malformed body', async () => {
     const unknown = await fetch(`${t.url}/webhooks/${'x'.repeat(43)}`, { method: 'POST', body: '{}' });
     assert.equal(unknown.status, 404);
