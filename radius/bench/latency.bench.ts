@@ -8,7 +8,9 @@
  * Environment: DATABASE_URL, BENCH_MEMBERS (10000), BENCH_RATE (half of the measured peak),
  * BENCH_WINDOW_MS (15000), BENCH_SLOW_MS (5: a reply slower than this is "slow"), BENCH_WORKERS (1),
  * BENCH_LANYARD_NODE_FLAGS (extra Node/V8 flags for the worker), RADIUS_AUTH_EVENT_REPEAT_WINDOW,
- * BENCH_PROFILE=1 (one worker under --cpu-prof, 250 µs samples: what ran during its loop gaps).
+ * BENCH_PROFILE=1 (one worker under --cpu-prof, 250 µs samples: what ran during its loop gaps),
+ * BENCH_REQUEST=ppsk-known (the fixed-rate phase sends unbound-PPSK requests from bound stations
+ * instead of PAP; set BENCH_RATE, e.g. 200 as bench:radius does).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,7 @@ import { readdirSync } from 'node:fs';
 import { LoadGenerator, type LoadResult } from './support/load.js';
 import { summarizeProfile } from './support/profile.js';
 import { cpuSeconds, startNodeServer } from './support/node-server.js';
-import { SECRET, SECRET_BYTES, SSID, papFactory } from './support/requests.js';
+import { SECRET, SECRET_BYTES, SSID, papFactory, pick, ppskRequest } from './support/requests.js';
 import { seedLanyard } from './support/seed.js';
 import { traceStalls, type StallReport } from './support/stalls.js';
 
@@ -30,6 +32,7 @@ const SLOW_MS = Number(env.BENCH_SLOW_MS ?? 5);
 const WORKERS = Number(env.BENCH_WORKERS ?? 1);
 const NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const PROFILE = env.BENCH_PROFILE === '1';
+const KNOWN_PPSK = env.BENCH_REQUEST === 'ppsk-known';
 const GC_KIND: Record<number, string> = {
   1: 'scavenge',
   2: 'mark-compact',
@@ -128,6 +131,14 @@ async function main(): Promise<void> {
   const peak = await g.closedLoop({ inFlight: 128, warmupMs: 2000, durationMs: 6000 });
   console.log(line('peak (closed loop, 128 in flight)', peak));
   const rate = Number(env.BENCH_RATE ?? Math.round(peak.throughput / 2));
+  if (KNOWN_PPSK) {
+    // Unbound PPSK from stations already bound to their member (the matcher tries that PMK first).
+    g.setRequests((id) => {
+      const m = pick(seed.members);
+      return ppskRequest(id, Buffer.from(m.macUser, 'hex'), m.pmk);
+    });
+    console.log('then unbound PPSK requests from known (bound) station MACs');
+  }
 
   const self = traceStalls();
   const slow: Array<[number, number]> = [];
