@@ -35,6 +35,7 @@ import {
   ptkBits,
   type EapolKeyFrame,
 } from './eapol.js';
+import { STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
 import { BLOCK_WORDS, SHA1_IV, compress, paddedBlocks } from './sha1.js';
 import { SHA256_IV, compress256 } from './sha256.js';
 
@@ -62,6 +63,8 @@ export class MicChecker {
   private readonly w = new Int32Array(BLOCK_WORDS);
   private readonly inner = new Int32Array(5);
   private readonly outer = new Int32Array(5);
+  /** HMAC-SHA1 key states of the PMK being checked (Buffer path). */
+  private readonly keyStates = new Int32Array(STATE_WORDS);
   private readonly kckBuf = Buffer.alloc(KCK_BYTES);
   /** v3 scratch: SHA-256 states, AES round keys, CMAC tag. */
   private readonly inner256: Int32Array;
@@ -119,11 +122,7 @@ export class MicChecker {
         return this.checkV2(pmk);
       case KeyDescriptorVersion.HMAC_MD5:
         this.kckSha1(pmk);
-        this.writeKck(this.outer);
-        return timingSafeEqual(
-          createHmac('md5', this.kckBuf).update(this.frame.zeroed).digest(),
-          this.frame.mic,
-        );
+        return this.micMd5();
       default: {
         this.kckSha256(pmk);
         const { outer256, tag } = this;
@@ -176,41 +175,30 @@ export class MicChecker {
 
   /** outer[0..3] = KCK: first 16 bytes of HMAC-SHA1(PMK, PRF input). */
   private kckSha1(pmk: Buffer): void {
-    const { w, inner, outer } = this;
-    const p0 = pmk.readInt32BE(0);
-    const p1 = pmk.readInt32BE(4);
-    const p2 = pmk.readInt32BE(8);
-    const p3 = pmk.readInt32BE(12);
-    const p4 = pmk.readInt32BE(16);
-    const p5 = pmk.readInt32BE(20);
-    const p6 = pmk.readInt32BE(24);
-    const p7 = pmk.readInt32BE(28);
-    // inner = SHA-1 state after (PMK ⊕ ipad) ‖ PRF input
-    w[0] = p0 ^ IPAD;
-    w[1] = p1 ^ IPAD;
-    w[2] = p2 ^ IPAD;
-    w[3] = p3 ^ IPAD;
-    w[4] = p4 ^ IPAD;
-    w[5] = p5 ^ IPAD;
-    w[6] = p6 ^ IPAD;
-    w[7] = p7 ^ IPAD;
-    for (let i = 8; i < 16; i++) w[i] = IPAD;
-    compress(inner, SHA1_IV, w);
+    hmacSha1KeyStates(pmk, this.keyStates, 0);
+    this.kckFromStates(this.keyStates, 0);
+  }
+
+  /**
+   * outer[0..3] = KCK, from the PMK's HMAC key states at states[off..off+10] (pmk-table.ts): the
+   * inner state continues over the PRF input, the outer over the inner digest.
+   */
+  private kckFromStates(states: Int32Array, off: number): void {
+    const { inner, outer } = this;
+    inner[0] = states[off]!;
+    inner[1] = states[off + 1]!;
+    inner[2] = states[off + 2]!;
+    inner[3] = states[off + 3]!;
+    inner[4] = states[off + 4]!;
     const prf = this.prfData!;
     for (let b = 0; b < this.prfBlocks; b++) compress(inner, inner, prf, b * BLOCK_WORDS);
-    // outer = SHA-1 state after (PMK ⊕ opad) ‖ inner digest
-    w[0] = p0 ^ OPAD;
-    w[1] = p1 ^ OPAD;
-    w[2] = p2 ^ OPAD;
-    w[3] = p3 ^ OPAD;
-    w[4] = p4 ^ OPAD;
-    w[5] = p5 ^ OPAD;
-    w[6] = p6 ^ OPAD;
-    w[7] = p7 ^ OPAD;
-    for (let i = 8; i < 16; i++) w[i] = OPAD;
-    compress(outer, SHA1_IV, w);
+    outer[0] = states[off + 5]!;
+    outer[1] = states[off + 6]!;
+    outer[2] = states[off + 7]!;
+    outer[3] = states[off + 8]!;
+    outer[4] = states[off + 9]!;
     this.digestBlock(inner);
-    compress(outer, outer, w);
+    compress(outer, outer, this.w);
   }
 
   /** w = final block of an HMAC outer hash whose message is the 20-byte `digest`. */
@@ -234,8 +222,33 @@ export class MicChecker {
     kckBuf.writeInt32BE(state[3]!, 12);
   }
 
+  /**
+   * Whether the PMK whose HMAC-SHA1 key states are states[off..off+10] (pmk-table.ts) produced the
+   * frame's MIC. Key descriptor versions 1 and 2 only (v3 needs the PMK itself: `check`).
+   */
+  checkStates(states: Int32Array, off: number): boolean {
+    if (this.descriptorVersion === KeyDescriptorVersion.HMAC_SHA1) {
+      this.kckFromStates(states, off);
+      return this.micV2();
+    }
+    if (this.descriptorVersion !== KeyDescriptorVersion.HMAC_MD5)
+      throw new RangeError('checkStates: key descriptor version 3 needs the PMK');
+    this.kckFromStates(states, off);
+    return this.micMd5();
+  }
+
+  private micMd5(): boolean {
+    this.writeKck(this.outer);
+    return timingSafeEqual(createHmac('md5', this.kckBuf).update(this.frame.zeroed).digest(), this.frame.mic);
+  }
+
   private checkV2(pmk: Buffer): boolean {
     this.kckSha1(pmk);
+    return this.micV2();
+  }
+
+  /** MIC check of a v2 frame with the KCK in outer[0..3]. */
+  private micV2(): boolean {
     const { w, inner, outer } = this;
     const k0 = outer[0]!;
     const k1 = outer[1]!;
