@@ -7,6 +7,7 @@ import {
   type PmkCandidate,
   type UnboundMatcherOptions,
 } from './matcher.js';
+import { PmkTable } from './pmk-table.js';
 import { buildMsg2, pmkFromPassphrase } from './station.js';
 import { FREERADIUS_DPSK as FR, hex } from './test-support/vectors.js';
 
@@ -105,6 +106,63 @@ describe('UnboundMatcher matching', () => {
       yield* pool.slice(0, 5);
     }
     assert.deepEqual(m.match(request(target.pmk), generate()), { kind: 'MATCH', memberId: 'm3', scanned: 5 });
+  });
+
+  it('scans a PmkTable like the list it was built from (v2, v3, preferred skipped once)', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of pool) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    for (const index of [0, 150, 299]) {
+      assert.deepEqual(m.match(request(pool[index]!.pmk), table), {
+        kind: 'MATCH',
+        memberId: `m${index}`,
+        scanned: index + 1,
+      });
+    }
+    assert.deepEqual(m.match(request(pool[42]!.pmk, randomBytes(6), 3), table), {
+      kind: 'MATCH',
+      memberId: 'm42',
+      scanned: 43,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32), randomBytes(6), 3), table), {
+      kind: 'NO_MATCH',
+      scanned: 300,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32)), table), { kind: 'NO_MATCH', scanned: 300 });
+    const preferred = pool[200]!;
+    assert.deepEqual(m.match(request(pool[250]!.pmk), table, preferred), {
+      kind: 'MATCH',
+      memberId: 'm250',
+      scanned: 1 + 250,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32)), table, { ...preferred }), {
+      kind: 'NO_MATCH',
+      scanned: 300,
+    });
+    // Same member, another key than the table's (a stale preferred): that slot is still tried.
+    const stale = { memberId: preferred.memberId, pmk: randomBytes(32) };
+    assert.deepEqual(m.match(request(preferred.pmk), table, stale), {
+      kind: 'MATCH',
+      memberId: 'm200',
+      scanned: 1 + 201,
+    });
+    assert.equal(m.stats.candidatesTried, 1 + 151 + 300 + 43 + 300 + 300 + 251 + 300 + 202);
+  });
+
+  it('matches the FreeRADIUS capture in a PmkTable', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of members(50)) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    const pancakes = pmkFromPassphrase(FR.passphrase, FR.ssid);
+    table.set({ id: 'pancakes', pmk: pancakes }, pancakes);
+    const req = {
+      ssid: FR.ssid,
+      apMac: hex(FR.apMac),
+      staMac: hex(FR.staMac),
+      anonce: hex(FR.anonce),
+      frame: hex(FR.frame),
+    };
+    assert.deepEqual(m.match(req, table), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
   });
 
   it('reports unusable input as BAD_FRAME without scanning', () => {

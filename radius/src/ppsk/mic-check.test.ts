@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { computeMic, deriveKck, micMatches, parseEapolKeyMsg2, ptkBits } from './eapol.js';
 import { MicChecker } from './mic-check.js';
+import { STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
 import { buildMsg2 } from './station.js';
 import { FREERADIUS_DPSK as FR, hex } from './test-support/vectors.js';
 
@@ -49,6 +50,16 @@ describe('MicChecker agrees with the reference implementation', () => {
         ] as const) {
           assert.equal(checker.check(candidate), expected, `length ${keyDataLength}`);
           assert.equal(micMatches(candidate, ap, sta, anonce, frame), expected);
+          // The table path (pmk-table.ts): the same answer from the key's precomputed states.
+          const states = new Int32Array(STATE_WORDS * 2);
+          hmacSha1KeyStates(candidate, states, STATE_WORDS);
+          if (version === 3) assert.throws(() => checker.checkStates(states, STATE_WORDS), RangeError);
+          else
+            assert.equal(
+              checker.checkStates(states, STATE_WORDS),
+              expected,
+              `states, length ${keyDataLength}`,
+            );
         }
         const bits = ptkBits(frame.pairwiseCipher);
         assert.deepEqual(checker.kck(pmk), deriveKck(pmk, ap, sta, anonce, frame.snonce, version, bits));
