@@ -43,8 +43,13 @@ export class PmkTable<T extends { readonly id: string }> {
   private readonly owners: T[] = [];
   private readonly slots = new Map<T, number>();
 
-  /** `pmkOf(owner)` is the owner's raw PMK for this table's SSID (v3 scans, preferred checks). */
-  constructor(readonly pmkOf: (owner: T) => Buffer | undefined) {}
+  /** `rawPmk(owner)` is the owner's PMK for this table's SSID (v3 scans). */
+  constructor(private readonly rawPmk: (owner: T) => Buffer | undefined) {}
+
+  /** The owner's PMK itself (a v3 scan needs it: the table holds HMAC-SHA1 states). */
+  pmkOf(owner: T): Buffer | undefined {
+    return this.rawPmk(owner);
+  }
 
   get size(): number {
     return this.owners.length;
