@@ -294,7 +294,30 @@ export class UnboundMatcher {
       return { memberId: null, tried };
     }
     const states = table.states;
-    for (let i = 0, off = 0; i < n; i++, off += STATE_WORDS) {
+    let i = 0;
+    if (checker.lanes4) {
+      // Four keys per step; the skipped slot is computed too and its result ignored.
+      for (; i + 4 <= n; i += 4) {
+        const off = i * STATE_WORDS;
+        let mask = checker.checkStates4(
+          states,
+          off,
+          off + STATE_WORDS,
+          off + 2 * STATE_WORDS,
+          off + 3 * STATE_WORDS,
+        );
+        if (skip >= i && skip < i + 4) mask &= ~(1 << (skip - i));
+        if (mask !== 0) {
+          const at = i + (31 - Math.clz32(mask & -mask));
+          return {
+            memberId: table.owner(at).id,
+            tried: tried + at + 1 - i - (skip >= i && skip < at ? 1 : 0),
+          };
+        }
+        tried += skip >= i && skip < i + 4 ? 3 : 4;
+      }
+    }
+    for (let off = i * STATE_WORDS; i < n; i++, off += STATE_WORDS) {
       if (i === skip) continue;
       tried++;
       if (checker.checkStates(states, off)) return { memberId: table.owner(i).id, tried };

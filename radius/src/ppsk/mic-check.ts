@@ -37,6 +37,7 @@ import {
 } from './eapol.js';
 import { STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
 import { BLOCK_WORDS, SHA1_IV, compress, paddedBlocks } from './sha1.js';
+import { BLOCK4_BYTES, STATE4_BYTES, sha1x4, type Sha1x4 } from './sha1x4.js';
 import { SHA256_IV, compress256 } from './sha256.js';
 
 const IPAD = 0x36363636;
@@ -45,6 +46,23 @@ const OPAD = 0x5c5c5c5c;
 const OUTER_BITS = (64 + 20) * 8;
 /** Same for HMAC-SHA256: 64-byte key block + 32-byte inner digest. */
 const OUTER_BITS_256 = (64 + 32) * 8;
+
+// Byte offsets in the 4-lane module's memory (sha1x4.ts): states, then blocks.
+const X_IV = 0;
+const X_INNER = X_IV + STATE4_BYTES;
+const X_OUTER = X_INNER + STATE4_BYTES;
+const X_KCK = X_OUTER + STATE4_BYTES;
+const X_MIC = X_KCK + STATE4_BYTES;
+/** Final block of an HMAC outer hash: the inner digest (words 0..4, written by compress4), padding. */
+const X_DIGEST = X_MIC + STATE4_BYTES;
+/** (KCK ‖ 0⁴⁸) ⊕ ipad / opad: words 0..3 per candidate, the rest constant. */
+const X_IPAD = X_DIGEST + BLOCK4_BYTES;
+const X_OPAD = X_IPAD + BLOCK4_BYTES;
+/** Then the PRF input blocks, then the frame blocks, each splatted to the 4 lanes. */
+const X_PRF = X_OPAD + BLOCK4_BYTES;
+/** Which checker's blocks are in the module's memory now (it is shared): its token. */
+let x4Owner = 0;
+let x4Tokens = 0;
 
 export class MicChecker {
   readonly descriptorVersion: number;
@@ -71,6 +89,10 @@ export class MicChecker {
   private readonly outer256: Int32Array;
   private readonly roundKeys: Int32Array;
   private readonly tag: Int32Array;
+  private readonly x4: Sha1x4 | null;
+  /** View of the 4-lane module's memory, valid while this checker is x4Owner. */
+  private x4View = new Int32Array(0);
+  private readonly x4Token = ++x4Tokens;
   private readonly mic0: number;
   private readonly mic1: number;
   private readonly mic2: number;
@@ -108,6 +130,7 @@ export class MicChecker {
     this.outer256 = new Int32Array(v3 ? 8 : 0);
     this.roundKeys = new Int32Array(v3 ? ROUND_KEY_WORDS : 0);
     this.tag = new Int32Array(v3 ? 4 : 0);
+    this.x4 = v === KeyDescriptorVersion.HMAC_SHA1 ? sha1x4() : null;
     this.mic0 = frame.mic.readInt32BE(0);
     this.mic1 = frame.mic.readInt32BE(4);
     this.mic2 = frame.mic.readInt32BE(8);
@@ -220,6 +243,84 @@ export class MicChecker {
     kckBuf.writeInt32BE(state[1]!, 4);
     kckBuf.writeInt32BE(state[2]!, 8);
     kckBuf.writeInt32BE(state[3]!, 12);
+  }
+
+  /** Whether `checkStates4` is available (v2 and a runtime with WebAssembly SIMD). */
+  get lanes4(): boolean {
+    return this.x4 !== null;
+  }
+
+  /**
+   * `checkStates` for four keys at once (sha1x4.ts): bit l of the result is set when the key at
+   * states[off<l>..+10] produced the MIC. All four are computed in full (the same work whatever
+   * matches). Only when `lanes4`.
+   */
+  checkStates4(states: Int32Array, off0: number, off1: number, off2: number, off3: number): number {
+    const x4 = this.x4!;
+    if (x4Owner !== this.x4Token) this.claimX4();
+    const m = this.x4View;
+    const compress4 = x4.compress4;
+    // inner / outer key states, lane by lane
+    for (let j = 0, i = X_INNER >> 2, o = X_OUTER >> 2; j < 5; j++, i += 4, o += 4) {
+      m[i] = states[off0 + j]!;
+      m[i + 1] = states[off1 + j]!;
+      m[i + 2] = states[off2 + j]!;
+      m[i + 3] = states[off3 + j]!;
+      m[o] = states[off0 + 5 + j]!;
+      m[o + 1] = states[off1 + 5 + j]!;
+      m[o + 2] = states[off2 + 5 + j]!;
+      m[o + 3] = states[off3 + 5 + j]!;
+    }
+    // KCK = HMAC-SHA1(PMK, PRF input)[0..16]
+    let block = X_PRF;
+    for (let b = 0; b < this.prfBlocks - 1; b++, block += BLOCK4_BYTES) compress4(X_INNER, block, X_INNER);
+    compress4(X_INNER, block, X_DIGEST);
+    compress4(X_OUTER, X_DIGEST, X_KCK);
+    // MIC = HMAC-SHA1(KCK, zeroed frame)[0..16]
+    for (let i = 0, k = X_KCK >> 2, ip = X_IPAD >> 2, op = X_OPAD >> 2; i < 16; i++) {
+      const word = m[k + i]!;
+      m[ip + i] = word ^ IPAD;
+      m[op + i] = word ^ OPAD;
+    }
+    compress4(X_IV, X_IPAD, X_INNER);
+    block = X_PRF + this.prfBlocks * BLOCK4_BYTES;
+    for (let b = 0; b < this.frameBlocks - 1; b++, block += BLOCK4_BYTES) compress4(X_INNER, block, X_INNER);
+    compress4(X_INNER, block, X_DIGEST);
+    compress4(X_IV, X_OPAD, X_OUTER);
+    compress4(X_OUTER, X_DIGEST, X_MIC);
+    const r = X_MIC >> 2;
+    let mask = 0;
+    for (let l = 0; l < 4; l++) {
+      const diff =
+        (m[r + l]! ^ this.mic0) |
+        (m[r + 4 + l]! ^ this.mic1) |
+        (m[r + 8 + l]! ^ this.mic2) |
+        (m[r + 12 + l]! ^ this.mic3);
+      mask |= (diff === 0 ? 1 : 0) << l;
+    }
+    return mask;
+  }
+
+  /** Writes this request's constant blocks into the shared 4-lane memory. */
+  private claimX4(): void {
+    const x4 = this.x4!;
+    const bytes = X_PRF + (this.prfBlocks + this.frameBlocks) * BLOCK4_BYTES;
+    const have = x4.memory.buffer.byteLength;
+    if (bytes > have) x4.memory.grow(Math.ceil((bytes - have) / 65536));
+    const m = (this.x4View = new Int32Array(x4.memory.buffer));
+    const splat = (at: number, words: ArrayLike<number>, from: number, count: number) => {
+      for (let j = 0; j < count; j++) m.fill(words[from + j]!, (at >> 2) + j * 4, (at >> 2) + j * 4 + 4);
+    };
+    splat(X_IV, SHA1_IV, 0, 5);
+    splat(X_DIGEST + 5 * 16, [0x80000000 | 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, OUTER_BITS], 0, 11);
+    m.fill(IPAD, (X_IPAD >> 2) + 16, (X_IPAD + BLOCK4_BYTES) >> 2);
+    m.fill(OPAD, (X_OPAD >> 2) + 16, (X_OPAD + BLOCK4_BYTES) >> 2);
+    const prf = this.prfData!;
+    for (let b = 0; b < this.prfBlocks; b++) splat(X_PRF + b * BLOCK4_BYTES, prf, b * BLOCK_WORDS, 16);
+    const frame = this.frameData!;
+    const at = X_PRF + this.prfBlocks * BLOCK4_BYTES;
+    for (let b = 0; b < this.frameBlocks; b++) splat(at + b * BLOCK4_BYTES, frame, b * BLOCK_WORDS, 16);
+    x4Owner = this.x4Token;
   }
 
   /**
