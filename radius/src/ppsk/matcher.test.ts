@@ -149,6 +149,29 @@ describe('UnboundMatcher matching', () => {
     assert.equal(m.stats.candidatesTried, 1 + 151 + 300 + 43 + 300 + 300 + 251 + 300 + 202);
   });
 
+  it('a PmkTable scan answers like the list scan for every size, match position and skipped slot', () => {
+    const { m } = matcher({ globalScansPerSecond: 1e9 });
+    const keys = members(11);
+    for (let n = 1; n <= keys.length; n++) {
+      const list = keys.slice(0, n);
+      const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+      for (const c of list) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+      for (let target = -1; target < n; target++) {
+        for (const preferredAt of [-1, 0, Math.floor(n / 2), n - 1]) {
+          const preferred = preferredAt >= 0 ? list[preferredAt]! : null;
+          const key = target >= 0 ? list[target]!.pmk : randomBytes(32);
+          const staMac = randomBytes(6);
+          const req = request(key, staMac);
+          const fromList = m.match(req, list, preferred);
+          const fromTable = m.match(req, table, preferred);
+          assert.deepEqual(fromTable, fromList, `n ${n} target ${target} preferred ${preferredAt}`);
+          const expected = target >= 0 ? 'MATCH' : 'NO_MATCH';
+          assert.equal(fromTable.kind, expected);
+        }
+      }
+    }
+  });
+
   it('matches the FreeRADIUS capture in a PmkTable', () => {
     const { m } = matcher();
     const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
