@@ -111,7 +111,7 @@ describe('UnboundMatcher matching', () => {
   it('scans a PmkTable like the list it was built from (v2, v3, preferred skipped once)', () => {
     const { m } = matcher();
     const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
-    for (const c of pool) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    for (const c of pool) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
     for (const index of [0, 150, 299]) {
       assert.deepEqual(m.match(request(pool[index]!.pmk), table), {
         kind: 'MATCH',
@@ -155,7 +155,7 @@ describe('UnboundMatcher matching', () => {
     for (let n = 1; n <= keys.length; n++) {
       const list = keys.slice(0, n);
       const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
-      for (const c of list) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+      for (const c of list) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
       for (let target = -1; target < n; target++) {
         for (const preferredAt of [-1, 0, Math.floor(n / 2), n - 1]) {
           const preferred = preferredAt >= 0 ? list[preferredAt]! : null;
@@ -175,9 +175,9 @@ describe('UnboundMatcher matching', () => {
   it('matches the FreeRADIUS capture in a PmkTable', () => {
     const { m } = matcher();
     const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
-    for (const c of members(50)) table.set({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    for (const c of members(50)) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
     const pancakes = pmkFromPassphrase(FR.passphrase, FR.ssid);
-    table.set({ id: 'pancakes', pmk: pancakes }, pancakes);
+    table.add({ id: 'pancakes', pmk: pancakes }, pancakes);
     const req = {
       ssid: FR.ssid,
       apMac: hex(FR.apMac),

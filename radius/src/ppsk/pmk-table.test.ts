@@ -9,13 +9,6 @@ interface Owner {
   pmk: Buffer;
 }
 
-/** The states of `table` for `owner`, by searching every slot (independent of the table's own map). */
-function statesOf(table: PmkTable<Owner>, owner: Owner): number[] | null {
-  for (let i = 0; i < table.size; i++)
-    if (table.owner(i) === owner) return [...table.states.subarray(i * STATE_WORDS, (i + 1) * STATE_WORDS)];
-  return null;
-}
-
 function expectedStates(pmk: Buffer): number[] {
   const out = new Int32Array(STATE_WORDS);
   hmacSha1KeyStates(pmk, out, 0);
@@ -59,62 +52,84 @@ describe('hmacSha1KeyStates', () => {
 });
 
 describe('PmkTable', () => {
-  it('keeps one dense slot per owner through adds, replacements and removals (model check)', () => {
+  it('holds exactly the keys added and not deleted, in order (model check)', () => {
     const table = new PmkTable<Owner>((o) => o.pmk);
     const model = new Map<Owner, Buffer>();
     const owners = Array.from({ length: 300 }, (_, i) => ({ id: `m${i}`, pmk: randomBytes(32) }));
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
-    for (let step = 0; step < 3000; step++) {
+    for (let step = 0; step < 4000; step++) {
       const owner = owners[next() % owners.length]!;
-      if (next() % 3 === 0) {
-        assert.equal(table.delete(owner), model.delete(owner));
-      } else {
+      const op = next() % 3;
+      if (op === 0) {
+        if (model.has(owner)) table.delete(owner);
+        model.delete(owner);
+      } else if (op === 1 || !model.has(owner)) {
+        // a new key (a rotation when the owner has one: delete, then add, as the snapshot does)
+        if (model.has(owner)) table.delete(owner);
+        model.delete(owner);
         owner.pmk = randomBytes(32);
-        table.set(owner, owner.pmk);
+        table.add(owner, owner.pmk);
+        model.set(owner, owner.pmk);
+      } else {
+        // re-adding the same owner with the same key (an upsert of the same entry)
+        table.delete(owner);
+        table.add(owner, owner.pmk);
+        model.delete(owner);
         model.set(owner, owner.pmk);
       }
-      if (step % 100 === 0 || step > 2990) {
+      if (step % 97 === 0 || step > 3990) {
         assert.equal(table.size, model.size);
-        for (const o of owners) {
-          const pmk = model.get(o);
-          assert.equal(table.has(o), pmk !== undefined);
-          assert.deepEqual(statesOf(table, o), pmk ? expectedStates(pmk) : null, o.id);
+        const order = [...model.keys()];
+        for (let i = 0; i < table.size; i++) {
+          assert.equal(table.owner(i), order[i], `slot ${i}`);
+          const pmk = model.get(table.owner(i))!;
+          assert.deepEqual(
+            [...table.states.subarray(i * STATE_WORDS, (i + 1) * STATE_WORDS)],
+            expectedStates(pmk),
+          );
         }
-        // Words past the last slot are zero (a removed key does not linger).
+        // Words past the last key are zero (a removed key does not linger).
         assert.ok(table.states.subarray(table.size * STATE_WORDS).every((x) => x === 0));
       }
     }
   });
 
-  it('zeroes the slot a removal frees, the buffer a growth or shrink drops, and everything on clear', () => {
+  it('a deleted key is gone at the next read; its words, dropped buffers and everything on clear are zeroed', () => {
     const table = new PmkTable<Owner>((o) => o.pmk);
     const owners = Array.from({ length: 1000 }, (_, i) => ({ id: `m${i}`, pmk: randomBytes(32) }));
-    const first = table.states;
-    for (const o of owners) table.set(o, o.pmk);
-    assert.notEqual(table.states, first);
-    assert.ok(table.states.length >= 1000 * STATE_WORDS);
+    for (const o of owners) table.add(o, o.pmk);
+    assert.equal(table.size, 1000);
     assert.ok(table.states.length <= 1000 * STATE_WORDS * 1.2, 'little spare room');
     const grown = table.states;
-    for (const o of owners.slice(0, 900)) table.delete(o);
+    table.delete(owners[0]!);
+    assert.equal(table.size, 999);
+    assert.equal(table.owner(0), owners[1]);
+    assert.ok(grown.subarray(999 * STATE_WORDS).every((x) => x === 0));
+    for (const o of owners.slice(1, 900)) table.delete(o);
     assert.equal(table.size, 100);
     assert.notEqual(table.states, grown, 'shrunk');
     assert.ok(
       grown.every((x) => x === 0),
       'the dropped buffer is zeroed',
     );
-    for (const o of owners.slice(900)) assert.deepEqual(statesOf(table, o), expectedStates(o.pmk));
+    for (let i = 0; i < 100; i++) {
+      assert.equal(table.owner(i), owners[900 + i]);
+      assert.deepEqual(
+        [...table.states.subarray(i * STATE_WORDS, (i + 1) * STATE_WORDS)],
+        expectedStates(owners[900 + i]!.pmk),
+      );
+    }
     const last = table.states;
     table.clear();
     assert.equal(table.size, 0);
-    assert.equal(table.has(owners[950]!), false);
     assert.ok(last.every((x) => x === 0));
   });
 
   it('pmkOf gives the raw PMK of an owner', () => {
     const owner = { id: 'm1', pmk: randomBytes(32) };
     const table = new PmkTable<Owner>((o) => o.pmk);
-    table.set(owner, owner.pmk);
+    table.add(owner, owner.pmk);
     assert.equal(table.pmkOf(table.owner(0)), owner.pmk);
   });
 });

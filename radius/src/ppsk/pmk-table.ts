@@ -5,8 +5,7 @@
 // SHA-1 compressions of a v2 check. 40 bytes per key instead of the PMK's 32: the raw PMK stays
 // with its owner (`pmkOf`), for PSK-SHA256 (v3) and the preferred candidate.
 //
-// Removal swaps the last key into the hole, so the table stays dense and the scan order is not the
-// insertion order. Freed words (holes, old buffers after growth or shrinking) are zeroed.
+// Freed words (removed keys, old buffers after growth or shrinking) are zeroed.
 import { BLOCK_WORDS, SHA1_IV, compress } from './sha1.js';
 
 /** Words per key: inner state (5), outer state (5). */
@@ -37,77 +36,94 @@ export function hmacSha1KeyStates(pmk: Buffer, out: Int32Array, off: number): vo
   state.fill(0);
 }
 
+/**
+ * Removal is lazy: `delete` only records the owner, and the next read of `size` or `states` (so
+ * every scan, before it reads a key) drops the removed keys in one pass. A lookup from owner to
+ * slot would cost a Map entry per key (~35 bytes, most of what the table costs); removing in
+ * place by searching the owners would cost O(keys) per removal, and a reload can remove them all.
+ * An owner must be deleted before it is added again (the snapshot does: unindex, then index).
+ */
 export class PmkTable<T extends { readonly id: string }> {
-  /** STATE_WORDS per key, keys 0..size-1; read-only outside this class. */
-  states: Int32Array = new Int32Array(0);
+  private words: Int32Array = new Int32Array(0);
   private readonly owners: T[] = [];
-  private readonly slots = new Map<T, number>();
+  /** Owners deleted since the last compaction → the slot count then (their slots below it are dead). */
+  private readonly removed = new Map<T, number>();
 
   /** `rawPmk(owner)` is the owner's PMK for this table's SSID (v3 scans). */
   constructor(private readonly rawPmk: (owner: T) => Buffer | undefined) {}
+
+  /** Keys in the table (removals applied). */
+  get size(): number {
+    if (this.removed.size !== 0) this.compact();
+    return this.owners.length;
+  }
+
+  /** STATE_WORDS per key, keys 0..size-1 (removals applied); read-only outside this class. */
+  get states(): Int32Array {
+    if (this.removed.size !== 0) this.compact();
+    return this.words;
+  }
+
+  /** The owner of key `index` (< size). */
+  owner(index: number): T {
+    return this.owners[index]!;
+  }
 
   /** The owner's PMK itself (a v3 scan needs it: the table holds HMAC-SHA1 states). */
   pmkOf(owner: T): Buffer | undefined {
     return this.rawPmk(owner);
   }
 
-  get size(): number {
-    return this.owners.length;
+  /** Appends `owner`'s key. */
+  add(owner: T, pmk: Buffer): void {
+    const index = this.owners.length;
+    if ((index + 1) * STATE_WORDS > this.words.length)
+      this.resize(index + 1 + Math.max(MIN_CAPACITY, index >>> 3));
+    this.owners.push(owner);
+    hmacSha1KeyStates(pmk, this.words, index * STATE_WORDS);
   }
 
-  owner(index: number): T {
-    return this.owners[index]!;
-  }
-
-  has(owner: T): boolean {
-    return this.slots.has(owner);
-  }
-
-  /** Adds `owner`'s key, or replaces it if the owner is already in. */
-  set(owner: T, pmk: Buffer): void {
-    let index = this.slots.get(owner);
-    if (index === undefined) {
-      index = this.owners.length;
-      if ((index + 1) * STATE_WORDS > this.states.length)
-        this.resize(index + 1 + Math.max(MIN_CAPACITY, index >>> 3));
-      this.owners.push(owner);
-      this.slots.set(owner, index);
-    }
-    hmacSha1KeyStates(pmk, this.states, index * STATE_WORDS);
-  }
-
-  /** Removes `owner`'s key (no-op if absent). */
-  delete(owner: T): boolean {
-    const index = this.slots.get(owner);
-    if (index === undefined) return false;
-    this.slots.delete(owner);
-    const last = this.owners.length - 1;
-    const states = this.states;
-    if (index !== last) {
-      const moved = this.owners[last]!;
-      this.owners[index] = moved;
-      this.slots.set(moved, index);
-      states.copyWithin(index * STATE_WORDS, last * STATE_WORDS, (last + 1) * STATE_WORDS);
-    }
-    states.fill(0, last * STATE_WORDS, (last + 1) * STATE_WORDS);
-    this.owners.pop();
-    // Shrink when three quarters are spare (e.g. after a reload removed many members).
-    if (states.length > MIN_CAPACITY * STATE_WORDS && last * 4 < states.length / STATE_WORDS)
-      this.resize(Math.max(MIN_CAPACITY, last + (last >>> 3)));
-    return true;
+  /** Removes every key `owner` has in the table (applied at the next read, see above). */
+  delete(owner: T): void {
+    this.removed.set(owner, this.owners.length);
+    // Bounds the dead keys kept between scans (a reload removing many members).
+    if (this.removed.size > Math.max(MIN_CAPACITY, this.owners.length >>> 3)) this.compact();
   }
 
   clear(): void {
-    this.states.fill(0);
-    this.states = new Int32Array(0);
+    this.words.fill(0);
+    this.words = new Int32Array(0);
     this.owners.length = 0;
-    this.slots.clear();
+    this.removed.clear();
+  }
+
+  /** Drops the removed keys in one pass (order of the others kept), zeroing what they leave. */
+  private compact(): void {
+    const { owners, removed } = this;
+    const words = this.words;
+    let kept = 0;
+    for (let i = 0; i < owners.length; i++) {
+      const owner = owners[i]!;
+      const deadBelow = removed.get(owner);
+      if (deadBelow !== undefined && i < deadBelow) continue;
+      if (kept !== i) {
+        owners[kept] = owner;
+        words.copyWithin(kept * STATE_WORDS, i * STATE_WORDS, (i + 1) * STATE_WORDS);
+      }
+      kept++;
+    }
+    words.fill(0, kept * STATE_WORDS, owners.length * STATE_WORDS);
+    owners.length = kept;
+    removed.clear();
+    // Shrink when three quarters are spare (e.g. after a reload removed many members).
+    if (words.length > MIN_CAPACITY * STATE_WORDS && kept * 4 < words.length / STATE_WORDS)
+      this.resize(Math.max(MIN_CAPACITY, kept + (kept >>> 3)));
   }
 
   private resize(capacity: number): void {
     const next = new Int32Array(capacity * STATE_WORDS);
-    next.set(this.states.subarray(0, this.owners.length * STATE_WORDS));
-    this.states.fill(0);
-    this.states = next;
+    next.set(this.words.subarray(0, this.owners.length * STATE_WORDS));
+    this.words.fill(0);
+    this.words = next;
   }
 }

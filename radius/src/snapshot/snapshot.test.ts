@@ -190,7 +190,7 @@ describe('Snapshot.pmkTable (what an unbound PPSK scan sees)', () => {
     s.upsertMember('member-1', null);
     assert.equal(scan(s, SSID, key(1)), null);
     assert.equal(scan(s, SSID, key(2)), 'member-2');
-    assert.equal(scan(s, SSID, key(3)), 'member-3', 'moved into the freed slot');
+    assert.equal(scan(s, SSID, key(3)), 'member-3', 'after the removed slot');
     assert.equal(s.pmkCount(SSID), 2);
   });
 

@@ -208,7 +208,7 @@ export class Snapshot {
     for (const [ssid, pmk] of m.pmks) {
       let table = this.pmkIndex.get(ssid);
       if (!table) this.pmkIndex.set(ssid, (table = new PmkTable((owner) => owner.pmks.get(ssid))));
-      table.set(m, pmk);
+      table.add(m, pmk);
     }
   }
 
@@ -218,10 +218,7 @@ export class Snapshot {
     if (this.byUsername.get(username) === m) this.byUsername.delete(username);
     for (const mac of m.macs) if (this.byMac.get(mac) === m) this.byMac.delete(mac);
     for (const [ssid] of m.pmks) {
-      const table = this.pmkIndex.get(ssid);
-      if (!table) continue;
-      table.delete(m);
-      if (table.size === 0) this.pmkIndex.delete(ssid);
+      this.pmkIndex.get(ssid)?.delete(m);
     }
   }
 }
