@@ -7,7 +7,10 @@ import {
   type PmkCandidate,
   type UnboundMatcherOptions,
 } from './matcher.js';
+import { parseEapolKeyMsg2 } from './eapol.js';
+import { MicChecker } from './mic-check.js';
 import { PmkTable } from './pmk-table.js';
+import { sha1x4 } from './sha1x4.js';
 import { buildMsg2, pmkFromPassphrase } from './station.js';
 import { FREERADIUS_DPSK as FR, hex } from './test-support/vectors.js';
 
@@ -170,6 +173,19 @@ describe('UnboundMatcher matching', () => {
         }
       }
     }
+  });
+
+  it('a table scan leaves no key-derived word in the shared 4-lane memory', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of pool.slice(0, 8)) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    const req = request(pool[5]!.pmk);
+    assert.equal(m.match(req, table).kind, 'MATCH');
+    const kck = new MicChecker(req.apMac, req.staMac, req.anonce, parseEapolKeyMsg2(req.frame)).kck(
+      pool[5]!.pmk,
+    );
+    const memory = new Int32Array(sha1x4()!.memory.buffer);
+    assert.ok(![0, 4, 8, 12].every((o) => memory.includes(kck.readInt32BE(o))));
   });
 
   it('matches the FreeRADIUS capture in a PmkTable', () => {

@@ -298,6 +298,21 @@ export class UnboundMatcher {
       }
       return { memberId: null, tried };
     }
+    try {
+      return this.scanStates(checker, table, n, skip);
+    } finally {
+      checker.wipeX4();
+    }
+  }
+
+  /** v1/v2: the keys' HMAC states in place, four per step when the checker can. */
+  private scanStates<T extends { readonly id: string }>(
+    checker: MicChecker,
+    table: PmkTable<T>,
+    n: number,
+    skip: number,
+  ): { memberId: string | null; tried: number } {
+    let tried = 0;
     const states = table.states;
     let i = 0;
     if (checker.lanes4) {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { computeMic, deriveKck, micMatches, parseEapolKeyMsg2, ptkBits } from './eapol.js';
 import { MicChecker } from './mic-check.js';
 import { STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
+import { sha1x4 } from './sha1x4.js';
 import { buildMsg2 } from './station.js';
 import { FREERADIUS_DPSK as FR, hex } from './test-support/vectors.js';
 
@@ -96,6 +97,30 @@ describe('MicChecker agrees with the reference implementation', () => {
     for (let round = 0; round < 3; round++)
       for (const { checker, table } of setups)
         assert.equal(checker.checkStates4(table, 0, STATE_WORDS, 0, STATE_WORDS), 0b1010);
+  });
+
+  it('wipeX4 leaves no key-derived word (here: the KCK) in the shared 4-lane memory', () => {
+    const ap = randomBytes(6);
+    const sta = randomBytes(6);
+    const anonce = randomBytes(32);
+    const pmk = randomBytes(32);
+    const checker = new MicChecker(
+      ap,
+      sta,
+      anonce,
+      parseEapolKeyMsg2(buildMsg2({ pmk, apMac: ap, staMac: sta, anonce })),
+    );
+    const table = new Int32Array(STATE_WORDS);
+    hmacSha1KeyStates(pmk, table, 0);
+    assert.equal(checker.checkStates4(table, 0, 0, 0, 0), 0b1111);
+    const kck = checker.kck(pmk);
+    const words = [0, 4, 8, 12].map((o) => kck.readInt32BE(o));
+    const memory = () => new Int32Array(sha1x4()!.memory.buffer);
+    const holds = () => words.every((w) => memory().includes(w));
+    assert.ok(holds(), 'the KCK is there after a check');
+    checker.wipeX4();
+    assert.ok(!holds(), 'and gone after the wipe');
+    assert.equal(checker.checkStates4(table, 0, 0, 0, 0), 0b1111, 'usable again');
   });
 
   it('matches the FreeRADIUS vector and never matches a PMK that is not 32 bytes', () => {

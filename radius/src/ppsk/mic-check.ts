@@ -313,6 +313,17 @@ export class MicChecker {
     return mask;
   }
 
+  /**
+   * Zeroes what the last `checkStates4` left in the shared memory that depends on the keys (HMAC
+   * states, KCKs, MICs, key blocks): the module lives as long as the process.
+   */
+  wipeX4(): void {
+    if (x4Owner !== this.x4Token) return;
+    this.x4View.fill(0, X_INNER >> 2, X_PRF >> 2);
+    // The constant parts of the digest and key blocks are written again by the next claim.
+    x4Owner = 0;
+  }
+
   /** Writes this request's constant blocks into the shared 4-lane memory. */
   private claimX4(): void {
     const x4 = this.x4!;
