@@ -126,6 +126,18 @@ describe('PmkTable', () => {
     assert.ok(last.every((x) => x === 0));
   });
 
+  it('leaves out a PMK that is not 32 bytes (it could never match) without failing', () => {
+    const table = new PmkTable<Owner>((o) => o.pmk);
+    const short = { id: 'short', pmk: randomBytes(16) };
+    const good = { id: 'good', pmk: randomBytes(32) };
+    assert.equal(table.add(short, short.pmk), false);
+    assert.equal(table.add(good, good.pmk), true);
+    assert.equal(table.size, 1);
+    assert.equal(table.owner(0), good);
+    table.delete(short);
+    assert.equal(table.size, 1);
+  });
+
   it('pmkOf gives the raw PMK of an owner', () => {
     const owner = { id: 'm1', pmk: randomBytes(32) };
     const table = new PmkTable<Owner>((o) => o.pmk);

@@ -74,13 +74,15 @@ export class PmkTable<T extends { readonly id: string }> {
     return this.rawPmk(owner);
   }
 
-  /** Appends `owner`'s key. */
-  add(owner: T, pmk: Buffer): void {
+  /** Appends `owner`'s key; a PMK that is not 32 bytes is left out (it could never match). */
+  add(owner: T, pmk: Buffer): boolean {
+    if (pmk.length !== PMK_BYTES) return false;
     const index = this.owners.length;
     if ((index + 1) * STATE_WORDS > this.words.length)
       this.resize(index + 1 + Math.max(MIN_CAPACITY, index >>> 3));
     this.owners.push(owner);
     hmacSha1KeyStates(pmk, this.words, index * STATE_WORDS);
+    return true;
   }
 
   /** Removes every key `owner` has in the table (applied at the next read, see above). */

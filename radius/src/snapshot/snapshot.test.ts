@@ -226,6 +226,17 @@ describe('Snapshot.pmkTable (what an unbound PPSK scan sees)', () => {
     assert.equal(scan(s, IOT, key(2)), null);
   });
 
+  it('a member with a PMK of the wrong size is indexed without it (and without failing)', () => {
+    const s = new Snapshot();
+    const odd = member(5, { pmks: new Map([[SSID, Buffer.alloc(16, 5)]]) });
+    s.replaceAllMembers([...initial(), odd]);
+    assert.equal(s.members.get('member-5'), odd);
+    assert.equal(s.pmkCount(SSID), 3);
+    assert.equal(scan(s, SSID, key(3)), 'member-3');
+    s.upsertMember('member-5', null);
+    assert.equal(s.pmkCount(SSID), 3);
+  });
+
   it('stays exact through many interleaved updates (model check)', () => {
     const s = new Snapshot();
     const current = new Map<number, number>();

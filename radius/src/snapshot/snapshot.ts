@@ -217,9 +217,7 @@ export class Snapshot {
     const username = m.username.toLowerCase();
     if (this.byUsername.get(username) === m) this.byUsername.delete(username);
     for (const mac of m.macs) if (this.byMac.get(mac) === m) this.byMac.delete(mac);
-    for (const [ssid] of m.pmks) {
-      this.pmkIndex.get(ssid)?.delete(m);
-    }
+    for (const [ssid] of m.pmks) this.pmkIndex.get(ssid)?.delete(m);
   }
 }
 
