@@ -7,6 +7,10 @@ import {
   type PmkCandidate,
   type UnboundMatcherOptions,
 } from './matcher.js';
+import { parseEapolKeyMsg2 } from './eapol.js';
+import { MicChecker } from './mic-check.js';
+import { PmkTable } from './pmk-table.js';
+import { sha1x4 } from './sha1x4.js';
 import { buildMsg2, pmkFromPassphrase } from './station.js';
 import { FREERADIUS_DPSK as FR, hex } from './test-support/vectors.js';
 
@@ -105,6 +109,99 @@ describe('UnboundMatcher matching', () => {
       yield* pool.slice(0, 5);
     }
     assert.deepEqual(m.match(request(target.pmk), generate()), { kind: 'MATCH', memberId: 'm3', scanned: 5 });
+  });
+
+  it('scans a PmkTable like the list it was built from (v2, v3, preferred skipped once)', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of pool) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    for (const index of [0, 150, 299]) {
+      assert.deepEqual(m.match(request(pool[index]!.pmk), table), {
+        kind: 'MATCH',
+        memberId: `m${index}`,
+        scanned: index + 1,
+      });
+    }
+    assert.deepEqual(m.match(request(pool[42]!.pmk, randomBytes(6), 3), table), {
+      kind: 'MATCH',
+      memberId: 'm42',
+      scanned: 43,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32), randomBytes(6), 3), table), {
+      kind: 'NO_MATCH',
+      scanned: 300,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32)), table), { kind: 'NO_MATCH', scanned: 300 });
+    const preferred = pool[200]!;
+    assert.deepEqual(m.match(request(pool[250]!.pmk), table, preferred), {
+      kind: 'MATCH',
+      memberId: 'm250',
+      scanned: 1 + 250,
+    });
+    assert.deepEqual(m.match(request(randomBytes(32)), table, { ...preferred }), {
+      kind: 'NO_MATCH',
+      scanned: 300,
+    });
+    // Same member, another key than the table's (a stale preferred): that slot is still tried.
+    const stale = { memberId: preferred.memberId, pmk: randomBytes(32) };
+    assert.deepEqual(m.match(request(preferred.pmk), table, stale), {
+      kind: 'MATCH',
+      memberId: 'm200',
+      scanned: 1 + 201,
+    });
+    assert.equal(m.stats.candidatesTried, 1 + 151 + 300 + 43 + 300 + 300 + 251 + 300 + 202);
+  });
+
+  it('a PmkTable scan answers like the list scan for every size, match position and skipped slot', () => {
+    const { m } = matcher({ globalScansPerSecond: 1e9 });
+    const keys = members(11);
+    for (let n = 1; n <= keys.length; n++) {
+      const list = keys.slice(0, n);
+      const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+      for (const c of list) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
+      for (let target = -1; target < n; target++) {
+        for (const preferredAt of [-1, 0, Math.floor(n / 2), n - 1]) {
+          const preferred = preferredAt >= 0 ? list[preferredAt]! : null;
+          const key = target >= 0 ? list[target]!.pmk : randomBytes(32);
+          const staMac = randomBytes(6);
+          const req = request(key, staMac);
+          const fromList = m.match(req, list, preferred);
+          const fromTable = m.match(req, table, preferred);
+          assert.deepEqual(fromTable, fromList, `n ${n} target ${target} preferred ${preferredAt}`);
+          const expected = target >= 0 ? 'MATCH' : 'NO_MATCH';
+          assert.equal(fromTable.kind, expected);
+        }
+      }
+    }
+  });
+
+  it('a table scan leaves no key-derived word in the shared 4-lane memory', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of pool.slice(0, 8)) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    const req = request(pool[5]!.pmk);
+    assert.equal(m.match(req, table).kind, 'MATCH');
+    const kck = new MicChecker(req.apMac, req.staMac, req.anonce, parseEapolKeyMsg2(req.frame)).kck(
+      pool[5]!.pmk,
+    );
+    const memory = new Int32Array(sha1x4()!.memory.buffer);
+    assert.ok(![0, 4, 8, 12].every((o) => memory.includes(kck.readInt32BE(o))));
+  });
+
+  it('matches the FreeRADIUS capture in a PmkTable', () => {
+    const { m } = matcher();
+    const table = new PmkTable<{ id: string; pmk: Buffer }>((o) => o.pmk);
+    for (const c of members(50)) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
+    const pancakes = pmkFromPassphrase(FR.passphrase, FR.ssid);
+    table.add({ id: 'pancakes', pmk: pancakes }, pancakes);
+    const req = {
+      ssid: FR.ssid,
+      apMac: hex(FR.apMac),
+      staMac: hex(FR.staMac),
+      anonce: hex(FR.anonce),
+      frame: hex(FR.frame),
+    };
+    assert.deepEqual(m.match(req, table), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
   });
 
   it('reports unusable input as BAD_FRAME without scanning', () => {

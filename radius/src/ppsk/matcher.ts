@@ -6,12 +6,25 @@
 // station MAC and globally (token buckets) and repeated failed scans put the MAC in a cooldown, so
 // a client cycling through wrong passphrases or a flood of random MACs cannot pin the CPU.
 //
-// Cost: see mic-check.ts. Per candidate about 1 µs for WPA2-PSK (key descriptor version 2: 11 SHA-1
-// blocks) and 1.7 µs for PSK-SHA256 (v3), with no allocation; per request one frame parse (one copy
-// of the frame) and a few hundred bytes of precomputed blocks. 10,000 keys: ~10 ms per full scan. Each candidate's check is constant-time; the scan stops at the
-// first match, which reveals only the position of the matching key in the caller's order.
-import { EapolError, MAC_BYTES, NONCE_BYTES, parseEapolKeyMsg2, type EapolKeyFrame } from './eapol.js';
+// Cost: see mic-check.ts. The worker passes the snapshot's PmkTable for the SSID (pmk-table.ts:
+// per key its HMAC-SHA1 key states, in one Int32Array): for WPA2-PSK (key descriptor version 2) the
+// scan checks four keys per step on WebAssembly SIMD, ≈ 0.4 µs per candidate with no allocation, so
+// a 10,000-key full scan takes ~4–5 ms (bench/ppsk.bench.ts); PSK-SHA256 (v3) reads each owner's PMK
+// (≈ 3.5 µs per candidate, a Buffer view each). A list of { memberId, pmk } works too (one key at a
+// time, ≈ 1.2 µs). Per request one frame parse (one copy of the frame) and a few hundred bytes of
+// precomputed blocks. Each candidate's check is constant-time; the scan stops at the first match
+// (at the first step of four holding it), which reveals only the position of the matching key in
+// the table's order.
+import {
+  EapolError,
+  KeyDescriptorVersion,
+  MAC_BYTES,
+  NONCE_BYTES,
+  parseEapolKeyMsg2,
+  type EapolKeyFrame,
+} from './eapol.js';
 import { MicChecker } from './mic-check.js';
+import { STATE_WORDS, PmkTable, hmacSha1KeyStates } from './pmk-table.js';
 
 export interface PmkCandidate {
   memberId: string;
@@ -127,6 +140,8 @@ export class UnboundMatcher {
   private readonly maxTrackedMacs: number;
   private readonly now: () => number;
   private readonly macs = new Map<string, MacState>();
+  /** Scratch: the preferred candidate's HMAC key states (zeroed after use). */
+  private readonly preferredStates = new Int32Array(STATE_WORDS);
   private globalTokens: number;
   private globalRefilledAt: number;
   private lastSweep: number;
@@ -165,7 +180,11 @@ export class UnboundMatcher {
    * Tries `preferred` first (e.g. the MAC's bound member), then every candidate; parses the frame
    * once; KCK derived per candidate (PRF), MIC per candidate.
    */
-  match(req: MatchRequest, candidates: Iterable<PmkCandidate>, preferred?: PmkCandidate | null): MatchResult {
+  match<T extends { readonly id: string }>(
+    req: MatchRequest,
+    candidates: Iterable<PmkCandidate> | PmkTable<T>,
+    preferred?: PmkCandidate | null,
+  ): MatchResult {
     const stats = this.stats;
     stats.requests++;
     const inputError = badInput(req);
@@ -202,6 +221,27 @@ export class UnboundMatcher {
     }
 
     stats.scans++;
+    const found =
+      candidates instanceof PmkTable
+        ? this.scanTable(checker, candidates, preferred)
+        : this.scanCandidates(checker, candidates, preferred);
+    stats.candidatesTried += found.tried;
+    scanned += found.tried;
+    if (found.memberId !== null) {
+      stats.matches++;
+      this.resetFailures(macKey);
+      return { kind: 'MATCH', memberId: found.memberId, scanned };
+    }
+    stats.noMatches++;
+    this.recordFailure(macKey, now);
+    return { kind: 'NO_MATCH', scanned };
+  }
+
+  private scanCandidates(
+    checker: MicChecker,
+    candidates: Iterable<PmkCandidate>,
+    preferred: PmkCandidate | null | undefined,
+  ): { memberId: string | null; tried: number } {
     let tried = 0;
     try {
       for (const candidate of candidates) {
@@ -213,18 +253,96 @@ export class UnboundMatcher {
           continue;
         }
         tried++;
-        if (checker.check(candidate.pmk)) {
-          stats.matches++;
-          this.resetFailures(macKey);
-          return { kind: 'MATCH', memberId: candidate.memberId, scanned: scanned + tried };
+        if (checker.check(candidate.pmk)) return { memberId: candidate.memberId, tried };
+      }
+    } catch (error) {
+      this.stats.candidatesTried += tried;
+      throw error;
+    }
+    return { memberId: null, tried };
+  }
+
+  /** The tight loop: v1/v2 read each key's HMAC states in place; v3 takes the owner's PMK. */
+  private scanTable<T extends { readonly id: string }>(
+    checker: MicChecker,
+    table: PmkTable<T>,
+    preferred: PmkCandidate | null | undefined,
+  ): { memberId: string | null; tried: number } {
+    const n = table.size;
+    // The preferred candidate was tried already: its slot (same member, same key) is skipped.
+    let skip = -1;
+    if (preferred && preferred.pmk.length === 32) {
+      const ps = this.preferredStates;
+      hmacSha1KeyStates(preferred.pmk, ps, 0);
+      const states = table.states;
+      for (let i = 0, off = 0; i < n; i++, off += STATE_WORDS) {
+        if (states[off] !== ps[0] || table.owner(i).id !== preferred.memberId) continue;
+        let same = true;
+        for (let k = 1; k < STATE_WORDS; k++) same &&= states[off + k] === ps[k];
+        if (same) {
+          skip = i;
+          break;
         }
       }
-    } finally {
-      stats.candidatesTried += tried;
+      ps.fill(0);
     }
-    stats.noMatches++;
-    this.recordFailure(macKey, now);
-    return { kind: 'NO_MATCH', scanned: scanned + tried };
+    let tried = 0;
+    if (checker.descriptorVersion === KeyDescriptorVersion.AES_CMAC) {
+      for (let i = 0; i < n; i++) {
+        if (i === skip) continue;
+        const owner = table.owner(i);
+        const pmk = table.pmkOf(owner);
+        if (!pmk) continue;
+        tried++;
+        if (checker.check(pmk)) return { memberId: owner.id, tried };
+      }
+      return { memberId: null, tried };
+    }
+    try {
+      return this.scanStates(checker, table, n, skip);
+    } finally {
+      checker.wipeX4();
+    }
+  }
+
+  /** v1/v2: the keys' HMAC states in place, four per step when the checker can. */
+  private scanStates<T extends { readonly id: string }>(
+    checker: MicChecker,
+    table: PmkTable<T>,
+    n: number,
+    skip: number,
+  ): { memberId: string | null; tried: number } {
+    let tried = 0;
+    const states = table.states;
+    let i = 0;
+    if (checker.lanes4) {
+      // Four keys per step; the skipped slot is computed too and its result ignored.
+      for (; i + 4 <= n; i += 4) {
+        const off = i * STATE_WORDS;
+        let mask = checker.checkStates4(
+          states,
+          off,
+          off + STATE_WORDS,
+          off + 2 * STATE_WORDS,
+          off + 3 * STATE_WORDS,
+        );
+        if (skip >= i && skip < i + 4) mask &= ~(1 << (skip - i));
+        if (mask !== 0) {
+          const at = i + (31 - Math.clz32(mask & -mask));
+          return {
+            memberId: table.owner(at).id,
+            tried: tried + at + 1 - i - (skip >= i && skip < at ? 1 : 0),
+          };
+        }
+        tried += skip >= i && skip < i + 4 ? 3 : 4;
+      }
+    }
+    for (let off = i * STATE_WORDS; i < n; i++, off += STATE_WORDS) {
+      if (i === skip) continue;
+      tried++;
+      if (checker.checkStates(states, off)) return { memberId: table.owner(i).id, tried };
+    }
+    return { memberId: null, tried };
   }
 
   private badFrame(code: string): MatchResult {

@@ -20,8 +20,9 @@ const PMK_BYTES = 32;
 
 /**
  * A member's PMKs in one buffer, 32 bytes per SSID in the order of `ssids` (a list shared between
- * members: few distinct SSID sets exist). `get` returns a view (PPSK only: one per candidate of a
- * scan, ~4 % of the scan's CPU; bench/memory.bench.ts shows what it saves).
+ * members: few distinct SSID sets exist). `get` returns a view (the preferred candidate of a PPSK
+ * request, and per candidate of a v3 scan; v1/v2 scans read the snapshot's PmkTable instead;
+ * bench/memory.bench.ts shows what the one buffer saves).
  */
 export class PmkBlock implements MemberPmks {
   constructor(

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { UnboundMatcher } from '../ppsk/matcher.js';
+import { buildMsg2 } from '../ppsk/station.js';
 import { EMPTY, NO_PMKS, PmkBlock } from './compact.js';
 import { Snapshot, type MemberEntry } from './snapshot.js';
 
@@ -137,5 +140,122 @@ describe('Snapshot.pmkCandidates', () => {
     assert.deepEqual([...s.pmkCandidates('Guest')], []);
     assert.equal(s.pmkCount(IOT), 2);
     assert.equal(s.pmkCount('Guest'), 0);
+  });
+});
+
+describe('Snapshot.pmkTable (what an unbound PPSK scan sees)', () => {
+  const AP = Buffer.from('02aabbccdd01', 'hex');
+  const matcher = new UnboundMatcher({ scansPerMacPerMinute: 1e9, globalScansPerSecond: 1e9 });
+  /** The member a full scan of `ssid` finds for a handshake signed with `key`, or null. */
+  function scan(s: Snapshot, ssid: string, key: Buffer, descriptorVersion: 2 | 3 = 2): string | null {
+    const staMac = randomBytes(6);
+    const anonce = randomBytes(32);
+    const frame = buildMsg2({ pmk: key, apMac: AP, staMac, anonce, descriptorVersion });
+    const result = matcher.match({ ssid, apMac: AP, staMac, anonce, frame }, s.pmkTable(ssid));
+    assert.ok(result.kind === 'MATCH' || result.kind === 'NO_MATCH', result.kind);
+    return result.kind === 'MATCH' ? result.memberId : null;
+  }
+  const key = (n: number) => createHash('sha256').update(`pmk-${n}`).digest();
+  const withKey = (n: number, k: number, ssids = [SSID]) =>
+    member(n, { pmks: new PmkBlock(ssids, Buffer.concat(ssids.map(() => key(k)))) });
+  const initial = () => [withKey(1, 1), withKey(2, 2, [SSID, IOT]), withKey(3, 3)];
+
+  it('finds every member by its current key, for v2 and v3 handshakes', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    for (const v of [2, 3] as const) {
+      assert.equal(scan(s, SSID, key(1), v), 'member-1');
+      assert.equal(scan(s, SSID, key(2), v), 'member-2');
+      assert.equal(scan(s, IOT, key(2), v), 'member-2');
+      assert.equal(scan(s, IOT, key(3), v), null);
+      assert.equal(scan(s, 'Guest', key(1), v), null);
+    }
+  });
+
+  it('a rotated key (NOTIFY upsert) matches, the old one no longer does', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    s.upsertMember('member-2', withKey(2, 22, [SSID, IOT]));
+    for (const ssid of [SSID, IOT]) {
+      assert.equal(scan(s, ssid, key(2)), null, ssid);
+      assert.equal(scan(s, ssid, key(22)), 'member-2', ssid);
+    }
+    assert.equal(scan(s, SSID, key(1)), 'member-1');
+    assert.equal(scan(s, SSID, key(3)), 'member-3');
+  });
+
+  it('a removed member (NOTIFY of a deletion) no longer matches; the others still do', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    s.upsertMember('member-1', null);
+    assert.equal(scan(s, SSID, key(1)), null);
+    assert.equal(scan(s, SSID, key(2)), 'member-2');
+    assert.equal(scan(s, SSID, key(3)), 'member-3', 'after the removed slot');
+    assert.equal(s.pmkCount(SSID), 2);
+  });
+
+  it('a member losing an SSID no longer matches on it', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    s.upsertMember('member-2', withKey(2, 2, [SSID]));
+    assert.equal(scan(s, IOT, key(2)), null);
+    assert.equal(scan(s, SSID, key(2)), 'member-2');
+    assert.equal(s.pmkCount(IOT), 0);
+  });
+
+  it('the end of a full reload in place (retainMembers) removes the keys of members gone', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    s.upsertMember('member-3', withKey(3, 33));
+    s.retainMembers(new Set(['member-3']));
+    assert.equal(scan(s, SSID, key(1)), null);
+    assert.equal(scan(s, SSID, key(2)), null);
+    assert.equal(scan(s, IOT, key(2)), null);
+    assert.equal(scan(s, SSID, key(3)), null);
+    assert.equal(scan(s, SSID, key(33)), 'member-3');
+  });
+
+  it('replaceAllMembers drops every earlier key', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    s.replaceAllMembers([withKey(4, 4), withKey(2, 20)]);
+    assert.equal(scan(s, SSID, key(1)), null);
+    assert.equal(scan(s, SSID, key(2)), null);
+    assert.equal(scan(s, SSID, key(20)), 'member-2');
+    assert.equal(scan(s, SSID, key(4)), 'member-4');
+    assert.equal(scan(s, IOT, key(2)), null);
+  });
+
+  it('a member with a PMK of the wrong size is indexed without it (and without failing)', () => {
+    const s = new Snapshot();
+    const odd = member(5, { pmks: new Map([[SSID, Buffer.alloc(16, 5)]]) });
+    s.replaceAllMembers([...initial(), odd]);
+    assert.equal(s.members.get('member-5'), odd);
+    assert.equal(s.pmkCount(SSID), 3);
+    assert.equal(scan(s, SSID, key(3)), 'member-3');
+    s.upsertMember('member-5', null);
+    assert.equal(s.pmkCount(SSID), 3);
+  });
+
+  it('stays exact through many interleaved updates (model check)', () => {
+    const s = new Snapshot();
+    const current = new Map<number, number>();
+    const revoked = new Set<number>();
+    let version = 100;
+    for (let step = 0; step < 400; step++) {
+      const n = (step * 7919) % 37;
+      const old = current.get(n);
+      if (step % 5 === 4) {
+        s.upsertMember(`member-${n}`, null);
+        current.delete(n);
+      } else {
+        s.upsertMember(`member-${n}`, withKey(n, ++version));
+        current.set(n, version);
+      }
+      if (old !== undefined && current.get(n) !== old) revoked.add(old);
+    }
+    assert.equal(s.pmkCount(SSID), current.size);
+    for (const [n, k] of current) assert.equal(scan(s, SSID, key(k)), `member-${n}`);
+    for (const k of [...revoked].slice(-20)) assert.equal(scan(s, SSID, key(k)), null, `revoked ${k}`);
   });
 });

@@ -1,6 +1,7 @@
 import type { AccessGrantInput, AccessGroupInput } from '@lanyard/api/access-policy';
 import { cidrContains, parseCidr, type ParsedCidr } from '@lanyard/api/net';
 import type { GrantKind, GroupOrigin, MacFormat, MemberStatus, NasVendor } from '@lanyard/schema';
+import { PmkTable } from '../ppsk/pmk-table.js';
 import type { MemberPmks } from './compact.js';
 
 export interface NasEntry {
@@ -74,8 +75,11 @@ export class Snapshot {
   /** Lower-cased username → member; MAC → member (the entries themselves: one lookup per request). */
   private readonly byUsername = new Map<string, MemberEntry>();
   private readonly byMac = new Map<string, MemberEntry>();
-  /** ssid → members with a PMK for it, for unbound PPSK scans. */
-  private readonly pmkIndex = new Map<string, Set<MemberEntry>>();
+  /**
+   * ssid → the PMKs of that SSID as the unbound PPSK scan reads them (one flat table per SSID).
+   * Changed only by index/unindex, i.e. with every change of a member entry.
+   */
+  private readonly pmkIndex = new Map<string, PmkTable<MemberEntry>>();
   loadedAt = 0;
 
   setNasClients(list: NasEntry[]): void {
@@ -125,6 +129,7 @@ export class Snapshot {
     this.members.clear();
     this.byUsername.clear();
     this.byMac.clear();
+    for (const table of this.pmkIndex.values()) table.clear();
     this.pmkIndex.clear();
     for (const m of list) this.index(m);
   }
@@ -156,10 +161,15 @@ export class Snapshot {
     return this.byMac.get(mac);
   }
 
-  /** Every member's PMK for `ssid`; each candidate is a new object (the matcher may keep one). */
+  /** The PMKs of `ssid` for a full unbound-PPSK scan (UnboundMatcher.match); empty if none. */
+  pmkTable(ssid: string): PmkTable<MemberEntry> {
+    return this.pmkIndex.get(ssid) ?? EMPTY_TABLE;
+  }
+
+  /** Every member's PMK for `ssid`; each candidate is a new object (tests, diagnostics). */
   pmkCandidates(ssid: string): Iterable<PmkCandidate> {
-    const members = this.pmkIndex.get(ssid);
-    return members ? candidates(members, ssid) : [];
+    const table = this.pmkIndex.get(ssid);
+    return table ? candidates(table) : [];
   }
 
   pmkCount(ssid: string): number {
@@ -195,10 +205,10 @@ export class Snapshot {
     this.members.set(m.id, m);
     this.byUsername.set(m.username.toLowerCase(), m);
     for (const mac of m.macs) this.byMac.set(mac, m);
-    for (const [ssid] of m.pmks) {
-      let bySsid = this.pmkIndex.get(ssid);
-      if (!bySsid) this.pmkIndex.set(ssid, (bySsid = new Set()));
-      bySsid.add(m);
+    for (const [ssid, pmk] of m.pmks) {
+      let table = this.pmkIndex.get(ssid);
+      if (!table) this.pmkIndex.set(ssid, (table = new PmkTable((owner) => owner.pmks.get(ssid))));
+      table.add(m, pmk);
     }
   }
 
@@ -211,9 +221,12 @@ export class Snapshot {
   }
 }
 
-function* candidates(members: Set<MemberEntry>, ssid: string): Generator<PmkCandidate> {
-  for (const m of members) {
-    const pmk = m.pmks.get(ssid);
+const EMPTY_TABLE = new PmkTable<MemberEntry>(() => undefined);
+
+function* candidates(table: PmkTable<MemberEntry>): Generator<PmkCandidate> {
+  for (let i = 0; i < table.size; i++) {
+    const m = table.owner(i);
+    const pmk = table.pmkOf(m);
     if (pmk) yield { memberId: m.id, pmk };
   }
 }

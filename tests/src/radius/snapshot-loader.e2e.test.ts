@@ -11,6 +11,9 @@ import { SecretBox } from '@lanyard/api/secret-box';
 import { ok, startTestApi, waitFor, type TestApi } from '../../../api/src/test-support/api-harness.js';
 import { createGrant, createLocation, setupOwner } from '../../../api/src/test-support/factories.js';
 import { computePmkSync, ntHash } from '../../../api/src/domain/credentials/index.js';
+import { randomBytes } from 'node:crypto';
+import { UnboundMatcher } from '../../../radius/src/ppsk/matcher.js';
+import { buildMsg2 } from '../../../radius/src/ppsk/station.js';
 import { SnapshotLoader } from '../../../radius/src/snapshot/loader.js';
 import { Snapshot, type MemberEntry } from '../../../radius/src/snapshot/snapshot.js';
 
@@ -28,6 +31,18 @@ let other: string;
 /** Seven members, m3 deleted before the first load; passphrases by member id. */
 const members: Array<{ id: string; username: string }> = [];
 const passphrases = new Map<string, string>();
+
+const scanner = new UnboundMatcher({ scansPerMacPerMinute: 1e9, globalScansPerSecond: 1e9 });
+/** The member an unbound PPSK full scan of `ssid` finds for a handshake signed with `pmk`, or null. */
+function scanFinds(snapshot: Snapshot, ssid: string, pmk: Buffer): string | null {
+  const apMac = randomBytes(6);
+  const staMac = randomBytes(6);
+  const anonce = randomBytes(32);
+  const frame = buildMsg2({ pmk, apMac, staMac, anonce });
+  const result = scanner.match({ ssid, apMac, staMac, anonce, frame }, snapshot.pmkTable(ssid));
+  assert.ok(result.kind === 'MATCH' || result.kind === 'NO_MATCH', result.kind);
+  return result.kind === 'MATCH' ? result.memberId : null;
+}
 
 async function setPassphrase(memberId: string, passphrase: string): Promise<void> {
   ok(
@@ -215,6 +230,10 @@ describe('SnapshotLoader', () => {
       ),
     );
     await pool.query(`update device set member_id = $1 where mac = 'aa:bb:cc:00:00:10'`, [members[4]!.id]);
+    const deletedPmk = computePmkSync(passphrases.get(members[1]!.id)!, SSIDS[0]!);
+    const oldPmk = computePmkSync(passphrases.get(members[2]!.id)!, SSIDS[0]!);
+    assert.equal(scanFinds(snapshot, SSIDS[0]!, deletedPmk), members[1]!.id);
+    assert.equal(scanFinds(snapshot, SSIDS[0]!, oldPmk), members[2]!.id);
     await setPassphrase(members[2]!.id, 'loader-test-2-rotated-cello');
     await pmksComputed();
 
@@ -233,6 +252,18 @@ describe('SnapshotLoader', () => {
       'one PMK per member and SSID after the reload',
     );
     assert.equal(snapshot.pmkCount(SSIDS[0]!), 5);
+    // What a full scan sees: no key of the deleted member, the rotated key and not the old one.
+    assert.equal(scanFinds(snapshot, SSIDS[0]!, deletedPmk), null);
+    assert.equal(scanFinds(snapshot, SSIDS[0]!, oldPmk), null);
+    for (const ssid of SSIDS)
+      assert.equal(
+        scanFinds(snapshot, ssid, computePmkSync('loader-test-2-rotated-cello', ssid)),
+        members[2]!.id,
+      );
+    assert.equal(
+      scanFinds(snapshot, SSIDS[0]!, computePmkSync(passphrases.get(members[4]!.id)!, SSIDS[0]!)),
+      members[4]!.id,
+    );
     // Only the rotated passphrase was decrypted again; changed members got new entries (the
     // device's old and new owner keep their secrets), unchanged ones kept theirs.
     assert.equal(loader.stats.decrypted, decrypted + 1);
@@ -270,11 +301,30 @@ describe('SnapshotLoader', () => {
     const result = await loader.loadMembers([members[6]!.id, members[1]!.id]);
     assert.equal(result.get(members[6]!.id), before, 'unchanged: the same entry');
     assert.equal(result.get(members[1]!.id), null, 'deleted: gone');
+    // A NOTIFY-driven rotation: the next scan finds the new key only, on every SSID.
+    const m6Old = passphrases.get(members[6]!.id)!;
+    await setPassphrase(members[6]!.id, 'loader-test-6-rotated-oboe');
+    await pmksComputed(SSIDS.length + 1);
+    await loader.loadMembers([members[6]!.id]);
+    for (const ssid of [...SSIDS, 'Lanyard-Guest']) {
+      assert.equal(scanFinds(snapshot, ssid, computePmkSync(m6Old, ssid)), null, ssid);
+      assert.equal(
+        scanFinds(snapshot, ssid, computePmkSync('loader-test-6-rotated-oboe', ssid)),
+        members[6]!.id,
+        ssid,
+      );
+    }
+    const beforeRoaming = snapshot.members.get(members[6]!.id);
     await pool.query(`update member set roaming = true where id = $1`, [members[6]!.id]);
     const changed = (await loader.loadMembers([members[6]!.id])).get(members[6]!.id)!;
-    assert.notEqual(changed, before);
+    assert.notEqual(changed, beforeRoaming);
     assert.equal(changed.roaming, true);
-    assert.equal(changed.ntHash, before!.ntHash, 'the secrets are kept (same passphrase version)');
+    assert.equal(changed.ntHash, beforeRoaming!.ntHash, 'the secrets are kept (same passphrase version)');
+    assert.equal(
+      scanFinds(snapshot, SSIDS[0]!, computePmkSync('loader-test-6-rotated-oboe', SSIDS[0]!)),
+      members[6]!.id,
+      'a replaced entry keeps its key in the table',
+    );
     assert.equal(snapshot.members.get(members[6]!.id), changed);
   });
 });
