@@ -23,7 +23,7 @@ import { summarizeProfile } from './support/profile.js';
 import { cpuSeconds, startNodeServer } from './support/node-server.js';
 import { SECRET, SECRET_BYTES, SSID, papFactory, pick, ppskRequest } from './support/requests.js';
 import { seedLanyard } from './support/seed.js';
-import { traceStalls, type StallReport } from './support/stalls.js';
+import { GC_KIND, describeStalls, traceStalls } from './support/stalls.js';
 
 const env = process.env;
 const MEMBERS = Number(env.BENCH_MEMBERS ?? 10_000);
@@ -33,12 +33,6 @@ const WORKERS = Number(env.BENCH_WORKERS ?? 1);
 const NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const PROFILE = env.BENCH_PROFILE === '1';
 const KNOWN_PPSK = env.BENCH_REQUEST === 'ppsk-known';
-const GC_KIND: Record<number, string> = {
-  1: 'scavenge',
-  2: 'mark-compact',
-  4: 'incremental',
-  8: 'weak callbacks',
-};
 
 const cleanups: Array<() => Promise<unknown>> = [];
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -58,45 +52,6 @@ function overlapping<T extends [number, number, ...number[]]>(
   return list.find(([start, duration]) => start <= b && start + duration >= a);
 }
 
-function describeStalls(who: string, r: StallReport, from: number, to: number): void {
-  const gcs = r.gcs.filter(([t]) => t >= from && t <= to);
-  const gaps = r.gaps.filter(([t]) => t >= from && t <= to);
-  const seconds = (to - from) / 1000;
-  console.log(`\n${who} (pid ${r.pid}) in the window, ${seconds.toFixed(0)} s:`);
-  for (const kind of [...new Set(gcs.map((g) => g[2]))].sort()) {
-    const d = gcs
-      .filter((g) => g[2] === kind)
-      .map((g) => g[1])
-      .sort((x, y) => x - y);
-    const sum = d.reduce((x, y) => x + y, 0);
-    console.log(
-      `  GC ${GC_KIND[kind] ?? kind} ≥ 1 ms: ${d.length} (${(d.length / seconds).toFixed(1)}/s), ` +
-        `median ${ms(d[Math.floor(d.length / 2)]!)} ms, max ${ms(d.at(-1)!)} ms, ${ms(sum)} ms in all`,
-    );
-  }
-  const g = gaps.map((x) => x[1]).sort((x, y) => x - y);
-  const buckets = [3, 5, 10, 20, 50];
-  console.log(
-    `  loop gaps ≥ 3 ms: ${g.length}; ` +
-      buckets
-        .map(
-          (b, i) =>
-            `${b}–${buckets[i + 1] ?? '∞'} ms: ${g.filter((v) => v >= b && v < (buckets[i + 1] ?? Infinity)).length}`,
-        )
-        .join(', '),
-  );
-  const longest = [...gaps].sort((x, y) => y[1] - x[1]).slice(0, 8);
-  for (const [t, d] of longest) {
-    const gc = r.gcs.filter(([s, dur]) => s <= t + d && s + dur >= t);
-    console.log(
-      `    gap ${ms(d)} ms at +${((t - from) / 1000).toFixed(3)} s` +
-        (gc.length
-          ? `; GC inside: ${gc.map(([, dur, k]) => `${GC_KIND[k] ?? k} ${ms(dur)} ms`).join(', ')}`
-          : '; no GC ≥ 1 ms inside'),
-    );
-  }
-}
-
 async function main(): Promise<void> {
   console.log(
     `Latency breakdown: ${MEMBERS.toLocaleString('en-US')} members, ${WORKERS} worker process(es), ` +
@@ -114,10 +69,10 @@ async function main(): Promise<void> {
       LANYARD_SECRET_KEY: seed.secretKey,
       RADIUS_JOURNAL_DIR: journalDir,
       BENCH_WORKERS: String(WORKERS),
-      BENCH_STALLS: '1',
     },
     PROFILE,
     PROFILE ? [...NODE_FLAGS, '--cpu-prof-interval=250'] : NODE_FLAGS,
+    true,
   );
   cleanups.push(() => worker.stop());
   const pap = papFactory(seed.members);

@@ -24,7 +24,8 @@
  * (6000), RADIUS_AUTH_EVENT_REPEAT_WINDOW (the worker's, default 60; 0 writes every decision as a row), BENCH_FREERADIUS_THREADS (4), BENCH_LANYARD_WORKERS (cores; "Lanyard ×N" runs that many
  * cluster workers on one shared UDP socket, as `npm start` does), BENCH_PROFILE=1 (CPU profile of the Lanyard worker during
  * its PAP peak windows; numbers of such a run are not comparable), BENCH_LANYARD_NODE_FLAGS (extra Node/V8
- * flags for the Lanyard workers, e.g. "--trace-gc"; their output goes to stderr).
+ * flags for the Lanyard workers, e.g. "--trace-gc"; their output goes to stderr), BENCH_STALLS=1 (GC pauses and
+ * event-loop gaps of the Lanyard workers and the generator during the half-peak runs).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,7 @@ import {
   startNodeServer,
 } from './support/node-server.js';
 import { summarizeProfile } from './support/profile.js';
+import { describeStalls, traceStalls } from './support/stalls.js';
 import {
   ATTRIBUTE_NAMES,
   SECRET,
@@ -67,6 +69,8 @@ const WINDOW_MS = Number(env.BENCH_WINDOW_MS ?? 6000);
 const HALF_WINDOW_MS = 8000;
 const FR_THREADS = Number(env.BENCH_FREERADIUS_THREADS ?? 4);
 const PROFILE = env.BENCH_PROFILE === '1';
+// GC pauses and event-loop gaps of the Lanyard workers and the generator during the half-peak runs.
+const STALLS = env.BENCH_STALLS === '1';
 // Extra V8/Node flags for Lanyard's worker processes (e.g. "--trace-gc"; their output goes to stderr).
 const LANYARD_NODE_FLAGS = (env.BENCH_LANYARD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // The cluster mode (`npm start` default: RADIUS_WORKERS = one per core) next to one process.
@@ -193,6 +197,7 @@ async function main(): Promise<void> {
     },
     PROFILE,
     LANYARD_NODE_FLAGS,
+    STALLS,
   );
   cleanups.push(() => lanyard.stop());
   const journalDirN = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
@@ -207,6 +212,7 @@ async function main(): Promise<void> {
     },
     false,
     LANYARD_NODE_FLAGS,
+    STALLS,
   );
   cleanups.push(() => lanyardN.stop());
   console.log(
@@ -350,14 +356,19 @@ async function main(): Promise<void> {
 
   // 2. Half of peak -------------------------------------------------------------------------------
   const halfRows: Array<[string, Measured]> = [];
+  const halfWindows = new Map<string, [number, number]>();
+  const generatorStalls = STALLS ? traceStalls() : null;
   for (const name of ['Lanyard', 'Lanyard ×N', 'FreeRADIUS files'] as const) {
     const rate = Math.round(summaries.PAP[name].result.throughput / 2);
     generators[name].setRequests(pap);
+    const from = Date.now() + WARMUP_MS;
     halfRows.push([
       `${name} at ${num(rate)} req/s`,
       await measure(name, (g) => g.fixedRate({ rate, warmupMs: WARMUP_MS, durationMs: HALF_WINDOW_MS })),
     ]);
+    halfWindows.set(name, [from, from + HALF_WINDOW_MS]);
   }
+  const generatorReport = generatorStalls?.stop();
   table(
     `Half of peak, PAP (fixed rate on a 1 ms timer, ${HALF_WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up)`,
     halfRows,
@@ -415,6 +426,20 @@ async function main(): Promise<void> {
 
   // Profile ---------------------------------------------------------------------------------------
   await lanyard.stop();
+  if (STALLS) {
+    await lanyardN.stop();
+    console.log('\nStalls during the half-peak windows (BENCH_STALLS=1)');
+    for (const [name, handle] of [
+      ['Lanyard', lanyard],
+      ['Lanyard ×N', lanyardN],
+    ] as const) {
+      const [from, to] = halfWindows.get(name)!;
+      for (const r of handle.stalls) describeStalls(`${name} worker`, r, from, to);
+      describeStalls(`generator during ${name}`, generatorReport!, from, to);
+    }
+    const [from, to] = halfWindows.get('FreeRADIUS files')!;
+    describeStalls('generator during FreeRADIUS files', generatorReport!, from, to);
+  }
   if (lanyard.profileDir) {
     const file = readdirSync(lanyard.profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {

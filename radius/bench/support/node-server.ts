@@ -1,7 +1,7 @@
 /** Benchmark server processes: start a bench/support script in its own process, count its CPU. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -60,7 +60,7 @@ export interface NodeServer {
   authPort: number;
   members?: number;
   profileDir: string | null;
-  /** BENCH_STALLS=1 reports of the worker processes (GC pauses and loop gaps, epoch ms), after stop(). */
+  /** Stall reports of the serving processes (GC pauses and loop gaps, epoch ms), after stop(), when traced. */
   stalls: StallReport[];
   stop(): Promise<void>;
 }
@@ -71,25 +71,23 @@ export async function startNodeServer(
   extraEnv: Record<string, string>,
   profile: boolean,
   nodeFlags: string[] = [],
+  /** Trace GC pauses and event-loop gaps of the serving processes (serve-worker.ts only). */
+  traceStalls = false,
 ): Promise<NodeServer> {
   const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
+  const stallsDir = traceStalls ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-stalls-')) : null;
   const args = [...nodeFlags, '--import', 'tsx'];
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   args.push(join(here, script));
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: join(here, '..', '..'),
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, ...extraEnv, ...(stallsDir ? { BENCH_STALLS_DIR: stallsDir } : {}) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stalls: StallReport[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (line.startsWith('STALLS ')) stalls.push(JSON.parse(line.slice(7)));
-    else process.stderr.write(`${line}\n`);
-  });
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
-  // 'close': stdio drained too, so the stall report printed at SIGTERM has been read.
-  const exited = new Promise<void>((r) => child.once('close', () => r()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const ready = await new Promise<{ authPort: number; members?: number; pids?: number[] }>(
     (resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
@@ -112,6 +110,11 @@ export async function startNodeServer(
         const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(killer);
+      }
+      if (stallsDir && existsSync(stallsDir)) {
+        for (const f of readdirSync(stallsDir))
+          stalls.push(JSON.parse(readFileSync(join(stallsDir, f), 'utf8')) as StallReport);
+        rmSync(stallsDir, { recursive: true, force: true });
       }
     },
   };

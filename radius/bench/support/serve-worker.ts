@@ -7,6 +7,8 @@
  * stops on SIGTERM (exit 0, so `--cpu-prof` writes its profiles).
  */
 import cluster from 'node:cluster';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector';
 import { setFlagsFromString } from 'node:v8';
 import { destination, pino } from 'pino';
@@ -28,10 +30,13 @@ interface Ready {
 
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 
-// BENCH_STALLS=1: GC pauses and event-loop gaps, printed as one line on stderr at SIGTERM.
-const stallTracer = process.env.BENCH_STALLS === '1' ? traceStalls() : null;
+// BENCH_STALLS_DIR: GC pauses and event-loop gaps, written to <dir>/stalls-<pid>.json at SIGTERM
+// (a file per process: cluster workers share stderr, where long lines interleave).
+const stallsDir = process.env.BENCH_STALLS_DIR;
+const stallTracer = stallsDir && !(workers > 1 && cluster.isPrimary) ? traceStalls() : null;
 const dumpStalls = () => {
-  if (stallTracer) process.stderr.write(`STALLS ${JSON.stringify(stallTracer.stop())}\n`);
+  if (stallTracer)
+    writeFileSync(join(stallsDir!, `stalls-${process.pid}.json`), JSON.stringify(stallTracer.stop()));
 };
 
 if (workers > 1 && cluster.isPrimary) {

@@ -137,6 +137,8 @@ export class WriteStore {
     writeErrors: 0,
   };
   static readonly MAX_BUFFERED_EVENTS = 100_000;
+  /** Auth event rows per statement. */
+  static readonly WRITE_BATCH = 500;
   /** Distinct decisions tracked for repeats at once (a spray of random user names is not). */
   static readonly MAX_OPEN_REPEATS = 50_000;
   /** Distinct decisions tracked per member (a MAC spray on one account must not make scans long). */
@@ -320,11 +322,13 @@ export class WriteStore {
         this.logger.debug({ err: (err as Error).message }, 'device bindings deferred');
       }
     }
-    // Drain everything queued, 2,000 per statement (not one batch per tick: under load the queue
-    // would otherwise grow past its cap and drop events). One JSON parameter: JSON.stringify is
-    // native and several times cheaper than pg serialising twelve parameter arrays in JS.
+    // Drain everything queued (not one batch per tick: under load the queue would otherwise grow
+    // past its cap and drop events), WRITE_BATCH rows per statement: building a statement blocks the
+    // event loop, so a burst of new rows (every member's first decision after a quiet spell) is
+    // written in slices the requests waiting behind it can get between. One JSON parameter:
+    // JSON.stringify is native and several times cheaper than pg serialising twelve arrays in JS.
     while (this.events.length) {
-      const batch = this.events.splice(0, 2000);
+      const batch = this.events.splice(0, WriteStore.WRITE_BATCH);
       const fresh = batch.filter((q) => q.id === null);
       const ids = uuidv7s(fresh.map((q) => q.rec.at.getTime()));
       fresh.forEach((q, i) => (q.id = ids[i]!));
@@ -418,8 +422,8 @@ export class WriteStore {
       if (kept === 0) this.open.delete(key);
       else list.length = kept;
     }
-    for (let i = 0; i < due.length; i += 2000) {
-      const batch = due.slice(i, i + 2000);
+    for (let i = 0; i < due.length; i += WriteStore.WRITE_BATCH) {
+      const batch = due.slice(i, i + WriteStore.WRITE_BATCH);
       const counts = batch.map((q) => q.count);
       try {
         await this.db.query(
