@@ -172,6 +172,29 @@ describe('Snapshot.pmkTable (what an unbound PPSK scan sees)', () => {
     }
   });
 
+  it('holds no table until an SSID is scanned, none for an SSID nobody has a key for, then keeps it current', () => {
+    const s = new Snapshot();
+    s.replaceAllMembers(initial());
+    assert.deepEqual(s.pmkTableSsids, [], 'bound PPSK only: no table held');
+    assert.equal(scan(s, 'Made-Up', key(1)), null);
+    assert.deepEqual(s.pmkTableSsids, [], 'a made-up SSID builds nothing');
+    assert.equal(scan(s, SSID, key(1)), 'member-1');
+    assert.deepEqual(s.pmkTableSsids, [SSID]);
+    // Updates after the table exists reach it: a new member, a rotated key, a removal.
+    s.upsertMember('member-4', withKey(4, 4));
+    s.upsertMember('member-1', withKey(1, 11));
+    s.upsertMember('member-3', null);
+    assert.equal(scan(s, SSID, key(4)), 'member-4');
+    assert.equal(scan(s, SSID, key(11)), 'member-1');
+    assert.equal(scan(s, SSID, key(1)), null);
+    assert.equal(scan(s, SSID, key(3)), null);
+    assert.equal(s.pmkTable(SSID).size, 3);
+    // An SSID whose last key went away builds nothing either.
+    s.upsertMember('member-2', withKey(2, 2, [SSID]));
+    assert.equal(scan(s, IOT, key(2)), null);
+    assert.deepEqual(s.pmkTableSsids, [SSID]);
+  });
+
   it('a rotated key (NOTIFY upsert) matches, the old one no longer does', () => {
     const s = new Snapshot();
     s.replaceAllMembers(initial());

@@ -80,6 +80,8 @@ export class Snapshot {
    * Changed only by index/unindex, i.e. with every change of a member entry.
    */
   private readonly pmkIndex = new Map<string, PmkTable<MemberEntry>>();
+  /** Members with a PMK, per SSID (whether a table for it would hold anything). */
+  private readonly pmkSsids = new Map<string, number>();
   loadedAt = 0;
 
   setNasClients(list: NasEntry[]): void {
@@ -131,6 +133,7 @@ export class Snapshot {
     this.byMac.clear();
     for (const table of this.pmkIndex.values()) table.clear();
     this.pmkIndex.clear();
+    this.pmkSsids.clear();
     for (const m of list) this.index(m);
   }
 
@@ -161,19 +164,39 @@ export class Snapshot {
     return this.byMac.get(mac);
   }
 
-  /** The PMKs of `ssid` for a full unbound-PPSK scan (UnboundMatcher.match); empty if none. */
+  /**
+   * The PMKs of `ssid` for a full unbound-PPSK scan (UnboundMatcher.match); empty if none. Built on
+   * first use (one pass over the members, ~0.5 µs each) and kept current from then on: most
+   * deployments use bound PPSK (MAC authentication) only, and a table for every SSID would cost
+   * them ~100 bytes per member and SSID for nothing.
+   */
   pmkTable(ssid: string): PmkTable<MemberEntry> {
-    return this.pmkIndex.get(ssid) ?? EMPTY_TABLE;
+    let table = this.pmkIndex.get(ssid);
+    if (table) return table;
+    // The SSID comes from the request: one no member has a key for (made up, say) costs a lookup,
+    // neither a pass over the members nor memory.
+    if (!this.pmkSsids.get(ssid)) return EMPTY_TABLE;
+    table = new PmkTable((owner) => owner.pmks.get(ssid));
+    for (const m of this.members.values()) {
+      const pmk = m.pmks.get(ssid);
+      if (pmk) table.add(m, pmk);
+    }
+    this.pmkIndex.set(ssid, table);
+    return table;
+  }
+
+  /** SSIDs whose unbound-PPSK table has been built (and is kept current). */
+  get pmkTableSsids(): string[] {
+    return [...this.pmkIndex.keys()];
   }
 
   /** Every member's PMK for `ssid`; each candidate is a new object (tests, diagnostics). */
   pmkCandidates(ssid: string): Iterable<PmkCandidate> {
-    const table = this.pmkIndex.get(ssid);
-    return table ? candidates(table) : [];
+    return candidates(this.pmkTable(ssid));
   }
 
   pmkCount(ssid: string): number {
-    return this.pmkIndex.get(ssid)?.size ?? 0;
+    return this.pmkTable(ssid).size;
   }
 
   groupsOf(member: MemberEntry): GroupEntry[] {
@@ -205,10 +228,10 @@ export class Snapshot {
     this.members.set(m.id, m);
     this.byUsername.set(m.username.toLowerCase(), m);
     for (const mac of m.macs) this.byMac.set(mac, m);
+    // Only tables already built (see pmkTable) are kept current; the others are built when asked for.
     for (const [ssid, pmk] of m.pmks) {
-      let table = this.pmkIndex.get(ssid);
-      if (!table) this.pmkIndex.set(ssid, (table = new PmkTable((owner) => owner.pmks.get(ssid))));
-      table.add(m, pmk);
+      this.pmkSsids.set(ssid, (this.pmkSsids.get(ssid) ?? 0) + 1);
+      this.pmkIndex.get(ssid)?.add(m, pmk);
     }
   }
 
@@ -217,7 +240,12 @@ export class Snapshot {
     const username = m.username.toLowerCase();
     if (this.byUsername.get(username) === m) this.byUsername.delete(username);
     for (const mac of m.macs) if (this.byMac.get(mac) === m) this.byMac.delete(mac);
-    for (const [ssid] of m.pmks) this.pmkIndex.get(ssid)?.delete(m);
+    for (const [ssid] of m.pmks) {
+      const n = (this.pmkSsids.get(ssid) ?? 1) - 1;
+      if (n > 0) this.pmkSsids.set(ssid, n);
+      else this.pmkSsids.delete(ssid);
+      this.pmkIndex.get(ssid)?.delete(m);
+    }
   }
 }
 
