@@ -19,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { Code } from '../src/codec/packet.js';
 import { readdirSync } from 'node:fs';
 import { LoadGenerator, type LoadResult } from './support/load.js';
-import { summarizeProfile } from './support/profile.js';
+import { printProfileRows, summarizeProfile } from './support/profile.js';
+import { runBench } from './support/run.js';
 import { cpuSeconds, startNodeServer } from './support/node-server.js';
 import { SECRET, SECRET_BYTES, SSID, papFactory, pick, ppskRequest } from './support/requests.js';
 import { seedLanyard } from './support/seed.js';
@@ -168,23 +169,11 @@ async function main(): Promise<void> {
       ['the worker loop gaps', windows],
     ] as const) {
       const p = summarizeProfile(join(worker.profileDir!, file), w, 20);
-      console.log(
-        `\nworker CPU profile, ${label}: ${ms(p.busyMs)} ms busy, ${ms(p.idleMs)} ms idle; self time:`,
-      );
-      for (const f of p.functions) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}`);
-      console.log('inclusive, application:');
-      for (const f of p.inclusive) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}`);
+      console.log(`\nworker CPU profile, ${label}: ${ms(p.busyMs)} ms busy, ${ms(p.idleMs)} ms idle`);
+      printProfileRows('self time:', p.functions);
+      printProfileRows('inclusive, application:', p.inclusive);
     }
   }
 }
 
-let failed = false;
-try {
-  await main();
-} catch (err) {
-  failed = true;
-  console.error(err);
-} finally {
-  for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
-}
-process.exit(failed ? 1 : 0);
+await runBench(main, cleanups);

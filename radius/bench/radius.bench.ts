@@ -43,7 +43,8 @@ import {
   postgresCpuSince,
   startNodeServer,
 } from './support/node-server.js';
-import { summarizeProfile } from './support/profile.js';
+import { printProfileRows, summarizeProfile } from './support/profile.js';
+import { runBench } from './support/run.js';
 import { describeStalls, traceStalls } from './support/stalls.js';
 import {
   ATTRIBUTE_NAMES,
@@ -447,12 +448,9 @@ async function main(): Promise<void> {
       console.log(
         `\nLanyard worker CPU profile, PAP peak windows: ${(p.busyMs / 1000).toFixed(1)} s busy, ${(p.idleMs / 1000).toFixed(1)} s idle`,
       );
-      console.log('self time by function:');
-      for (const r of p.functions) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
-      console.log('self time by file:');
-      for (const r of p.files) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
-      console.log('inclusive time, application functions:');
-      for (const r of p.inclusive) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
+      printProfileRows('self time by function:', p.functions);
+      printProfileRows('self time by file:', p.files);
+      printProfileRows('inclusive time, application functions:', p.inclusive);
       console.log(`profile: ${join(lanyard.profileDir, file)}`);
     }
   }
@@ -461,13 +459,4 @@ async function main(): Promise<void> {
   );
 }
 
-let failed = false;
-try {
-  await main();
-} catch (err) {
-  failed = true;
-  console.error(err);
-} finally {
-  for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
-}
-process.exit(failed ? 1 : 0);
+await runBench(main, cleanups);

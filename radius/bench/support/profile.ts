@@ -113,3 +113,9 @@ export function summarizeProfile(
       .map(([name, ms]) => ({ name, ms, share: ms / busy }));
   return { busyMs: busy, idleMs: idle, functions: rows(fn), files: rows(files), inclusive: rows(inclusive) };
 }
+
+/** Prints one list of a summary (functions, files or inclusive) under `title`, as shares. */
+export function printProfileRows(title: string, rows: ProfileRow[]): void {
+  console.log(title);
+  for (const r of rows) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
+}
