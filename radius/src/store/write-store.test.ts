@@ -304,6 +304,90 @@ describe('WriteStore: repeated decisions', () => {
     assert.deepEqual(statements, ['insert', 'insert', 'update'], 'nothing left to write');
   });
 
+  it('a sweep looks only at the rows whose check is due, not at every open row', async () => {
+    const { s, rows } = store(60_000);
+    const now = Date.now();
+    for (let i = 0; i < 1000; i++) s.authEvent({ ...base, memberId: `member-${i}`, at: new Date(now) });
+    await s.flush(); // inserted; first checks one sweep interval later
+    await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS * 2 + 50));
+    await s.flush();
+    const afterFirst = s.sweepStats.rowsChecked;
+    assert.equal(afterFirst, 1000, 'each row looked at once after its insert');
+    s.authEvent({ ...base, memberId: 'member-0', at: new Date(now + 10) });
+    await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS + 50));
+    await s.flush();
+    assert.equal(s.sweepStats.rowsChecked, afterFirst, 'none due again before its window could end');
+    assert.equal(s.openRepeats, 1000);
+    assert.equal(rows.size, 1000);
+  });
+
+  it('a row whose repeats outlast its first check is looked at again and ends with its full count', async () => {
+    const { s, rows, statements } = store(1500);
+    const t0 = Date.now();
+    s.authEvent({ ...base, at: new Date(t0) });
+    await s.flush();
+    // Repeats every 400 ms (a window of 1.5 s: timers may fire late on a busy machine) keep the
+    // row open past the checks planned from its earlier times.
+    for (let i = 1; i <= 5; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      s.authEvent({ ...base, at: new Date() });
+      await s.flush();
+    }
+    assert.equal(rows.size, 1, 'one row while repeats keep coming');
+    assert.equal(s.openRepeats, 1);
+    // Quiet: the window ends and the next sweep writes the final count without a shutdown.
+    await new Promise((r) => setTimeout(r, 1500 + 2 * WriteStore.REPEAT_SWEEP_MS));
+    await s.flush();
+    assert.equal(s.openRepeats, 0, 'the ended row is forgotten');
+    assert.equal([...rows.values()][0]!.count, 6);
+    const before = statements.length;
+    await s.stop();
+    assert.equal(statements.length, before, 'nothing left for the shutdown to write');
+  });
+
+  it('after the clock steps back, new rows are still looked at on time', async () => {
+    const { s, rows } = store(300);
+    const realNow = Date.now;
+    try {
+      // The worker ran with a clock an hour fast, then the clock was corrected.
+      Date.now = () => realNow() + 3_600_000;
+      s.authEvent({ ...base, memberId: 'member-2', at: new Date(Date.now()) });
+      await s.flush();
+      Date.now = realNow;
+      const t = Date.now();
+      s.authEvent({ ...base, at: new Date(t) });
+      await s.flush();
+      s.authEvent({ ...base, at: new Date(t + 100) });
+      await new Promise((r) => setTimeout(r, 300 + 2 * WriteStore.REPEAT_SWEEP_MS + 100));
+      await s.flush();
+      const row = [...rows.values()].find((r) => r.count === 2);
+      assert.ok(row, "the row's final count was written without waiting for the old time");
+      assert.equal(s.openRepeats, 1, 'only the row from the fast clock is still open');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('a replaced row dropped over the queue cap before its insert is never written', async () => {
+    const { s, rows } = store(10_000);
+    s.authEvent(base);
+    // A decision after the window replaces the row (not inserted yet: its count waits for it)…
+    s.authEvent({ ...base, at: new Date(T0 + 20_000) });
+    // …and the queue overflows before any flush, dropping the oldest rows, that one first.
+    const over = Math.floor(WriteStore.MAX_BUFFERED_EVENTS * 1.1);
+    for (let i = 0; i < over; i++)
+      s.authEvent({ ...base, memberId: null, username: `spray-${i}`, at: new Date(T0 + 30_000) });
+    assert.ok(s.stats.eventsDropped >= 2);
+    await s.stop();
+    const closing = (s as unknown as { closing: unknown[] }).closing;
+    assert.equal(closing.length, 0, 'nothing waits for an insert that will never come');
+    assert.equal(
+      [...rows.values()].filter((r) => r.username === 'ada').length,
+      0,
+      'both dropped rows of ada stay dropped',
+    );
+  });
+
   it('a failed insert is retried with the same ids: no duplicate row, no lost count', async () => {
     const { s, rows, statements } = store(60_000, { failInserts: 1 });
     s.authEvent(base);

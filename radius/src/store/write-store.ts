@@ -18,15 +18,7 @@ export interface AuthDecisionFields {
 
 export interface AuthEventRecord extends AuthDecisionFields {
   at: Date;
-  nasClientId: string;
   locationId: string;
-  memberId: string | null;
-  username: string | null;
-  mac: string | null;
-  method: string;
-  result: 'ACCEPT' | 'REJECT';
-  reason: string;
-  vlanId: number | null;
   sessionTimeoutSeconds: number | null;
 }
 
@@ -76,6 +68,8 @@ interface QueuedEvent {
   endsAt: number;
   /** When the count of a row still taking repeats is written next (if it grew). */
   writeDueAt: number;
+  /** Dropped from the queue over its cap (never inserted): nothing of it is written any more. */
+  dropped?: true;
 }
 
 export interface WriteStoreOptions {
@@ -119,6 +113,14 @@ export class WriteStore {
   private openCount = 0;
   /** Rows replaced in `open` by a newer window while repeats of theirs were still unwritten. */
   private closing: QueuedEvent[] = [];
+  /**
+   * When each open row is looked at next (epoch second → rows), about once a window per row: the
+   * sweep reads only the rows whose time has come instead of every open row every second (tens of
+   * thousands after a busy hour, a multi-millisecond stall of every request behind it).
+   */
+  private readonly checks = new Map<number, QueuedEvent[]>();
+  /** The earliest second of `checks` not swept yet. */
+  private checkedUpTo = 0;
   private devices = new Map<string, string>(); // mac → memberId
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
@@ -136,6 +138,8 @@ export class WriteStore {
     accountingJournalled: 0,
     writeErrors: 0,
   };
+  /** Open rows the repeat sweeps have looked at (tests: a sweep reads only the rows due). */
+  readonly sweepStats = { rowsChecked: 0 };
   static readonly MAX_BUFFERED_EVENTS = 100_000;
   /** Auth event rows per statement. */
   static readonly WRITE_BATCH = 500;
@@ -199,8 +203,15 @@ export class WriteStore {
    * queued rows are dropped in bulk once over the cap).
    */
   authEvent(e: AuthEventRecord): void {
+    if (!this.countRepeat(e, e.at.getTime())) this.queueNew(e);
+  }
+
+  /**
+   * Queues a decision `countRepeat` just declined (the handler's path: the open rows are not
+   * looked through a second time for a repeat, only for the ended row this one replaces).
+   */
+  queueNew(e: AuthEventRecord): void {
     const t = e.at.getTime();
-    if (this.countRepeat(e, t)) return;
     let key: string | null = null;
     let list: QueuedEvent[] | undefined;
     let o: QueuedEvent | undefined;
@@ -235,18 +246,20 @@ export class WriteStore {
       writeDueAt: this.nextCountWrite(t),
     };
     if (key !== null) {
-      if (o !== undefined) list![list!.indexOf(o)] = q;
-      else if (list !== undefined) list.push(q);
+      if (o !== undefined) {
+        list![list!.indexOf(o)] = q;
+        o.key = null; // out of `open`: its wheel slot is skipped
+      } else if (list !== undefined) list.push(q);
       else this.open.set(key, [q]);
       if (o === undefined) this.openCount++;
+      this.scheduleCheck(q, t + WriteStore.REPEAT_SWEEP_MS);
     }
     this.events.push(q);
     // Allow 10 % over the cap, then drop the oldest in one splice (shift() per event is O(n)).
     if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS * 1.1) {
       const drop = this.events.length - WriteStore.MAX_BUFFERED_EVENTS;
       for (const d of this.events.splice(0, drop)) {
-        this.stats.eventsDropped += d.count;
-        this.forget(d);
+        this.dropEvent(d);
       }
     }
   }
@@ -374,15 +387,19 @@ export class WriteStore {
         this.events.unshift(...batch);
         if (this.events.length > WriteStore.MAX_BUFFERED_EVENTS) {
           for (const d of this.events.splice(0, this.events.length - WriteStore.MAX_BUFFERED_EVENTS)) {
-            this.stats.eventsDropped += d.count;
-            this.forget(d);
+            this.dropEvent(d);
           }
         }
         this.logger.debug({ err: (err as Error).message }, 'auth events deferred');
         return;
       }
     }
-    if (now - this.lastRepeatFlush >= WriteStore.REPEAT_SWEEP_MS || this.stopping) {
+    // (A clock stepped back sweeps at once too, rather than waiting for the old time to come again.)
+    if (
+      now - this.lastRepeatFlush >= WriteStore.REPEAT_SWEEP_MS ||
+      now < this.lastRepeatFlush ||
+      this.stopping
+    ) {
       this.lastRepeatFlush = now;
       // Stopping: every open window is written as it stands.
       await this.flushRepeats(this.stopping ? Infinity : now);
@@ -402,25 +419,32 @@ export class WriteStore {
     const due: QueuedEvent[] = [];
     const waiting: QueuedEvent[] = [];
     for (const q of this.closing) {
+      if (q.dropped) continue;
       if (q.written === 0) waiting.push(q);
       else if (q.count > q.written) due.push(q);
     }
     this.closing = waiting;
-    for (const [key, list] of this.open) {
-      let kept = 0;
-      for (const q of list) {
-        const ended = now >= q.lastAt + this.repeatWindowMs || now >= q.endsAt;
-        if (q.written === 0 || !ended) {
-          list[kept++] = q;
-          if (q.written > 0 && q.count > q.written && now >= q.writeDueAt) {
-            due.push(q);
-            q.writeDueAt = this.nextCountWrite(now);
-          }
-        } else if (q.count > q.written) due.push(q);
+    for (const q of this.dueChecks(now)) {
+      if (q.key === null) continue; // forgotten or replaced since it was scheduled
+      this.sweepStats.rowsChecked++;
+      if (q.written === 0) {
+        // Not inserted yet (the insert is queued or being retried): looked at again shortly.
+        this.scheduleCheck(q, now + WriteStore.REPEAT_SWEEP_MS);
+        continue;
       }
-      this.openCount -= list.length - kept;
-      if (kept === 0) this.open.delete(key);
-      else list.length = kept;
+      const windowEnd = Math.min(q.lastAt + this.repeatWindowMs, q.endsAt);
+      if (now >= windowEnd) {
+        this.forget(q);
+        if (q.count > q.written) due.push(q);
+        continue;
+      }
+      if (q.count > q.written && now >= q.writeDueAt) {
+        due.push(q);
+        q.writeDueAt = this.nextCountWrite(now);
+      }
+      // Repeats move lastAt without touching the wheel: a row is looked at again when its window
+      // could end or its next count write is due, whichever is first.
+      this.scheduleCheck(q, Math.min(windowEnd, q.writeDueAt > now ? q.writeDueAt : windowEnd));
     }
     for (let i = 0; i < due.length; i += WriteStore.WRITE_BATCH) {
       const batch = due.slice(i, i + WriteStore.WRITE_BATCH);
@@ -443,14 +467,54 @@ export class WriteStore {
     }
   }
 
-  /** Stops counting repeats on a row (dropped from the queue). */
+  private scheduleCheck(q: QueuedEvent, atMs: number): void {
+    const second = Math.max(Math.ceil(atMs / 1000), this.checkedUpTo);
+    const slot = this.checks.get(second);
+    if (slot) slot.push(q);
+    else this.checks.set(second, [q]);
+  }
+
+  /** Takes the rows whose check time has come (every scheduled row when `now` is Infinity). */
+  private dueChecks(now: number): QueuedEvent[] {
+    const last = Math.floor(now / 1000);
+    const seconds: number[] = [];
+    if (last + 1 < this.checkedUpTo) {
+      // The clock stepped back: every row is looked at now (each is re-slotted from the new time),
+      // instead of nothing until the old time comes round again.
+      seconds.push(...this.checks.keys());
+      this.checkedUpTo = last + 1;
+    } else if (last - this.checkedUpTo > this.checks.size) {
+      // Long idle, a clock jump or shutdown: go by the slots that exist, not second by second.
+      for (const second of this.checks.keys()) if (second <= last) seconds.push(second);
+    } else {
+      for (let second = this.checkedUpTo; second <= last; second++)
+        if (this.checks.has(second)) seconds.push(second);
+    }
+    if (Number.isFinite(last)) this.checkedUpTo = Math.max(this.checkedUpTo, last + 1);
+    const out: QueuedEvent[] = [];
+    for (const second of seconds) {
+      for (const q of this.checks.get(second)!) out.push(q);
+      this.checks.delete(second);
+    }
+    return out;
+  }
+
+  private dropEvent(d: QueuedEvent): void {
+    this.stats.eventsDropped += d.count;
+    d.dropped = true;
+    this.forget(d);
+  }
+
+  /** Stops counting repeats on a row (ended, or dropped from the queue). */
   private forget(q: QueuedEvent): void {
-    if (q.key === null) return;
-    const list = this.open.get(q.key);
+    const key = q.key;
+    if (key === null) return;
+    q.key = null;
+    const list = this.open.get(key);
     const i = list ? list.indexOf(q) : -1;
     if (i < 0) return;
     list!.splice(i, 1);
-    if (!list!.length) this.open.delete(q.key);
+    if (!list!.length) this.open.delete(key);
     this.openCount--;
   }
 
