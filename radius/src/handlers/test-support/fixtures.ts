@@ -215,7 +215,7 @@ export class FakeWriteStore {
     return false;
   }
 
-  authEvent(e: AuthEventRecord): void {
+  queueNew(e: AuthEventRecord): void {
     this.events.push(e);
   }
 
