@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import type { Logger } from './common/logger.js';
+import { radiusWorkerExecArgv } from './common/radius-node-flags.js';
 
 /**
  * Runs the RADIUS worker (radius/dist/main.js) next to the API, as `npm start` promises, and
@@ -25,7 +26,7 @@ export class RadiusSupervisor {
       this.logger.warn({ entry: this.entry }, 'RADIUS worker is not built (npm run build): not starting it');
       return;
     }
-    const child = spawn(process.execPath, ['--enable-source-maps', this.entry], {
+    const child = spawn(process.execPath, [...radiusWorkerExecArgv(['--enable-source-maps']), this.entry], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,

@@ -21,6 +21,7 @@ import {
   type RouterTable,
 } from './server/eap-routing.js';
 import { startRadiusWorker, type WorkerOptions } from './worker.js';
+import { radiusWorkerExecArgv } from '@lanyard/api/radius-node-flags';
 
 // With a large heap limit V8 lets the old generation grow to ~4× what is live before a full GC:
 // with 100,000 members (~115 MB live) a worker then sits at 420–530 MB RSS after a reload, a NOTIFY
@@ -66,6 +67,7 @@ if (cluster.isPrimary && config.workers > 1) {
   cluster.on('exit', (w) => {
     if (routers.delete(w.id)) publish();
   });
+  cluster.setupPrimary({ execArgv: radiusWorkerExecArgv(process.execArgv) });
   for (let i = 0; i < config.workers; i++) fork();
   // Workers that die right after starting (port taken, database refused) come back after a
   // growing pause, so a broken setup does not turn into a fork loop hammering Postgres.
