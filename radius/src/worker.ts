@@ -185,7 +185,7 @@ export async function startRadiusWorker(
     logger,
     options.reloadRetry ?? DEFAULT_RELOAD_RETRY,
   );
-  metrics.snapshotReloadSource.state = fullReload;
+  metrics.stateSource.reloadFailures = () => fullReload.consecutiveFailures;
   listener.onReconnect(() => void fullReload.run());
   for (let attempt = 0; ; attempt++) {
     try {

@@ -141,16 +141,16 @@ export function createRadiusMetrics() {
   registry.registerMetric(latency as unknown as Counter);
   const authEventSource: { stats: AuthEventStats | null } = { stats: null };
   const authEventsCounted = { written: 0, repeated: 0, dropped: 0 };
-  const snapshotReloadSource: { state: { consecutiveFailures: number } | null } = { state: null };
   // Read when scraped, so that the cluster aggregator (which never runs a worker's /metrics
   // handler) sees them too; every worker holds the whole snapshot and session list: max, not sum.
   const stateSource: {
     members: () => number;
     nasClients: () => number;
     openSessions: () => number;
-  } = { members: () => 0, nasClients: () => 0, openSessions: () => 0 };
+    reloadFailures: () => number;
+  } = { members: () => 0, nasClients: () => 0, openSessions: () => 0, reloadFailures: () => 0 };
   return {
-    /** Set by the worker: what the snapshot and session gauges read when scraped. */
+    /** Set by the worker: what the snapshot, reload and session gauges read when scraped. */
     stateSource,
     /** Set by the worker to its WriteStore's counters. */
     authEventSource,
@@ -220,15 +220,13 @@ export function createRadiusMetrics() {
         this.set(stateSource.nasClients());
       },
     }),
-    /** Set by the worker to its full-reload retrier. */
-    snapshotReloadSource,
     snapshotReloadFailures: new Gauge({
       name: 'lanyard_radius_snapshot_reload_failures',
       help: 'Failed full snapshot reloads since the last success (above 0: serving a stale snapshot while retrying)',
       registers: [registry],
       aggregator: 'max',
       collect() {
-        this.set(snapshotReloadSource.state?.consecutiveFailures ?? 0);
+        this.set(stateSource.reloadFailures());
       },
     }),
     openSessions: new Gauge({
