@@ -12,7 +12,7 @@
  * BENCH_REQUEST=ppsk-known (the fixed-rate phase sends unbound-PPSK requests from bound stations
  * instead of PAP; set BENCH_RATE, e.g. 200 as bench:radius does).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +21,7 @@ import { readdirSync } from 'node:fs';
 import { LoadGenerator, type LoadResult } from './support/load.js';
 import { printProfileRows, summarizeProfile } from './support/profile.js';
 import { runBench } from './support/run.js';
-import { cpuSeconds, startNodeServer } from './support/node-server.js';
+import { cpuSeconds, startBenchWorker } from './support/node-server.js';
 import { SECRET, SECRET_BYTES, SSID, papFactory, pick, ppskRequest } from './support/requests.js';
 import { seedLanyard } from './support/seed.js';
 import { GC_KIND, describeStalls, traceStalls } from './support/stalls.js';
@@ -61,21 +61,12 @@ async function main(): Promise<void> {
   );
   const seed = await seedLanyard({ count: MEMBERS, ssid: SSID, nasSecret: SECRET });
   cleanups.push(() => seed.db.drop());
-  const journalDir = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
-  cleanups.push(async () => rmSync(journalDir, { recursive: true, force: true }));
-  const worker = await startNodeServer(
-    'serve-worker.ts',
-    {
-      DATABASE_URL: seed.db.url,
-      LANYARD_SECRET_KEY: seed.secretKey,
-      RADIUS_JOURNAL_DIR: journalDir,
-      BENCH_WORKERS: String(WORKERS),
-    },
-    PROFILE,
-    PROFILE ? [...NODE_FLAGS, '--cpu-prof-interval=250'] : NODE_FLAGS,
-    true,
-  );
-  cleanups.push(() => worker.stop());
+  const worker = await startBenchWorker(seed, cleanups, {
+    workers: WORKERS,
+    profile: PROFILE,
+    nodeFlags: PROFILE ? [...NODE_FLAGS, '--cpu-prof-interval=250'] : NODE_FLAGS,
+    traceStalls: true,
+  });
   const pap = papFactory(seed.members);
   const g = await LoadGenerator.open(
     { host: '127.0.0.1', port: worker.authPort, secret: SECRET_BYTES, expectCode: Code.AccessAccept },

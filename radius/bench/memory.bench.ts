@@ -30,6 +30,8 @@
  * worker, e.g. "--max-old-space-size=512", to compare V8 heap settings).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { radiusWorkerExecArgv } from '@lanyard/api/radius-node-flags';
+import { runBench } from './support/run.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,7 @@ import { PacketBuilder, encodeRequest } from '../src/codec/builder.js';
 import { Attr, Code } from '../src/codec/packet.js';
 import { LoadGenerator, type RequestFactory } from './support/load.js';
 import { seedMembers, seedSites, seedTeams, type PapMember } from './support/memory-seed.js';
+import { guardChild } from './support/child.js';
 
 const env = process.env;
 const MEMBERS = Number(env.BENCH_MEMBERS ?? 100_000);
@@ -139,12 +142,16 @@ async function startWorker(opts: {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...NODE_FLAGS, '--enable-source-maps', '--import', probe, join(radiusDir, 'dist', 'main.js')],
+    [
+      // As npm start's supervisor starts it (BENCH_WORKER_NODE_FLAGS given win).
+      ...radiusWorkerExecArgv([...NODE_FLAGS, '--enable-source-maps']),
+      '--import',
+      probe,
+      join(radiusDir, 'dist', 'main.js'),
+    ],
     { cwd: radiusDir, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const guard = guardChild(child, 15_000);
   const listening = new Map<number, LogLine>();
   const reloaded = new Map<number, number>();
   const failures: string[] = [];
@@ -223,13 +230,7 @@ async function startWorker(opts: {
       return out;
     },
     async stop() {
-      process.off('exit', orphanGuard);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await guard.stop();
       rmSync(probeDir, { recursive: true, force: true });
       rmSync(journalDir, { recursive: true, force: true });
     },
@@ -529,20 +530,4 @@ async function main(): Promise<void> {
   );
 }
 
-let failed = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    void (async () => {
-      for (const c of cleanups.reverse()) await c().catch(() => undefined);
-      process.exit(1);
-    })();
-  });
-try {
-  await main();
-} catch (err) {
-  failed = true;
-  console.error(err);
-} finally {
-  for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('cleanup:', err));
-}
-process.exit(failed ? 1 : 0);
+await runBench(main, cleanups);

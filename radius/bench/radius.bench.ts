@@ -29,7 +29,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +41,7 @@ import {
   freeUdpPort,
   postgresCpu,
   postgresCpuSince,
+  startBenchWorker,
   startNodeServer,
 } from './support/node-server.js';
 import { printProfileRows, summarizeProfile } from './support/profile.js';
@@ -187,35 +188,16 @@ async function main(): Promise<void> {
     backend: { kind: 'sql', db: sql.server },
   });
   cleanups.push(() => frSql.stop());
-  const journalDir = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
-  cleanups.push(async () => rmSync(journalDir, { recursive: true, force: true }));
-  const lanyard = await startNodeServer(
-    'serve-worker.ts',
-    {
-      DATABASE_URL: seed.db.url,
-      LANYARD_SECRET_KEY: seed.secretKey,
-      RADIUS_JOURNAL_DIR: journalDir,
-    },
-    PROFILE,
-    LANYARD_NODE_FLAGS,
-    STALLS,
-  );
-  cleanups.push(() => lanyard.stop());
-  const journalDirN = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
-  cleanups.push(async () => rmSync(journalDirN, { recursive: true, force: true }));
-  const lanyardN = await startNodeServer(
-    'serve-worker.ts',
-    {
-      DATABASE_URL: seed.db.url,
-      LANYARD_SECRET_KEY: seed.secretKey,
-      RADIUS_JOURNAL_DIR: journalDirN,
-      BENCH_WORKERS: String(LANYARD_WORKERS),
-    },
-    false,
-    LANYARD_NODE_FLAGS,
-    STALLS,
-  );
-  cleanups.push(() => lanyardN.stop());
+  const lanyard = await startBenchWorker(seed, cleanups, {
+    profile: PROFILE,
+    nodeFlags: LANYARD_NODE_FLAGS,
+    traceStalls: STALLS,
+  });
+  const lanyardN = await startBenchWorker(seed, cleanups, {
+    workers: LANYARD_WORKERS,
+    nodeFlags: LANYARD_NODE_FLAGS,
+    traceStalls: STALLS,
+  });
   console.log(
     `Lanyard: one worker process (pid ${lanyard.pid}); Lanyard ×N: ${LANYARD_WORKERS} cluster workers sharing the UDP socket (pids ${lanyardN.pids.join(', ')})`,
   );

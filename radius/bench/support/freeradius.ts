@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { guardChild } from './child.js';
 
 export interface FreeRadiusUser {
   /** What the NAS sends as User-Name (and, for MAC authentication, as User-Password). */
@@ -281,10 +282,8 @@ export async function startFreeRadius(o: FreeRadiusOptions): Promise<FreeRadiusH
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // If this process dies first, do not leave the server running.
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
+  const guard = guardChild(child, 5000);
+  const exited = guard.exited;
   // "Ready to process requests" is logged once every module is instantiated and the socket is bound.
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -301,13 +300,7 @@ export async function startFreeRadius(o: FreeRadiusOptions): Promise<FreeRadiusH
     pid: child.pid!,
     dir,
     async stop() {
-      process.off('exit', orphanGuard);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await guard.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

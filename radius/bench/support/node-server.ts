@@ -1,5 +1,6 @@
 /** Benchmark server processes: start a bench/support script in its own process, count its CPU. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { radiusWorkerExecArgv } from '@lanyard/api/radius-node-flags';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { StallReport } from './stalls.js';
+import { guardChild } from './child.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const env = process.env;
@@ -76,7 +78,8 @@ export async function startNodeServer(
 ): Promise<NodeServer> {
   const profileDir = profile ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-prof-')) : null;
   const stallsDir = traceStalls ? mkdtempSync(join(os.tmpdir(), 'lanyard-bench-stalls-')) : null;
-  const args = [...nodeFlags, '--import', 'tsx'];
+  // The V8 flags npm start gives the worker (bench flags given win); the floor runs with them too.
+  const args = [...radiusWorkerExecArgv(nodeFlags), '--import', 'tsx'];
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   args.push(join(here, script));
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -85,9 +88,7 @@ export async function startNodeServer(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stalls: StallReport[] = [];
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const guard = guardChild(child, 10_000);
   const ready = await new Promise<{ authPort: number; members?: number; pids?: number[] }>(
     (resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
@@ -104,13 +105,7 @@ export async function startNodeServer(
     profileDir,
     stalls,
     async stop() {
-      process.off('exit', orphanGuard);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await guard.stop();
       if (stallsDir && existsSync(stallsDir)) {
         for (const f of readdirSync(stallsDir))
           stalls.push(JSON.parse(readFileSync(join(stallsDir, f), 'utf8')) as StallReport);
@@ -118,4 +113,32 @@ export async function startNodeServer(
       }
     },
   };
+}
+
+/**
+ * Lanyard's RADIUS worker (serve-worker.ts) over a seeded database, with a journal directory of
+ * its own; `workers` > 1 runs that many cluster workers on one socket, as `npm start` does. The
+ * process and the directory are handed to `cleanups`.
+ */
+export async function startBenchWorker(
+  seed: { db: { url: string }; secretKey: string },
+  cleanups: Array<() => Promise<unknown>>,
+  opts: { workers?: number; profile?: boolean; nodeFlags?: string[]; traceStalls?: boolean } = {},
+): Promise<NodeServer> {
+  const journalDir = mkdtempSync(join(os.tmpdir(), 'lanyard-bench-journal-'));
+  cleanups.push(async () => rmSync(journalDir, { recursive: true, force: true }));
+  const server = await startNodeServer(
+    'serve-worker.ts',
+    {
+      DATABASE_URL: seed.db.url,
+      LANYARD_SECRET_KEY: seed.secretKey,
+      RADIUS_JOURNAL_DIR: journalDir,
+      ...(opts.workers !== undefined ? { BENCH_WORKERS: String(opts.workers) } : {}),
+    },
+    opts.profile ?? false,
+    opts.nodeFlags ?? [],
+    opts.traceStalls ?? false,
+  );
+  cleanups.push(() => server.stop());
+  return server;
 }
