@@ -5,7 +5,7 @@
  * DATABASE_URL's server when set, the embedded PostgreSQL otherwise.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,13 @@ class Browser {
     return body.data;
   }
 }
+
+/** The processes still in a process group, for a failure message. */
+const groupMembers = (pgid: number): string =>
+  spawnSync('ps', ['-e', '-o', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.trim().split(/\s+/)[1] === String(pgid))
+    .join('\n');
 
 const groupAlive = (pid: number): boolean => {
   try {
@@ -222,7 +229,11 @@ describe('npm run demo', { timeout: 240_000 }, () => {
       // Every process of the demo is gone without SIGKILL, after a clean stop of the system. npm
       // itself ends the way a shell does on Ctrl-C: by the same signal.
       assert.equal(stoppedInTime, true, out);
-      assert.ok(apiPid !== null && !groupAlive(apiPid), 'the system stopped with the demo');
+      assert.ok(apiPid !== null, `no "Started Lanyard, pid N" line in:\n${out}`);
+      assert.ok(
+        !groupAlive(apiPid),
+        `the system stopped with the demo; left:\n${groupMembers(apiPid)}\n${out}`,
+      );
       assert.match(out, /Demo stopped cleanly/, out);
       assert.ok(['code 0', 'SIGINT'].includes(await exit), await exit);
     },
