@@ -60,8 +60,10 @@ export class RadiusSupervisor {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
+      child.once('exit', (code, signal) => {
         clearTimeout(force);
+        // A worker that crashed while stopping may have left its own children behind.
+        if (code !== 0) this.logger.warn({ code, signal }, 'RADIUS worker did not stop cleanly');
         resolve();
       });
       child.kill('SIGTERM');

@@ -17,6 +17,7 @@ import {
   isRouterAnnouncement,
   isRouterTable,
   ownerTagFor,
+  publishRouterTable,
   type RouterAnnouncement,
   type RouterTable,
 } from './server/eap-routing.js';
@@ -57,7 +58,7 @@ if (cluster.isPrimary && config.workers > 1) {
       type: 'lanyard-radius-eap-routers',
       ports: [...routers].map(([id, port]) => [ownerTagFor(id), port]),
     };
-    for (const w of Object.values(cluster.workers ?? {})) if (w && !w.isDead()) w.send(table);
+    void publishRouterTable(Object.values(cluster.workers ?? {}), table);
   };
   cluster.on('message', (from, msg: unknown) => {
     if (!isRouterAnnouncement(msg)) return;
@@ -65,7 +66,7 @@ if (cluster.isPrimary && config.workers > 1) {
     publish();
   });
   cluster.on('exit', (w) => {
-    if (routers.delete(w.id)) publish();
+    if (routers.delete(w.id) && !stopping) publish();
   });
   cluster.setupPrimary({ execArgv: radiusWorkerExecArgv(process.execArgv) });
   for (let i = 0; i < config.workers; i++) fork();

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import type { RemoteInfo } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,15 @@ import {
   nasFor,
 } from '../handlers/test-support/fixtures.js';
 import { UnboundMatcher } from '../ppsk/matcher.js';
-import { decodeRouted, encodeRouted, ownerTagFor, stateOwner } from './eap-routing.js';
+import {
+  decodeRouted,
+  encodeRouted,
+  ownerTagFor,
+  publishRouterTable,
+  stateOwner,
+  type RouterTable,
+  type RouterTableRecipient,
+} from './eap-routing.js';
 import { createRadiusMetrics } from './metrics.js';
 import { RadiusServer } from './radius-server.js';
 
@@ -70,6 +79,47 @@ describe('EAP routing helpers', () => {
     assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), state)), 42);
     assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), null)), null);
     assert.equal(stateOwner(eapRequest(nas, peer.identityResponse(), Buffer.alloc(8, 42))), null);
+  });
+});
+
+describe('publishRouterTable (cluster primary → workers)', () => {
+  const table: RouterTable = { type: 'lanyard-radius-eap-routers', ports: [[1, 40001]] };
+
+  it('sends to connected workers only, and counts sends the closing channel refused', async () => {
+    const got: string[] = [];
+    const worker = (name: string, connected: boolean, fails = false): RouterTableRecipient => ({
+      isConnected: () => connected,
+      send: (message, callback) => {
+        got.push(name);
+        assert.deepEqual(message, table);
+        queueMicrotask(() => callback(fails ? new Error('Channel closed') : null));
+        return !fails;
+      },
+    });
+    const failed = await publishRouterTable(
+      [worker('up', true), worker('gone', false), undefined, worker('closing', true, true)],
+      table,
+    );
+    assert.deepEqual(got, ['up', 'closing']);
+    assert.equal(failed, 1);
+  });
+
+  it('a real worker whose channel closed before the primary noticed: counted, no error event', async () => {
+    // The race behind a crashed primary: the worker has disconnected (stopping), the primary still
+    // believes it connected. Without a callback Node turns the failed send into an 'error' event.
+    const child = spawn(process.execPath, ['-e', 'process.disconnect(); setTimeout(() => {}, 200)'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const errors: Error[] = [];
+    child.on('error', (err) => errors.push(err));
+    await new Promise((resolve) => child.once('disconnect', resolve));
+    const failed = await publishRouterTable(
+      [{ isConnected: () => true, send: (message, callback) => child.send(message, callback) }],
+      table,
+    );
+    assert.equal(failed, 1);
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.deepEqual(errors, []);
   });
 });
 

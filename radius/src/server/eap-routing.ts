@@ -51,6 +51,30 @@ export const isRouterAnnouncement = (m: unknown): m is RouterAnnouncement =>
 export const isRouterTable = (m: unknown): m is RouterTable =>
   typeof m === 'object' && m !== null && (m as RouterTable).type === 'lanyard-radius-eap-routers';
 
+/** The part of a cluster worker the primary sends the table through. */
+export interface RouterTableRecipient {
+  isConnected(): boolean;
+  send(message: RouterTable, callback: (err: Error | null) => void): boolean;
+}
+
+/**
+ * Sends the table to every worker still connected. A worker stopping or dying closes its channel
+ * before the primary sees it exit; a send on a closed channel without a callback is an 'error'
+ * event on the worker, which nobody handles: it took the primary down, orphaning the workers left.
+ * Returns how many sends failed that way (the worker is gone from the next table anyway).
+ */
+export function publishRouterTable(
+  workers: Iterable<RouterTableRecipient | undefined>,
+  table: RouterTable,
+): Promise<number> {
+  const sends: Promise<boolean>[] = [];
+  for (const w of workers) {
+    if (!w?.isConnected()) continue;
+    sends.push(new Promise((resolve) => w.send(table, (err) => resolve(err === null))));
+  }
+  return Promise.all(sends).then((ok) => ok.filter((sent) => !sent).length);
+}
+
 /**
  * key (16) | source port (2) | address length (1) | address (ASCII) | datagram. The key keeps
  * other local processes from injecting datagrams with a made-up source address.
