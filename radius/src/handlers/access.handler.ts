@@ -141,7 +141,7 @@ export class AccessHandler {
         anonce: data.anonce,
         frame: data.frame,
       },
-      this.snapshot.pmkTable(ssid),
+      () => this.snapshot.pmkTable(ssid),
       preferred,
     );
     if (result.kind === 'RATE_LIMITED')

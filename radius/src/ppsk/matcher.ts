@@ -43,6 +43,9 @@ export interface MatchRequest {
   frame: Buffer;
 }
 
+/** What a scan reads: any list of candidates, or an SSID's precomputed table. */
+export type CandidateSource<T extends { readonly id: string }> = Iterable<PmkCandidate> | PmkTable<T>;
+
 export type MatchResult =
   | { kind: 'MATCH'; memberId: string; scanned: number }
   | { kind: 'NO_MATCH'; scanned: number }
@@ -178,11 +181,13 @@ export class UnboundMatcher {
 
   /**
    * Tries `preferred` first (e.g. the MAC's bound member), then every candidate; parses the frame
-   * once; KCK derived per candidate (PRF), MIC per candidate.
+   * once; KCK derived per candidate (PRF), MIC per candidate. `candidates` may be a function: it is
+   * called only when a scan is admitted (the snapshot builds an SSID's table on its first scan, which
+   * a bad frame, a bound device's own key or a rate-limited station must not set off).
    */
   match<T extends { readonly id: string }>(
     req: MatchRequest,
-    candidates: Iterable<PmkCandidate> | PmkTable<T>,
+    candidates: CandidateSource<T> | (() => CandidateSource<T>),
     preferred?: PmkCandidate | null,
   ): MatchResult {
     const stats = this.stats;
@@ -221,10 +226,11 @@ export class UnboundMatcher {
     }
 
     stats.scans++;
+    const source = typeof candidates === 'function' ? candidates() : candidates;
     const found =
-      candidates instanceof PmkTable
-        ? this.scanTable(checker, candidates, preferred)
-        : this.scanCandidates(checker, candidates, preferred);
+      source instanceof PmkTable
+        ? this.scanTable(checker, source, preferred)
+        : this.scanCandidates(checker, source, preferred);
     stats.candidatesTried += found.tried;
     scanned += found.tried;
     if (found.memberId !== null) {
