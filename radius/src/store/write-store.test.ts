@@ -321,6 +321,22 @@ describe('WriteStore: repeated decisions', () => {
     assert.equal(rows.size, 1000);
   });
 
+  it('a row joins the sweep once inserted, also when its insert had to be retried', async () => {
+    const { s, rows } = store(60_000, { failInserts: 3 });
+    for (let i = 0; i < 100; i++) s.authEvent({ ...base, memberId: `member-${i}`, at: new Date() });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await s.flush();
+      await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS + 20));
+    }
+    assert.equal(rows.size, 0, 'every insert failed');
+    assert.equal(s.sweepStats.rowsChecked, 0, 'no sweep while inserts fail');
+    await s.flush();
+    assert.equal(rows.size, 100);
+    await new Promise((r) => setTimeout(r, WriteStore.REPEAT_SWEEP_MS * 2 + 50));
+    await s.flush();
+    assert.equal(s.sweepStats.rowsChecked, 100, 'each row looked at once after its insert');
+  });
+
   it('a row whose repeats outlast its first check is looked at again and ends with its full count', async () => {
     const { s, rows, statements } = store(1500);
     const t0 = Date.now();

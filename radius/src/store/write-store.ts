@@ -252,7 +252,6 @@ export class WriteStore {
       } else if (list !== undefined) list.push(q);
       else this.open.set(key, [q]);
       if (o === undefined) this.openCount++;
-      this.scheduleCheck(q, t + WriteStore.REPEAT_SWEEP_MS);
     }
     this.events.push(q);
     // Allow 10 % over the cap, then drop the oldest in one splice (shift() per event is O(n)).
@@ -380,7 +379,12 @@ export class WriteStore {
           ],
         );
         this.stats.eventsWritten += batch.length;
-        batch.forEach((q, i) => (q.written = counts[i]!));
+        for (let i = 0; i < batch.length; i++) {
+          const q = batch[i]!;
+          // An open row joins the sweep once inserted (until then its count rides with the insert).
+          if (q.written === 0 && q.key !== null) this.scheduleCheck(q, now + WriteStore.REPEAT_SWEEP_MS);
+          q.written = counts[i]!;
+        }
         await this.markNasSeen(batch);
       } catch (err) {
         this.stats.writeErrors++;
@@ -427,11 +431,6 @@ export class WriteStore {
     for (const q of this.dueChecks(now)) {
       if (q.key === null) continue; // forgotten or replaced since it was scheduled
       this.sweepStats.rowsChecked++;
-      if (q.written === 0) {
-        // Not inserted yet (the insert is queued or being retried): looked at again shortly.
-        this.scheduleCheck(q, now + WriteStore.REPEAT_SWEEP_MS);
-        continue;
-      }
       const windowEnd = Math.min(q.lastAt + this.repeatWindowMs, q.endsAt);
       if (now >= windowEnd) {
         this.forget(q);
