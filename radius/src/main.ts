@@ -22,15 +22,14 @@ import {
   type RouterTable,
 } from './server/eap-routing.js';
 import { startRadiusWorker, type WorkerOptions } from './worker.js';
-import { radiusWorkerExecArgv } from '@lanyard/api/radius-node-flags';
+import { nodeFlagGiven, radiusWorkerExecArgv } from '@lanyard/api/radius-node-flags';
 
 // With a large heap limit V8 lets the old generation grow to ~4× what is live before a full GC:
 // with 100,000 members (~115 MB live) a worker then sits at 420–530 MB RSS after a reload, a NOTIFY
 // burst or some load, most of it garbage (bench/memory.bench.ts). At 1.5× it stays under 300 MB,
 // with no hard limit (unlike --max-old-space-size). V8 reads this flag at every GC, so setting it
-// here works; one given on the command line wins.
-if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent')))
-  setFlagsFromString('--heap-growing-percent=50');
+// here works; one given on the command line or in NODE_OPTIONS wins.
+if (!nodeFlagGiven('--heap-growing-percent')) setFlagsFromString('--heap-growing-percent=50');
 
 let config: RadiusConfig;
 try {

@@ -14,11 +14,23 @@ export const RADIUS_WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-si
 
 const flagName = (arg: string) => arg.split('=')[0]!.replaceAll('_', '-');
 
+const givenFlags = (execArgv: readonly string[], nodeOptions: string): Set<string> =>
+  new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter(Boolean).map(flagName));
+
 /** `execArgv` plus the worker flags not already given there or in `nodeOptions`. */
 export function radiusWorkerExecArgv(
   execArgv: readonly string[],
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
 ): string[] {
-  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter(Boolean).map(flagName));
+  const given = givenFlags(execArgv, nodeOptions);
   return [...execArgv, ...RADIUS_WORKER_NODE_FLAGS.filter((f) => !given.has(flagName(f)))];
+}
+
+/** Whether the operator gave V8 flag `flag` (e.g. '--heap-growing-percent'), in either spelling. */
+export function nodeFlagGiven(
+  flag: string,
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
+): boolean {
+  return givenFlags(execArgv, nodeOptions).has(flagName(flag));
 }

@@ -47,13 +47,11 @@ import {
   ptkBits,
   type EapolKeyFrame,
 } from './eapol.js';
-import { STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
+import { IPAD, OPAD, STATE_WORDS, hmacSha1KeyStates } from './pmk-table.js';
 import { BLOCK_WORDS, SHA1_IV, compress, paddedBlocks } from './sha1.js';
 import { BLOCK4_BYTES, STATE4_BYTES, sha1x4, type Sha1x4 } from './sha1x4.js';
 import { SHA256_IV, compress256 } from './sha256.js';
 
-const IPAD = 0x36363636;
-const OPAD = 0x5c5c5c5c;
 /** Bit length of an HMAC-SHA1 outer hash input: 64-byte key block + 20-byte inner digest. */
 const OUTER_BITS = (64 + 20) * 8;
 /** Same for HMAC-SHA256: 64-byte key block + 32-byte inner digest. */

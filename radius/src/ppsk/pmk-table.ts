@@ -6,13 +6,14 @@
 // with its owner (`pmkOf`), for PSK-SHA256 (v3) and the preferred candidate.
 //
 // Freed words (removed keys, old buffers after growth or shrinking) are zeroed.
+import { PMK_BYTES } from './eapol.js';
 import { BLOCK_WORDS, SHA1_IV, compress } from './sha1.js';
 
 /** Words per key: inner state (5), outer state (5). */
 export const STATE_WORDS = 10;
-const PMK_BYTES = 32;
-const IPAD = 0x36363636;
-const OPAD = 0x5c5c5c5c;
+/** HMAC's ipad and opad bytes (RFC 2104) as 32-bit words, for keys XORed a word at a time. */
+export const IPAD = 0x36363636;
+export const OPAD = 0x5c5c5c5c;
 /** Growth: by an eighth (at least MIN_CAPACITY keys), so at most ~12 % of the words are spare. */
 const MIN_CAPACITY = 64;
 

@@ -77,8 +77,8 @@ const I32X4_ADD = 0xae;
 const V128 = 0x7b;
 const I32 = 0x7f;
 
-/** The bytes of the module. Exported for the test that checks it against `compress`. */
-export function sha1x4Module(): Uint8Array {
+/** The bytes of the module. */
+function sha1x4Module(): Uint8Array {
   // Locals: params 0 (in), 1 (block), 2 (out); v128: a..e, x0..x15, k0..k3, tmp.
   const P_IN = 0;
   const P_BLOCK = 1;
