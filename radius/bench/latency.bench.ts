@@ -22,9 +22,9 @@ import { LoadGenerator, type LoadResult } from './support/load.js';
 import { printProfileRows, summarizeProfile } from './support/profile.js';
 import { runBench } from './support/run.js';
 import { cpuSeconds, startBenchWorker } from './support/node-server.js';
-import { SECRET, SECRET_BYTES, SSID, papFactory, pick, ppskRequest } from './support/requests.js';
+import { SECRET, SECRET_BYTES, SSID, knownPpskFactory, papFactory } from './support/requests.js';
 import { seedLanyard } from './support/seed.js';
-import { GC_KIND, describeStalls, traceStalls } from './support/stalls.js';
+import { GC_KIND, describeStalls, ms, traceStalls } from './support/stalls.js';
 
 const env = process.env;
 const MEMBERS = Number(env.BENCH_MEMBERS ?? 10_000);
@@ -36,7 +36,6 @@ const PROFILE = env.BENCH_PROFILE === '1';
 const KNOWN_PPSK = env.BENCH_REQUEST === 'ppsk-known';
 
 const cleanups: Array<() => Promise<unknown>> = [];
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const line = (label: string, r: LoadResult) =>
   `${label}: ${Math.round(r.throughput)} req/s, p50 ${ms(r.latencyMs.p50)} ms, p90 ${ms(r.latencyMs.p90)} ms, ` +
   `p99 ${ms(r.latencyMs.p99)} ms, max ${ms(r.latencyMs.max)} ms` +
@@ -79,11 +78,7 @@ async function main(): Promise<void> {
   console.log(line('peak (closed loop, 128 in flight)', peak));
   const rate = Number(env.BENCH_RATE ?? Math.round(peak.throughput / 2));
   if (KNOWN_PPSK) {
-    // Unbound PPSK from stations already bound to their member (the matcher tries that PMK first).
-    g.setRequests((id) => {
-      const m = pick(seed.members);
-      return ppskRequest(id, Buffer.from(m.macUser, 'hex'), m.pmk);
-    });
+    g.setRequests(knownPpskFactory(seed.members));
     console.log('then unbound PPSK requests from known (bound) station MACs');
   }
 

@@ -53,6 +53,7 @@ import {
   SECRET_BYTES,
   SSID,
   exchange,
+  knownPpskFactory,
   macAuthFactory,
   papFactory,
   pick,
@@ -384,10 +385,7 @@ async function main(): Promise<void> {
     ),
     TARGET.unknownP99,
   ]);
-  g.setRequests((id) => {
-    const m = pick(seed.members);
-    return ppskRequest(id, Buffer.from(m.macUser, 'hex'), m.pmk);
-  }, Code.AccessAccept);
+  g.setRequests(knownPpskFactory(seed.members), Code.AccessAccept);
   ppskRows.push([
     `known MAC (bound device, its PMK first) at ${PPSK_KNOWN_RATE} req/s`,
     await measure('Lanyard', (gen) =>

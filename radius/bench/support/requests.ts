@@ -88,6 +88,14 @@ export function ppskRequest(id: number, staMac: Buffer, pmk: Buffer): Buffer {
 }
 
 /** Distinct random station MACs (locally administered, never one of the seeded 02:00:00:… ones). */
+/** Unbound PPSK from stations already bound to their member (the matcher tries that PMK first). */
+export function knownPpskFactory(members: BenchMember[]): RequestFactory {
+  return (id) => {
+    const m = pick(members);
+    return ppskRequest(id, Buffer.from(m.macUser, 'hex'), m.pmk);
+  };
+}
+
 export function unknownMacs(): () => Buffer {
   const seen = new Set<string>();
   return () => {

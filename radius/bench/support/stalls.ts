@@ -53,7 +53,7 @@ export const GC_KIND: Record<number, string> = {
   8: 'weak callbacks',
 };
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Prints a process's GC pauses and loop gaps between two epoch times. */
 export function describeStalls(who: string, r: StallReport, from: number, to: number): void {

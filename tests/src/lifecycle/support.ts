@@ -122,13 +122,13 @@ export async function syncNow(t: TestApi, token: string, integrationId: string) 
   return succeeded(await runSyncToEnd(t, token, integrationId, RUN));
 }
 
-export async function revealPassphrase(t: TestApi, token: string, memberId: string): Promise<string> {
+async function revealPassphrase(t: TestApi, token: string, memberId: string): Promise<string> {
   return ok(
     await t.gql(`mutation($id: ID!) { revealMemberPassphrase(memberId: $id) }`, { id: memberId }, { token }),
   ).revealMemberPassphrase as string;
 }
 
-export interface ProvisionedMember {
+interface ProvisionedMember {
   id: string;
   status: string;
   username: string;
