@@ -32,6 +32,15 @@ function request(pmk: Buffer, staMac = randomBytes(6), descriptorVersion: 2 | 3 
   };
 }
 
+/** The FreeRADIUS DPSK capture (reference/radius.md §3.10) as a match request. */
+const FR_REQUEST: MatchRequest = {
+  ssid: FR.ssid,
+  apMac: hex(FR.apMac),
+  staMac: hex(FR.staMac),
+  anonce: hex(FR.anonce),
+  frame: hex(FR.frame),
+};
+
 function clock(start = 1_700_000_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };
@@ -65,14 +74,7 @@ describe('UnboundMatcher matching', () => {
       ...members(50),
       { memberId: 'pancakes', pmk: pmkFromPassphrase(FR.passphrase, FR.ssid) },
     ];
-    const req = {
-      ssid: FR.ssid,
-      apMac: hex(FR.apMac),
-      staMac: hex(FR.staMac),
-      anonce: hex(FR.anonce),
-      frame: hex(FR.frame),
-    };
-    assert.deepEqual(m.match(req, candidates), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
+    assert.deepEqual(m.match(FR_REQUEST, candidates), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
   });
 
   it('answers NO_MATCH after trying every candidate', () => {
@@ -221,14 +223,7 @@ describe('UnboundMatcher matching', () => {
     for (const c of members(50)) table.add({ id: c.memberId, pmk: c.pmk }, c.pmk);
     const pancakes = pmkFromPassphrase(FR.passphrase, FR.ssid);
     table.add({ id: 'pancakes', pmk: pancakes }, pancakes);
-    const req = {
-      ssid: FR.ssid,
-      apMac: hex(FR.apMac),
-      staMac: hex(FR.staMac),
-      anonce: hex(FR.anonce),
-      frame: hex(FR.frame),
-    };
-    assert.deepEqual(m.match(req, table), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
+    assert.deepEqual(m.match(FR_REQUEST, table), { kind: 'MATCH', memberId: 'pancakes', scanned: 51 });
   });
 
   it('reports unusable input as BAD_FRAME without scanning', () => {
